@@ -1,0 +1,77 @@
+"""Benchmarks: legalbase's API against its anchor, plain SQLite, in the same run.
+
+    make bench        (or: .venv/bin/python bench/run.py [--repeat N])
+
+Each row times one request through the whole Flask stack (routing, authentication hook,
+validation, ORM, JSON) and the same answer read with the sqlite3 module and json.dumps on the
+same database file. The ratio says what the stack costs over the bare query.
+"""
+
+import argparse
+import json
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from legalbase import create_app, db
+from legalbase.cli import upgrade_database
+from legalbase.corpus.cli import sync_seed
+
+COLUMNS = "code, name, level, parent_code, head_title, seat, autonomous"
+
+
+def timed(fn, repeat: int) -> float:
+    """Median seconds of `repeat` calls of `fn`, after one warm-up call."""
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def anchor_rows(conn: sqlite3.Connection, sql: str, args: tuple) -> str:
+    cursor = conn.execute(sql, args)
+    names = [column[0] for column in cursor.description]
+    return json.dumps([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
+
+
+def cases(client, conn):
+    one = f"SELECT {COLUMNS} FROM regions WHERE code = ?"
+    level = f"SELECT {COLUMNS} FROM regions WHERE level = ? ORDER BY code"
+    return [
+        ("GET /regions/16.71", lambda: client.get("/api/v1/regions/16.71"),
+         lambda: anchor_rows(conn, one, ("16.71",))),
+        ("GET /regions?level=kabupaten (416)",
+         lambda: client.get("/api/v1/regions?level=kabupaten&per_page=1000"),
+         lambda: anchor_rows(conn, level, ("kabupaten",))),
+        ("GET /regulations/1", lambda: client.get("/api/v1/regulations/1"),
+         lambda: anchor_rows(conn, "SELECT * FROM regulations WHERE id = ?", (1,))),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=300)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({"INSTANCE_DIR": folder, "SECRET_KEY": "bench"})
+        with app.app_context():
+            upgrade_database()
+            sync_seed()
+            db.session.commit()
+        conn = sqlite3.connect(Path(folder) / "legalbase.sqlite")
+        client = app.test_client()
+        print(f"{'case':40} {'legalbase':>12} {'sqlite3':>12} {'ratio':>8}")
+        for name, ours, anchor in cases(client, conn):
+            mine, base = timed(ours, args.repeat), timed(anchor, args.repeat)
+            print(f"{name:40} {mine * 1e3:>10.3f}ms {base * 1e3:>10.3f}ms {mine / base:>7.1f}x")
+        conn.close()
+        app.extensions["legalbase.db"].engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""legalbase: the legal basis of Indonesia's regional TPPO task forces.
+
+`create_app` reads as the table of contents: settings, database, API and its rooms, error
+handlers, command line.
+"""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import audit as _audit  # noqa: F401  (registers the append-only guard and the model)
+from . import db, errors
+from .config import ensure_secret_key, load_settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the legalbase Flask application."""
+    settings = load_settings(config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_DIR"])
+    app.config.update(settings)
+    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_BYTES"]
+    app.config["SECRET_KEY"] = settings["SECRET_KEY"] or ensure_secret_key(Path(app.instance_path))
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    db.init_app(app)
+    _register_api(app)
+    errors.register(app)
+    _register_commands(app)
+    return app
+
+
+def _register_api(app: Flask) -> None:
+    from .accounts.auth import authenticate_api_request
+    from .api import LegalbaseApi
+    from .corpus.views import blp as corpus_blp
+    from .health import blp as health_blp
+    from .regions.views import blp as regions_blp
+
+    api = LegalbaseApi(app)
+    for blueprint in (health_blp, regions_blp, corpus_blp):
+        api.register_blueprint(blueprint)
+    app.before_request(authenticate_api_request)
+
+
+def _register_commands(app: Flask) -> None:
+    from .accounts.cli import users_group
+    from .cli import db_group, serve_command, setup_command
+    from .corpus.cli import corpus_group
+
+    for command in (db_group, corpus_group, users_group, setup_command, serve_command):
+        app.cli.add_command(command)

@@ -1,0 +1,56 @@
+"""`legalbase users ...`: create accounts, set passwords, import many at once."""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from .. import db
+from ..audit import Actor
+from ..clitools import domain_errors_exit
+from . import users
+
+users_group = AppGroup("users", help="Kelola akun pengguna dan token API.")
+CLI_ACTOR = Actor("cli")
+
+
+@users_group.command("create")
+@click.option("--name", required=True, help="Nama tampilan, mis. 'Biro Hukum Sumatera Selatan'.")
+@click.option("--role", required=True, type=click.Choice(("region", "ministry", "admin")))
+@click.option("--region", "region_code", help="Kode wilayah Kemendagri (wajib untuk 'region').")
+@click.option("--username", help="Nama pengguna; bawaan 'wilayah-<kode>' atau dari nama.")
+@click.option("--password-stdin", is_flag=True, help="Baca kata sandi dari masukan standar.")
+@domain_errors_exit
+def create_command(name, role, region_code, username, password_stdin):
+    """Create a user and print a new API token alone on the last line."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    user = users.create_user(username, name, role, region_code, CLI_ACTOR, password=password)
+    token = users.issue_token(user, CLI_ACTOR, label="users create")
+    db.session.commit()
+    scope = f" wilayah {user.region_code}" if user.region_code else ""
+    click.echo(f"Pengguna '{user.username}' dibuat (peran {user.role}{scope}). Token API:")
+    click.echo(token)
+
+
+@users_group.command("set-password")
+@click.argument("username")
+@domain_errors_exit
+def set_password_command(username):
+    """Set a user's password, read from standard input."""
+    password = sys.stdin.readline().rstrip("\n")
+    users.set_password(users.get_user(username), password, CLI_ACTOR)
+    db.session.commit()
+    click.echo(f"Kata sandi '{username}' diperbarui.")
+
+
+@users_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@domain_errors_exit
+def import_command(path):
+    """Create the users of a CSV file (name, role, region, username); print their tokens as CSV."""
+    created = users.import_users(users.read_user_rows(path), CLI_ACTOR)
+    db.session.commit()
+    click.echo("username,role,region,token")
+    for user, token in created:
+        click.echo(f"{user.username},{user.role},{user.region_code or ''},{token}")
+    click.echo(f"{len(created)} pengguna dibuat.", err=True)

@@ -1,0 +1,77 @@
+"""The `legalbase` command: Flask's commands plus one group per room.
+
+    legalbase setup            migrate the database and sync the seed corpus
+    legalbase serve            serve on LEGALBASE_HOST:LEGALBASE_PORT
+    legalbase db upgrade       apply migrations
+    legalbase corpus sync      upsert the seed corpus
+    legalbase users create     create an account and print its API token
+"""
+
+from pathlib import Path
+
+import click
+from alembic import command as alembic_command
+from alembic.config import Config as AlembicConfig
+from flask import current_app
+from flask.cli import AppGroup, FlaskGroup
+from werkzeug.serving import run_simple
+
+from . import create_app, db
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+db_group = AppGroup("db", help="Skema basis data (migrasi Alembic).")
+
+
+def alembic_config() -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade_database(revision: str = "head") -> None:
+    """Apply migrations up to `revision` on the current app's database."""
+    alembic_command.upgrade(alembic_config(), revision)
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade_command(revision):
+    """Apply migrations (default: up to the newest)."""
+    upgrade_database(revision)
+    click.echo(f"Basis data pada revisi {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def downgrade_command(revision):
+    """Revert migrations down to REVISION ('base' empties the database)."""
+    alembic_command.downgrade(alembic_config(), revision)
+    click.echo(f"Basis data pada revisi {revision}.")
+
+
+@click.command("setup")
+def setup_command():
+    """Create or migrate the database and sync the seed corpus (idempotent)."""
+    from .corpus.cli import sync_seed
+
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    upgrade_database()
+    report = sync_seed()
+    db.session.commit()
+    for name, counts in report.items():
+        click.echo(f"{name}: {counts}")
+
+
+@click.command("serve")
+@click.option("--port", type=int, help="Port (bawaan: LEGALBASE_PORT atau 5000).")
+@click.option("--host", help="Alamat (bawaan: LEGALBASE_HOST atau 127.0.0.1).")
+def serve_command(port, host):
+    """Serve legalbase with the development server."""
+    host = host or current_app.config["HOST"]
+    port = port or current_app.config["PORT"]
+    click.echo(f"legalbase melayani di http://{host}:{port}")
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+cli = FlaskGroup(create_app=create_app, help="legalbase: dasar hukum Gugus Tugas PP-TPPO daerah.")

@@ -1,0 +1,78 @@
+"""Every setting of legalbase in one place, each with a help line and a LEGALBASE_* override.
+
+Order of precedence: the defaults below, then the environment (`LEGALBASE_<NAME>`), then the
+mapping given to `create_app(config=...)`.
+"""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+    kind: type = str
+
+
+SETTINGS = (
+    Setting("INSTANCE_DIR", str(REPO_ROOT / "instance"),
+            "Folder holding the embedded database, stored files, search index and secret key."),
+    Setting("DATABASE_URL", None,
+            "SQLAlchemy database URL; default SQLite in the instance folder. "
+            "PostgreSQL: postgresql+psycopg://user@host:5432/name."),
+    Setting("CORPUS_DIR", str(REPO_ROOT / "corpus"),
+            "Seed corpus folder: regions, national regulations and their relations."),
+    Setting("TEMPLATES_DIR", str(REPO_ROOT / "templates"),
+            "Folder of DOCX drafting templates, each with its manifest."),
+    Setting("MAX_UPLOAD_BYTES", 20 * 1024 * 1024,
+            "Largest request body accepted, in bytes (uploads included).", int),
+    Setting("SECRET_KEY", None,
+            "Key signing sessions; generated into the instance folder when not given."),
+    Setting("HOST", "127.0.0.1", "Address the development server listens on."),
+    Setting("PORT", 5000, "Port the development server listens on.", int),
+    Setting("PER_PAGE_MAX", 1000, "Largest page size a list endpoint accepts.", int),
+)
+
+
+def load_settings(overrides: dict | None = None) -> dict:
+    """Resolve every setting from defaults, environment and explicit overrides."""
+    values = {}
+    for setting in SETTINGS:
+        raw = os.environ.get(f"LEGALBASE_{setting.name}", setting.default)
+        values[setting.name] = _coerce(setting, raw)
+    values.update(overrides or {})
+    instance_dir = Path(values["INSTANCE_DIR"]).resolve()
+    values["INSTANCE_DIR"] = str(instance_dir)
+    if not values["DATABASE_URL"]:
+        values["DATABASE_URL"] = f"sqlite:///{instance_dir / 'legalbase.sqlite'}"
+    return values
+
+
+def _coerce(setting: Setting, raw):
+    if raw is None or setting.kind is str:
+        return raw
+    try:
+        return setting.kind(raw)
+    except ValueError as exc:
+        raise SystemExit(
+            f"LEGALBASE_{setting.name} harus berupa {setting.kind.__name__}: {raw!r}"
+        ) from exc
+
+
+def ensure_secret_key(instance_dir: Path) -> str:
+    """Read the instance's secret key, generating it (mode 0600) on first use."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,72 @@
+"""The shape of a regulation's metadata, as the API and the seed corpus write it."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .forms import FORM_CODES
+
+GAZETTE_KINDS = ("LN", "BN", "LD", "BD")
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Tidak boleh kosong.")
+
+
+class GazetteSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(GAZETTE_KINDS),
+                         metadata={"description": "LN, BN, LD (Lembaran Daerah) atau BD"})
+    year = fields.Integer(allow_none=True, load_default=None,
+                          validate=validate.Range(min=1900, max=2100))
+    number = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=40))
+    supplement = fields.String(allow_none=True, load_default=None,
+                               validate=validate.Length(max=40),
+                               metadata={"description": "Nomor Tambahan (TLN/TLD)"})
+
+
+class RegulationInputSchema(Schema):
+    """Metadata fields of a regulation (JDIH, Permenkumham 8/2019)."""
+
+    form = fields.String(required=True, validate=validate.OneOf(FORM_CODES))
+    number = fields.String(required=True, validate=[validate.Length(min=1, max=120), _not_blank],
+                           metadata={"description": "Nomor seperti tertulis, mis. "
+                                                    "100.3.3.1/441/013/2025"})
+    year = fields.Integer(required=True, validate=validate.Range(min=1900, max=2100))
+    title = fields.String(required=True, validate=[validate.Length(min=1, max=2000), _not_blank])
+    region_code = fields.String(allow_none=True, load_default=None,
+                                metadata={"description": "Kode wilayah; null untuk nasional"})
+    issuer = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=160))
+    teu_badan = fields.String(allow_none=True, load_default=None,
+                              validate=validate.Length(max=200))
+    enacted_on = fields.Date(allow_none=True, load_default=None)
+    promulgated_on = fields.Date(allow_none=True, load_default=None)
+    place_of_enactment = fields.String(allow_none=True, load_default=None,
+                                       validate=validate.Length(max=120))
+    gazette = fields.Nested(GazetteSchema, allow_none=True, load_default=None)
+    subjects = fields.List(fields.String(validate=validate.Length(min=1, max=120)),
+                           load_default=list)
+    status = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=40))
+    language = fields.String(load_default="Indonesia", validate=validate.Length(min=1, max=40))
+    custodian = fields.String(allow_none=True, load_default=None,
+                              validate=validate.Length(max=200))
+    field_of_law = fields.String(allow_none=True, load_default=None,
+                                 validate=validate.Length(max=120))
+    valid_from = fields.Date(allow_none=True, load_default=None)
+    valid_until = fields.Date(allow_none=True, load_default=None)
+    text = fields.String(allow_none=True, load_default=None)
+
+    @validates_schema
+    def _period_in_order(self, data, **_kwargs):
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            raise ValidationError("Akhir masa berlaku sebelum awalnya.", "valid_until")
+
+
+class RegulationSchema(RegulationInputSchema):
+    """A stored regulation as the API answers it."""
+
+    id = fields.Integer(required=True)
+    form_name = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
+    withdrawn_reason = fields.String(allow_none=True)

@@ -1,0 +1,1 @@
+"""Web: the HTML pages in Bahasa Indonesia. (Built with the web pages issue.)"""

@@ -1,0 +1,158 @@
+from sqlalchemy import func, select
+
+from legalbase import db
+from legalbase.audit import AuditEntry
+from legalbase.corpus.models import Regulation
+from tests.factories import auth, make_regulation, make_user, regulation_data
+
+
+def regulation_count():
+    return db.session.scalar(select(func.count()).select_from(Regulation))
+
+
+def post(client, token, data, **kwargs):
+    headers = auth(token) if token else {}
+    return client.post("/api/v1/regulations", json=data, headers=headers, **kwargs)
+
+
+def test_a_region_stores_its_own_decree_and_the_write_is_audited(client):
+    user, token = make_user("region", "16.71")
+    response = post(client, token, regulation_data())
+    assert response.status_code == 201
+    body = response.json
+    assert (body["form"], body["number"], body["region_code"]) == (
+        "kepwal", "188.45/123/KPTS/2025", "16.71")
+    assert body["form_name"] == "Keputusan Wali Kota"
+    entry = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.entity_type == "regulation", AuditEntry.entity_id == str(body["id"]))).one()
+    assert (entry.action, entry.actor_id, entry.before) == ("create", user.id, None)
+    assert entry.after["number"] == "188.45/123/KPTS/2025"
+    assert client.get(f"/api/v1/regulations/{body['id']}").json["title"] == body["title"]
+
+
+def test_the_ministry_stores_national_regulations(client):
+    _, token = make_user("ministry", None)
+    data = regulation_data(form="perkahar", number="1", year=2025, region_code=None,
+                           title="Pembentukan Subgugus Tugas")
+    assert post(client, token, data).status_code == 201
+
+
+def test_missing_or_bad_token_is_401(client):
+    before = regulation_count()
+    assert post(client, None, regulation_data()).status_code == 401
+    response = client.post("/api/v1/regulations", json=regulation_data(),
+                           headers={"Authorization": "Bearer lb_not-a-token"})
+    assert response.status_code == 401
+    assert "Token" in response.json["error"]["message"]
+    assert regulation_count() == before
+
+
+def test_another_regions_write_is_403_and_leaves_nothing(client):
+    _, token = make_user("region", "16.71")
+    before = regulation_count()
+    response = post(client, token, regulation_data(form="kepbup", region_code="16.03"))
+    assert response.status_code == 403
+    assert response.json["error"]["details"]["region_code"] == "16.03"
+    assert regulation_count() == before
+
+
+def test_a_province_user_does_not_write_its_kabupatens_records(client):
+    _, token = make_user("region", "16")
+    response = post(client, token, regulation_data(form="kepbup", region_code="16.03"))
+    assert response.status_code == 403
+
+
+def test_the_ministry_writes_no_regions_own_records(client):
+    _, token = make_user("ministry", None)
+    assert post(client, token, regulation_data()).status_code == 403
+
+
+def test_a_region_writes_no_national_regulation(client):
+    _, token = make_user("region", "16.71")
+    data = regulation_data(form="perpres", region_code=None)
+    assert post(client, token, data).status_code == 403
+
+
+def test_403_comes_before_422(client):
+    _, token = make_user("region", "16.71")
+    data = regulation_data(form="kepbup", region_code="16.03", year="not a year")
+    assert post(client, token, data).status_code == 403
+
+
+def test_an_unknown_region_in_the_body_is_422(client):
+    _, token = make_user("region", "16.71")
+    response = post(client, token, regulation_data(region_code="99.99"))
+    assert response.status_code == 422
+    assert "region_code" in response.json["error"]["details"]["fields"]
+
+
+def test_a_regional_form_must_name_a_region_of_its_level(client):
+    _, token = make_user("admin", None)
+    response = post(client, token, regulation_data(form="kepbup", region_code="16.71"))
+    assert response.status_code == 422
+    assert response.json["error"]["details"]["fields"]["region_code"] == [
+        "Keputusan Bupati harus menyebut kode wilayah tingkat kabupaten."]
+    national = post(client, token, regulation_data(form="uu", region_code="16.71"))
+    assert national.status_code == 422
+
+
+def test_invalid_fields_are_422_naming_each_field_in_indonesian(client):
+    _, token = make_user("region", "16.71")
+    data = regulation_data(year="2025x", title="  ", colour="red")
+    del data["number"]
+    response = post(client, token, data)
+    assert response.status_code == 422
+    fields = response.json["error"]["details"]["fields"]
+    assert set(fields) == {"year", "title", "number", "colour"}
+    assert fields["number"] == ["Wajib diisi."]
+    assert fields["colour"] == ["Kolom tidak dikenal."]
+
+
+def test_a_decree_is_enacted_never_promulgated(client):
+    _, token = make_user("region", "16.71")
+    response = post(client, token, regulation_data(promulgated_on="2025-06-05"))
+    assert response.status_code == 422
+    assert "promulgated_on" in response.json["error"]["details"]["fields"]
+
+
+def test_a_duplicate_number_compared_case_folded_is_409(client):
+    _, token = make_user("region", "16.71")
+    first = make_regulation(number="188.45/123/KPTS/2025")
+    response = post(client, token, regulation_data(number=" 188.45/123/kpts/2025 "))
+    assert response.status_code == 409
+    assert response.json["error"]["details"] == {"existing_id": first.id}
+
+
+def test_a_duplicate_national_regulation_is_409_despite_its_null_region(client):
+    _, token = make_user("ministry", None)
+    data = regulation_data(form="uu", number="21", year=2007, region_code=None, title="Lagi")
+    response = post(client, token, data)
+    assert response.status_code == 409
+    assert response.json["error"]["code"] == "duplicate_regulation"
+
+
+def test_a_body_that_is_not_json_is_415(client):
+    _, token = make_user("region", "16.71")
+    response = client.post("/api/v1/regulations", data="form=kepwal", headers=auth(token),
+                           content_type="text/plain")
+    assert response.status_code == 415
+
+
+def test_broken_json_is_422(client):
+    _, token = make_user("region", "16.71")
+    response = client.post("/api/v1/regulations", data="{not json", headers=auth(token),
+                           content_type="application/json")
+    assert response.status_code == 422
+
+
+def test_a_body_over_the_limit_is_413(client, app):
+    _, token = make_user("region", "16.71")
+    huge = regulation_data(text="x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
+    response = post(client, token, huge)
+    assert response.status_code == 413
+
+
+def test_an_unknown_regulation_is_404(client):
+    response = client.get("/api/v1/regulations/999999")
+    assert response.status_code == 404
+    assert "999999" in response.json["error"]["message"]

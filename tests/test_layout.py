@@ -1,0 +1,55 @@
+"""The rooms depend one way, and domain code never reads the HTTP request."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "legalbase"
+DOMAIN_ROOMS = ("regions", "corpus", "coverage", "drafting", "search", "accounts")
+HTTP_MODULES = ("views.py", "auth.py", "cli.py")
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Absolute dotted names imported by one module of the package."""
+    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(part for part in (base, node.module or "") if part)
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def room_modules(room: str):
+    return sorted((PACKAGE / room).rglob("*.py"))
+
+
+@pytest.mark.parametrize("room", DOMAIN_ROOMS)
+def test_no_domain_room_imports_drafting_or_web(room):
+    for path in room_modules(room):
+        for forbidden in ("drafting", "web"):
+            if room == forbidden:
+                continue
+            target = f"legalbase.{forbidden}"
+            hits = [name for name in imported_modules(path)
+                    if name == target or name.startswith(target + ".")]
+            assert not hits, f"{path.name} imports {hits}"
+
+
+@pytest.mark.parametrize("room", DOMAIN_ROOMS)
+def test_domain_code_never_touches_flask_request(room):
+    for path in room_modules(room):
+        if path.name in HTTP_MODULES:
+            continue
+        names = imported_modules(path)
+        assert "flask.request" not in names and "flask.g" not in names, path
+
+
+def test_the_checker_sees_relative_imports():
+    names = imported_modules(PACKAGE / "corpus" / "views.py")
+    assert "legalbase.accounts.auth.current_user" in names
