@@ -4,6 +4,7 @@ Domain functions add and flush through `session`; the view or CLI command that s
 commits once; the error handler rolls back.
 """
 
+import threading
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, has_app_context
@@ -38,7 +39,14 @@ class AppSession(Session):
         return state.connection if state.connection is not None else state.engine
 
 
-session = scoped_session(sessionmaker(class_=AppSession, join_transaction_mode="create_savepoint"))
+def _session_scope():
+    # One session per thread and app, so that two apps in one process never share one.
+    app = current_app._get_current_object() if has_app_context() else None
+    return threading.get_ident(), id(app)
+
+
+session = scoped_session(sessionmaker(class_=AppSession, join_transaction_mode="create_savepoint"),
+                         scopefunc=_session_scope)
 
 
 class DatabaseState:

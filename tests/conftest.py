@@ -6,6 +6,8 @@ The database is SQLite in a temporary folder, or the one LEGALBASE_DATABASE_URL 
 
 import os
 import uuid
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -13,16 +15,20 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from legalbase import create_app, db
+from legalbase.audit import Actor
 from legalbase.cli import upgrade_database
 from legalbase.corpus.cli import sync_seed
+from legalbase.regions.seed import sync_regions
 from tests.factories import ERROR_CODES_SEEN, assert_error_shape
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+@contextmanager
+def new_database(folder):
+    """The URL of a new, empty database: a SQLite file in `folder`, or a PostgreSQL schema of
+    its own on the server LEGALBASE_DATABASE_URL names (dropped on exit)."""
     url = os.environ.get("LEGALBASE_DATABASE_URL")
     if not url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        yield f"sqlite:///{folder / f'{uuid.uuid4().hex[:8]}.sqlite'}"
         return
     schema = f"lb_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
@@ -35,6 +41,36 @@ def database_url(tmp_path_factory):
         with admin.connect() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with new_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture
+def empty_instance(tmp_path):
+    """Another app on a new database with the region registry and nothing else; its own
+    instance folder. Use inside `with empty_instance() as other:`; commits there are real."""
+
+    @contextmanager
+    def make():
+        with new_database(tmp_path) as url:
+            other = create_app({"DATABASE_URL": url, "SECRET_KEY": "test",
+                                "INSTANCE_DIR": str(tmp_path / "other-instance")})
+            other.test_client_class = ShapeCheckingClient
+            with other.app_context():
+                upgrade_database()
+                sync_regions(Path(other.config["CORPUS_DIR"]) / "regions", Actor("tests"))
+                db.session.commit()
+                db.session.remove()
+            try:
+                yield other
+            finally:
+                other.extensions["legalbase.db"].engine.dispose()
+
+    return make
 
 
 class ShapeCheckingClient(FlaskClient):

@@ -35,8 +35,8 @@ def test_setup_creates_the_instance_and_seeds_it(instance):
 def test_a_second_setup_adds_nothing(instance):
     second = instance[2][1].stdout
     assert "wilayah: 0 dibuat, 0 diperbarui, 552 tetap" in second
-    assert "peraturan nasional: 0 dibuat, 0 diperbarui, 20 tetap" in second
-    assert "relasi: 0 dibuat, 0 diperbarui, 14 tetap" in second
+    assert "peraturan: 0 dibuat, 0 diperbarui, 35 tetap" in second
+    assert "relasi: 0 dibuat, 0 diperbarui, 18 tetap" in second
 
 
 def free_port() -> int:

@@ -10,7 +10,7 @@ from .. import db
 from ..audit import Actor
 from ..clitools import domain_errors_exit
 from ..regions.seed import sync_regions
-from .seed import sync_national
+from .seed import sync_seed_regulations
 
 corpus_group = AppGroup("corpus", help="Korpus peraturan dan data seed.")
 
@@ -20,8 +20,9 @@ def sync_seed() -> dict:
     corpus_dir = Path(current_app.config["CORPUS_DIR"])
     actor = Actor.system("corpus sync")
     regions = sync_regions(corpus_dir / "regions", actor)
-    regulations, relations = sync_national(corpus_dir / "national", actor)
-    return {"wilayah": regions, "peraturan nasional": regulations, "relasi": relations}
+    regulations, relations = sync_seed_regulations(
+        [corpus_dir / "national", corpus_dir / "regional"], actor)
+    return {"wilayah": regions, "peraturan": regulations, "relasi": relations}
 
 
 @corpus_group.command("sync")

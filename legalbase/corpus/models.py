@@ -21,6 +21,14 @@ from ..db import Base, utcnow
 from .forms import FORMS
 
 RELATION_KINDS = ("amends", "revokes", "implements", "cites")
+# Indonesian label of each relation, as seen from its source and from its target.
+RELATION_LABELS = {
+    "amends": ("mengubah", "diubah oleh"),
+    "revokes": ("mencabut", "dicabut oleh"),
+    "implements": ("melaksanakan", "dilaksanakan oleh"),
+    "cites": ("merujuk", "dirujuk oleh"),
+}
+TEXT_STATUSES = ("available", "no_text_layer", "pending_ocr", "unavailable")
 
 
 class Regulation(Base):
@@ -58,6 +66,13 @@ class Regulation(Base):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
     text: Mapped[str | None] = mapped_column(Text)
+    text_status: Mapped[str] = mapped_column(String(20), default="unavailable")
+    file_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    file_media_type: Mapped[str | None] = mapped_column(String(100))
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    unresolved_citations: Mapped[list] = mapped_column(JSON, default=list)
+    # The first day it can be in force: derived from its dates (see status.py), kept for queries.
+    in_force_from: Mapped[date] = mapped_column(Date, index=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

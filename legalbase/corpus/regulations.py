@@ -12,8 +12,10 @@ from ..regions.registry import find_region
 from .forms import FORMS, NATIONAL, scope_admits
 from .models import Regulation
 from .schemas import RegulationInputSchema
+from .status import in_force_from
 
 DECREE_FORMS = ("kepgub", "kepbup", "kepwal")
+ISSUER_SERIES = ("permen", "kepmen")
 _input_schema = RegulationInputSchema()
 
 
@@ -53,10 +55,20 @@ def _scope_message(form) -> str:
     return f"{form.name} harus menyebut kode wilayah tingkat {levels}."
 
 
-def identity_key(form: str, region_code: str | None, year: int, number: str) -> str:
-    """What makes two live records the same regulation: form, region, year, number folded."""
-    folded = " ".join(number.split()).casefold()
-    return f"{form}|{region_code or 'national'}|{year}|{folded}"
+def identity_key(form: str, region_code: str | None, year: int, number: str,
+                 issuer: str | None = None) -> str:
+    """What makes two live records the same regulation: form, region, year, number folded.
+
+    Ministers number their regulations each in their own series, so a Peraturan or Keputusan
+    Menteri also counts its issuer (Permendagri 10/2012 is not Permen PPPA 10/2012).
+    """
+    if form in ISSUER_SERIES and issuer:
+        form = f"{form}:{_fold(issuer)}"
+    return f"{form}|{region_code or 'national'}|{year}|{_fold(number)}"
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def create_regulation(data: dict, actor: audit.Actor, seed_key: str | None = None) -> Regulation:
@@ -123,7 +135,8 @@ def _assign(regulation: Regulation, fields: dict) -> None:
     regulation.gazette_number = gazette.get("number")
     regulation.gazette_supplement = gazette.get("supplement")
     regulation.identity_key = identity_key(regulation.form, regulation.region_code,
-                                           regulation.year, regulation.number)
+                                           regulation.year, regulation.number, regulation.issuer)
+    regulation.in_force_from = in_force_from(regulation)
 
 
 def _refuse_duplicate(regulation: Regulation) -> None:

@@ -1,4 +1,4 @@
-"""Upsert the national seed corpus (`corpus/national/*.yaml`) and its relations."""
+"""Upsert the seed regulations (`corpus/national/`, `corpus/regional/`) and their relations."""
 
 from pathlib import Path
 
@@ -10,6 +10,7 @@ from ..errors import Invalid
 from ..regions.seed import SyncCounts
 from .models import RELATION_KINDS, Regulation, Relation
 from .regulations import create_regulation, find_live_duplicate, identity_key, update_regulation
+from .relations import relation_snapshot
 
 
 def read_yaml_list(path: Path) -> list[dict]:
@@ -23,11 +24,19 @@ def read_yaml_list(path: Path) -> list[dict]:
     return entries
 
 
-def sync_national(national_dir: Path, actor: audit.Actor) -> tuple[SyncCounts, SyncCounts]:
-    """Upsert the seed regulations, then their relations; flushes, never commits."""
-    regulations = _sync_regulations(read_yaml_list(national_dir / "regulations.yaml"), actor)
-    relations = _sync_relations(read_yaml_list(national_dir / "relations.yaml"), actor)
-    return regulations, relations
+def sync_seed_regulations(folders: list[Path], actor: audit.Actor) -> tuple[SyncCounts, SyncCounts]:
+    """Upsert the regulations of every folder, then all their relations; flushes only.
+
+    Each folder holds `regulations.yaml` and `relations.yaml`; keys are unique across folders,
+    so a regional decree may cite a national act.
+    """
+    entries = [e for folder in folders for e in read_yaml_list(folder / "regulations.yaml")]
+    links = [e for folder in folders for e in _optional_list(folder / "relations.yaml")]
+    return _sync_regulations(entries, actor), _sync_relations(links, actor)
+
+
+def _optional_list(path: Path) -> list[dict]:
+    return read_yaml_list(path) if path.exists() else []
 
 
 def _sync_regulations(entries: list[dict], actor: audit.Actor) -> SyncCounts:
@@ -70,7 +79,8 @@ def _sync_regulation(key: str, data: dict, actor: audit.Actor, counts: SyncCount
 def _adoptable(data: dict) -> Regulation | None:
     """A live record entered by hand that the seed now describes (same identity)."""
     probe = Regulation(identity_key=identity_key(data["form"], data.get("region_code"),
-                                                 data["year"], str(data["number"])))
+                                                 data["year"], str(data["number"]),
+                                                 data.get("issuer")))
     return find_live_duplicate(probe)
 
 
@@ -108,11 +118,3 @@ def _sync_relation(entry: dict, by_key: dict, actor: audit.Actor, counts: SyncCo
         counts.updated += 1
     else:
         counts.unchanged += 1
-
-
-def relation_snapshot(relation: Relation) -> dict:
-    """A relation as plain JSON data."""
-    return {"kind": relation.kind, "source_id": relation.source_id,
-            "target_id": relation.target_id,
-            "effective_on": relation.effective_on.isoformat() if relation.effective_on else None,
-            "note": relation.note}

@@ -16,8 +16,23 @@ def run_migrations() -> None:
         _run(connection)
         return
     with db.engine().connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite rebuilds a table to alter it, which foreign keys would forbid; the pragma
+            # only takes effect outside a transaction, hence the raw driver connection.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         _run(connection)
         connection.commit()
+        if sqlite:
+            _check_foreign_keys(connection)
+
+
+def _check_foreign_keys(connection) -> None:
+    driver = connection.connection.driver_connection
+    broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+    driver.execute("PRAGMA foreign_keys = ON")
+    if broken:
+        raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
 
 
 def _run(connection) -> None:

@@ -6,10 +6,11 @@ from sqlalchemy import select
 from legalbase import db
 from legalbase.audit import Actor, AuditEntry
 from legalbase.corpus.models import Regulation, Relation
-from legalbase.corpus.seed import sync_national
+from legalbase.corpus.seed import sync_seed_regulations
 from legalbase.errors import Invalid
 
-NATIONAL = Path(__file__).resolve().parents[2] / "corpus" / "national"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+NATIONAL, REGIONAL = CORPUS / "national", CORPUS / "regional"
 
 
 def seeded(key):
@@ -49,9 +50,9 @@ def test_unconfirmed_facts_are_stored_as_unknown():
 
 
 def test_a_second_sync_changes_nothing():
-    regulations, relations = sync_national(NATIONAL, Actor("tests"))
-    assert (regulations.created, regulations.updated, regulations.unchanged) == (0, 0, 20)
-    assert (relations.created, relations.updated, relations.unchanged) == (0, 0, 14)
+    regulations, relations = sync_seed_regulations([NATIONAL, REGIONAL], Actor("tests"))
+    assert (regulations.created, regulations.updated, regulations.unchanged) == (0, 0, 35)
+    assert (relations.created, relations.updated, relations.unchanged) == (0, 0, 18)
 
 
 def test_a_corrected_gazette_number_is_updated_and_audited(tmp_path):
@@ -62,7 +63,7 @@ def test_a_corrected_gazette_number_is_updated_and_audited(tmp_path):
         'gazette: {kind: BN, year: null, number: "157"}',
         'gazette: {kind: BN, year: 2019, number: "157"}'))
 
-    regulations, _ = sync_national(corrected, Actor("corpus sync"))
+    regulations, _ = sync_seed_regulations([corrected], Actor("corpus sync"))
 
     assert regulations.updated == 1
     permendagri = seeded("permendagri-120-2018")
@@ -81,7 +82,7 @@ def test_a_broken_seed_entry_names_itself(tmp_path):
     (broken / "regulations.yaml").write_text(
         "- key: uu-99-2099\n  form: undang\n  number: '99'\n  year: 2099\n  title: X\n")
     try:
-        sync_national(broken, Actor("tests"))
+        sync_seed_regulations([broken], Actor("tests"))
     except Invalid as exc:
         assert "uu-99-2099" in exc.message
         assert "form" in exc.details["fields"]
