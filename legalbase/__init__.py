@@ -32,12 +32,13 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_api(app: Flask) -> None:
     from .accounts.auth import authenticate_api_request
     from .api import LegalbaseApi
+    from .corpus.exchange_views import blp as exchange_blp
     from .corpus.views import blp as corpus_blp
     from .health import blp as health_blp
     from .regions.views import blp as regions_blp
 
     api = LegalbaseApi(app)
-    for blueprint in (health_blp, regions_blp, corpus_blp):
+    for blueprint in (health_blp, regions_blp, corpus_blp, exchange_blp):
         api.register_blueprint(blueprint)
     app.before_request(authenticate_api_request)
 
@@ -45,6 +46,7 @@ def _register_api(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from .accounts.cli import users_group
     from .cli import db_group, serve_command, setup_command
+    from .corpus import exchange_cli  # noqa: F401  (adds its commands to the corpus group)
     from .corpus.cli import corpus_group
 
     for command in (db_group, corpus_group, users_group, setup_command, serve_command):

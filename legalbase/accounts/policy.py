@@ -24,6 +24,8 @@ POLICY = {
     "read_private":       {"region": OWN_AND_BELOW, "ministry": ALL, "admin": ALL},
     "manage_users":       {"admin": ALL},
     "manage_templates":   {"admin": ALL},
+    "import_corpus":      {"admin": ALL},
+    "withdraw":           {"admin": ALL},
 }
 
 

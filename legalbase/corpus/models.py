@@ -93,6 +93,14 @@ class Regulation(Base):
         return {"kind": self.gazette_kind, "year": self.gazette_year,
                 "number": self.gazette_number, "supplement": self.gazette_supplement}
 
+    @property
+    def file(self) -> dict | None:
+        """The stored file, as the API describes it; None when there is none."""
+        if self.file_sha256 is None:
+            return None
+        return {"sha256": self.file_sha256, "media_type": self.file_media_type,
+                "size": self.file_size, "url": f"/api/v1/regulations/{self.id}/file"}
+
     def __repr__(self) -> str:
         return f"<Regulation {self.id} {self.form} {self.number}/{self.year}>"
 

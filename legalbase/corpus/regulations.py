@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, db
+from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound, translate_messages
 from ..regions.registry import find_region
 from .forms import FORMS, NATIONAL, scope_admits
@@ -97,6 +98,23 @@ def update_regulation(regulation: Regulation, data: dict, actor: audit.Actor) ->
     audit.record(actor, "update", "regulation", regulation.id, changed_before, changed_after,
                  regulation.region_code)
     return True
+
+
+def patch_regulation(regulation: Regulation, changes: dict, actor: audit.Actor) -> bool:
+    """Change some metadata fields of a regulation, keeping the others."""
+    current = regulation_snapshot(regulation)
+    return update_regulation(regulation, {**current, **changes}, actor)
+
+
+def withdraw_regulation(regulation: Regulation, reason: str, actor: audit.Actor) -> None:
+    """Mark an erroneous record withdrawn (never deleted); it then counts nowhere."""
+    if regulation.withdrawn_at is not None:
+        raise Conflict("Peraturan ini sudah ditarik.", {"withdrawn_at":
+                                                         regulation.withdrawn_at.isoformat()})
+    regulation.withdrawn_at = utcnow()
+    regulation.withdrawn_reason = reason
+    audit.record(actor, "withdraw", "regulation", regulation.id, None, {"reason": reason},
+                 regulation.region_code)
 
 
 def get_regulation(regulation_id: int) -> Regulation:

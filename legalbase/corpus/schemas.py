@@ -61,12 +61,111 @@ class RegulationInputSchema(Schema):
             raise ValidationError("Akhir masa berlaku sebelum awalnya.", "valid_until")
 
 
+class FileInfoSchema(Schema):
+    sha256 = fields.String(required=True)
+    media_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    url = fields.String(required=True)
+
+
 class RegulationSchema(RegulationInputSchema):
     """A stored regulation as the API answers it."""
 
     id = fields.Integer(required=True)
     form_name = fields.String(required=True)
+    in_force = fields.Boolean(required=True, metadata={
+        "description": "Berlaku pada tanggal as_of (bawaan: hari ini), diturunkan dari relasi"})
+    in_force_from = fields.Date(required=True)
+    text_status = fields.String(required=True, metadata={
+        "description": "available, no_text_layer, pending_ocr, atau unavailable"})
+    file = fields.Nested(FileInfoSchema, allow_none=True, required=True)
+    unresolved_citations = fields.List(fields.String(), required=True)
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
     withdrawn_at = fields.DateTime(allow_none=True)
     withdrawn_reason = fields.String(allow_none=True)
+
+
+class RegulationSummarySchema(RegulationSchema):
+    """A regulation in a list: everything but its text."""
+
+    class Meta:
+        exclude = ("text",)
+
+
+class RegulationListArgs(Schema):
+    form = fields.String(validate=validate.OneOf(FORM_CODES))
+    region = fields.String(validate=validate.Length(max=8), metadata={
+        "description": "Kode wilayah (provinsi mencakup kabupaten/kotanya) atau 'national'"})
+    year = fields.Integer(validate=validate.Range(min=1900, max=2100))
+    subject = fields.String(validate=validate.Length(max=120))
+    in_force = fields.Boolean()
+    as_of = fields.Date(metadata={"description": "YYYY-MM-DD; bawaan hari ini"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+
+
+class AsOfArgs(Schema):
+    as_of = fields.Date(metadata={"description": "YYYY-MM-DD; bawaan hari ini"})
+
+
+class WithdrawSchema(Schema):
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), _not_blank])
+
+
+class RelationInputSchema(Schema):
+    type = fields.String(required=True, validate=validate.OneOf(
+        ("amends", "revokes", "implements", "cites")))
+    target_id = fields.Integer(required=True)
+    effective_on = fields.Date(allow_none=True, load_default=None)
+    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
+
+
+class RelatedRegulationSchema(Schema):
+    id = fields.Integer(required=True)
+    form = fields.String(required=True)
+    number = fields.String(required=True)
+    year = fields.Integer(required=True)
+    title = fields.String(required=True)
+    region_code = fields.String(allow_none=True, required=True)
+
+
+class RelationViewSchema(Schema):
+    id = fields.Integer(required=True)
+    type = fields.String(required=True)
+    label = fields.String(required=True, metadata={"description": "mis. mengubah, dicabut oleh"})
+    inverse_label = fields.String(required=True)
+    effective_on = fields.Date(allow_none=True, required=True)
+    note = fields.String(allow_none=True, required=True)
+    regulation = fields.Nested(RelatedRegulationSchema, required=True)
+
+
+class RelationsSchema(Schema):
+    outgoing = fields.List(fields.Nested(RelationViewSchema), required=True)
+    incoming = fields.List(fields.Nested(RelationViewSchema), required=True)
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer(required=True)
+    at = fields.DateTime(required=True)
+    actor = fields.String(attribute="actor_label", required=True)
+    action = fields.String(required=True)
+    before = fields.Dict(allow_none=True, required=True)
+    after = fields.Dict(allow_none=True, required=True)
+
+
+class CitationSchema(Schema):
+    text = fields.String(required=True)
+    form = fields.String(required=True)
+    number = fields.String(required=True)
+    year = fields.Integer(required=True)
+    regulation_id = fields.Integer(allow_none=True, required=True)
+
+
+class ExtractionSchema(Schema):
+    handle = fields.String(required=True, metadata={
+        "description": "Kirim sebagai file_handle pada POST /regulations untuk menyimpan"})
+    media_type = fields.String(required=True)
+    text_status = fields.String(required=True)
+    proposal = fields.Dict(required=True)
+    citations = fields.List(fields.Nested(CitationSchema), required=True)

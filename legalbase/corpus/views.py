@@ -1,43 +1,170 @@
-"""The regulations API: create a regulation, read one."""
+"""The regulations API: store (JSON or a file), read, list, change, withdraw, relate."""
 
+import io
+import json
+
+from flask import current_app, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from .. import db
+from .. import audit, db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, json_body
+from ..api import API_PREFIX, json_body, page_schema
+from ..errors import Invalid, NotFound, PayloadTooLarge, UnsupportedMediaType
 from ..regions.registry import find_region
-from .regulations import create_regulation, get_regulation
-from .schemas import RegulationInputSchema, RegulationSchema
+from .files import EXTENSIONS, read_upload
+from .queries import list_regulations, with_status
+from .regulations import get_regulation, patch_regulation, withdraw_regulation
+from .relations import add_relation, relations_of
+from .schemas import (
+    AsOfArgs,
+    AuditEntrySchema,
+    ExtractionSchema,
+    RegulationInputSchema,
+    RegulationListArgs,
+    RegulationSchema,
+    RegulationSummarySchema,
+    RelationInputSchema,
+    RelationsSchema,
+    WithdrawSchema,
+)
+from .uploads import file_store, propose, save_regulation, stage, take_staged
 
 blp = Blueprint("corpus", __name__, url_prefix=f"{API_PREFIX}/regulations",
                 description="Korpus peraturan nasional dan daerah.")
 
 BEARER = [{"bearer": []}]
+UPLOAD_BODY = {"required": True, "content": {
+    "application/json": {"schema": RegulationInputSchema},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "metadata": {"type": "string", "description": "Metadata sebagai JSON"},
+        "file": {"type": "string", "format": "binary", "description": "PDF, DOCX, atau teks"}}}},
+}}
+FILE_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"}}}}}}
 
 
 @blp.route("")
 class Regulations(MethodView):
+    @blp.arguments(RegulationListArgs, location="query")
+    @blp.response(200, page_schema(RegulationSummarySchema))
+    def get(self, args):
+        """Daftar peraturan, disaring menurut jenis, wilayah, tahun, subjek, dan status."""
+        return _page(list_regulations(**args))
+
     @token_required
-    @blp.doc(security=BEARER, requestBody={
-        "required": True, "content": {"application/json": {"schema": RegulationInputSchema}}})
+    @blp.doc(security=BEARER, requestBody=UPLOAD_BODY)
     @blp.response(201, RegulationSchema)
     def post(self):
-        """Simpan peraturan baru dari metadatanya."""
-        payload = json_body()
-        authorize_record_write(payload)
-        regulation = create_regulation(payload, current_actor())
+        """Simpan peraturan baru dari metadatanya, dengan atau tanpa berkas."""
+        metadata, upload = _metadata_and_upload()
+        regulation = save_regulation(metadata, upload, current_actor(), authorize_record_write)
         db.session.commit()
-        return regulation
+        return with_status([regulation])[0]
+
+
+@blp.route("/extract")
+class Extraction(MethodView):
+    @token_required
+    @blp.doc(security=BEARER, requestBody=FILE_BODY)
+    @blp.response(200, ExtractionSchema)
+    def post(self):
+        """Baca berkas dan usulkan metadatanya tanpa menyimpan apa pun secara tetap."""
+        upload = read_upload(_file_part(required=True))
+        proposal, citations = propose(upload)
+        return {"handle": stage(upload), "media_type": upload.media_type,
+                "text_status": upload.text_status, "proposal": proposal,
+                "citations": citations}
 
 
 @blp.route("/<int:regulation_id>")
 class RegulationDetail(MethodView):
+    @blp.arguments(AsOfArgs, location="query")
     @blp.response(200, RegulationSchema)
+    def get(self, args, regulation_id):
+        """Satu peraturan, dengan status berlakunya pada as_of (bawaan: hari ini)."""
+        return with_status([get_regulation(regulation_id)], args.get("as_of"))[0]
+
+    @token_required
+    @blp.doc(security=BEARER, requestBody={"required": True, "content": {
+        "application/json": {"schema": RegulationInputSchema}},
+        "description": "Hanya kolom yang dikirim yang diubah."})
+    @blp.response(200, RegulationSchema)
+    def patch(self, regulation_id):
+        """Ubah sebagian metadata peraturan."""
+        regulation = get_regulation(regulation_id)
+        authorize_record_write({"region_code": regulation.region_code})
+        changes = json_body()
+        if "region_code" in changes:
+            authorize_record_write(changes)
+        patch_regulation(regulation, changes, current_actor())
+        db.session.commit()
+        return with_status([regulation])[0]
+
+
+@blp.route("/<int:regulation_id>/withdraw")
+class Withdrawal(MethodView):
+    @token_required
+    @blp.doc(security=BEARER)
+    @blp.arguments(WithdrawSchema)
+    @blp.response(200, RegulationSchema)
+    def post(self, args, regulation_id):
+        """Tarik catatan yang keliru, dengan alasannya (admin; tidak pernah dihapus)."""
+        regulation = get_regulation(regulation_id)
+        require(current_user(), "withdraw", regulation.region_code)
+        withdraw_regulation(regulation, args["reason"], current_actor())
+        db.session.commit()
+        return with_status([regulation])[0]
+
+
+@blp.route("/<int:regulation_id>/file")
+class RegulationFile(MethodView):
+    @blp.response(200, {"type": "string", "format": "binary"},
+                  content_type="application/octet-stream")
     def get(self, regulation_id):
-        """Satu peraturan menurut id."""
-        return get_regulation(regulation_id)
+        """Unduh berkas peraturan (hash diperiksa saat dibaca)."""
+        regulation = get_regulation(regulation_id)
+        if regulation.file_sha256 is None:
+            raise NotFound("Peraturan ini tidak memiliki berkas.", {"id": regulation_id})
+        content = file_store().get(regulation.file_sha256)
+        return send_file(io.BytesIO(content), mimetype=regulation.file_media_type,
+                         as_attachment=True, download_name=_download_name(regulation))
+
+
+@blp.route("/<int:regulation_id>/history")
+class RegulationHistory(MethodView):
+    @token_required
+    @blp.doc(security=BEARER)
+    @blp.response(200, AuditEntrySchema(many=True))
+    def get(self, regulation_id):
+        """Riwayat perubahan peraturan (log audit)."""
+        regulation = get_regulation(regulation_id)
+        require(current_user(), "read_private", regulation.region_code)
+        return audit.history("regulation", regulation.id)
+
+
+@blp.route("/<int:regulation_id>/relations")
+class RegulationRelations(MethodView):
+    @blp.response(200, RelationsSchema)
+    def get(self, regulation_id):
+        """Relasi keluar dan masuk, dengan label Indonesianya."""
+        return relations_of(get_regulation(regulation_id))
+
+    @token_required
+    @blp.doc(security=BEARER)
+    @blp.arguments(RelationInputSchema)
+    @blp.response(201, RelationsSchema)
+    def post(self, args, regulation_id):
+        """Catat relasi dari peraturan ini ke peraturan lain."""
+        source = get_regulation(regulation_id)
+        authorize_record_write({"region_code": source.region_code})
+        target = _related_target(args["target_id"])
+        add_relation(source, args["type"], target, current_actor(), args["effective_on"],
+                     args["note"])
+        db.session.commit()
+        return relations_of(source)
 
 
 def authorize_record_write(payload: dict) -> None:
@@ -49,3 +176,68 @@ def authorize_record_write(payload: dict) -> None:
         require(user, "write_regional", region_code)
     else:  # an unknown code is a 422 later, for those who may write some region's records
         require(user, "write_regional", user.region_code)
+
+
+def _metadata_and_upload():
+    if request.mimetype != "multipart/form-data":
+        metadata = json_body()
+        handle = metadata.pop("file_handle", None)
+        return metadata, take_staged(handle) if handle is not None else None
+    _check_size()
+    metadata = _metadata_part()
+    if metadata.get("region_code"):
+        authorize_record_write(metadata)  # 403 before anything about the file
+    content = _file_part(required=False)
+    return metadata, read_upload(content) if content is not None else None
+
+
+def _check_size() -> None:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"Ukuran kiriman melebihi batas {limit} bita.", {"limit": limit})
+
+
+def _metadata_part() -> dict:
+    raw = request.form.get("metadata", "{}")
+    try:
+        metadata = json.loads(raw)
+    except ValueError:
+        metadata = None
+    if not isinstance(metadata, dict):
+        raise Invalid("Bagian 'metadata' harus berupa objek JSON yang sah.",
+                      {"fields": {"metadata": ["Bukan objek JSON yang sah."]}})
+    return metadata
+
+
+def _file_part(required: bool) -> bytes | None:
+    _check_size()
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType("Kirim berkas sebagai multipart/form-data (bagian 'file').")
+    part = request.files.get("file")
+    if part is None:
+        if required:
+            raise Invalid("Bagian 'file' wajib ada.", {"fields": {"file": ["Wajib diisi."]}})
+        return None
+    content = part.read()
+    if not content:
+        raise Invalid("Berkas kosong.", {"fields": {"file": ["Berkas kosong."]}})
+    return content
+
+
+def _related_target(target_id: int):
+    try:
+        return get_regulation(target_id)
+    except NotFound:
+        raise Invalid(f"Peraturan tujuan dengan id {target_id} tidak ditemukan.",
+                      {"fields": {"target_id": ["Tidak ditemukan."]}}) from None
+
+
+def _page(page):
+    return {"items": page.items, "total": page.total, "page": page.page,
+            "per_page": page.per_page}
+
+
+def _download_name(regulation) -> str:
+    safe_number = "".join(c if c.isalnum() else "-" for c in regulation.number).strip("-")
+    extension = EXTENSIONS[regulation.file_media_type]
+    return f"{regulation.form}-{safe_number}-{regulation.year}.{extension}"

@@ -1,0 +1,158 @@
+"""From an uploaded file to a stored regulation: propose its metadata, resolve its citations,
+keep the file, and link what it cites. Also the short-lived staging behind "extract first,
+save later"."""
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from .. import audit, db
+from ..errors import Invalid
+from ..regions.models import Region
+from .files import FileStore, Upload, read_upload
+from .models import Regulation
+from .reading import Citation, read_document
+from .regulations import create_regulation, identity_key
+from .relations import add_relation, find_relation
+
+HEAD_PREFIX = {"provinsi": "GUBERNUR ", "kabupaten": "BUPATI ", "kota": "WALI KOTA "}
+HANDLE = re.compile(r"[0-9a-f]{64}")
+STAGING_HOURS = 24
+
+
+def file_store() -> FileStore:
+    return FileStore(Path(current_app.instance_path) / "files")
+
+
+def propose(upload: Upload) -> tuple[dict, list[Citation]]:
+    """Metadata proposed from the file's text, and its citations resolved against the corpus."""
+    reading = read_document(upload.text)
+    proposal = dict(reading.proposal)
+    region = region_named(*reading.region_hint) if reading.region_hint else None
+    if region is not None:
+        proposal["region_code"] = region.code
+    return proposal, resolve_citations(reading.citations)
+
+
+def region_named(level: str, name: str) -> Region | None:
+    """The region of `level` whose head signs as e.g. BUPATI <NAME>, or None."""
+    title = HEAD_PREFIX[level] + " ".join(name.upper().split())
+    return db.session.scalar(select(Region).where(Region.head_title == title,
+                                                  Region.level == level))
+
+
+def resolve_citations(citations: list[Citation]) -> list[Citation]:
+    """Set `regulation_id` on every citation that names a live regulation of the corpus."""
+    for citation in citations:
+        target = _cited_regulation(citation)
+        citation.regulation_id = target.id if target is not None else None
+    return citations
+
+
+def _cited_regulation(citation: Citation) -> Regulation | None:
+    region_code = None
+    if citation.region_name:
+        region = _perda_region(citation)
+        if region is None:
+            return None
+        region_code = region.code
+    key = identity_key(citation.form, region_code, citation.year, citation.number,
+                       citation.issuer)
+    found = _live(select(Regulation).where(Regulation.identity_key == key))
+    if found or citation.form != "permen":
+        return found[0] if len(found) == 1 else None
+    # Ministries are named variously ("Menteri Negara ..."): one match by number is enough.
+    same_number = _live(select(Regulation).where(
+        Regulation.form == "permen", Regulation.year == citation.year,
+        Regulation.number == citation.number))
+    return same_number[0] if len(same_number) == 1 else None
+
+
+def _perda_region(citation: Citation) -> Region | None:
+    levels = ("provinsi",) if citation.form == "perda_provinsi" else ("kabupaten", "kota")
+    for level in levels:
+        region = region_named(level, citation.region_name)
+        if region is not None:
+            return region
+    return None
+
+
+def _live(query) -> list[Regulation]:
+    return list(db.session.scalars(query.where(Regulation.withdrawn_at.is_(None))))
+
+
+def merge_proposal(explicit: dict, proposal: dict) -> dict:
+    """Explicit metadata wins; the proposal fills only what the uploader left empty."""
+    given = {key: value for key, value in explicit.items() if value not in (None, "", [])}
+    return {**proposal, **given}
+
+
+def save_regulation(explicit: dict, upload: Upload | None, actor: audit.Actor,
+                    check_scope: Callable[[dict], None]) -> Regulation:
+    """Store a regulation from explicit metadata and, when given, its file: the proposal read
+    from the file fills the gaps, `check_scope` vets the result, citations become relations."""
+    proposal, citations = propose(upload) if upload else ({}, [])
+    metadata = merge_proposal(explicit, proposal)
+    check_scope(metadata)
+    regulation = create_regulation(metadata, actor)
+    if upload is not None:
+        attach_file(regulation, upload)
+        link_citations(regulation, citations, actor)
+    return regulation
+
+
+def attach_file(regulation: Regulation, upload: Upload) -> None:
+    """Keep the file (content-addressed) and its text on the regulation."""
+    file_store().put(db.session, upload)
+    regulation.file_sha256 = upload.sha256
+    regulation.file_media_type = upload.media_type
+    regulation.file_size = len(upload.content)
+    regulation.text = upload.text
+    regulation.text_status = upload.text_status
+
+
+def link_citations(regulation: Regulation, citations: list[Citation],
+                   actor: audit.Actor) -> None:
+    """A `cites` relation to every resolved citation; the rest listed as unresolved."""
+    unresolved = []
+    for citation in citations:
+        target = db.session.get(Regulation, citation.regulation_id or 0)
+        if target is None:
+            unresolved.append(citation.text)
+        elif target.id != regulation.id and find_relation(regulation, "cites", target) is None:
+            add_relation(regulation, "cites", target, actor)
+    regulation.unresolved_citations = unresolved
+
+
+def stage(upload: Upload) -> str:
+    """Keep an upload for a day, so it can be saved after the officer checks the proposal."""
+    folder = _staging()
+    _prune(folder)
+    (folder / upload.sha256).write_bytes(upload.content)
+    return upload.sha256
+
+
+def take_staged(handle: object) -> Upload:
+    """The staged upload behind `handle`, or Invalid when unknown or expired."""
+    path = _staging() / str(handle)
+    if not isinstance(handle, str) or not HANDLE.fullmatch(handle) or not path.exists():
+        raise Invalid("Berkas sementara tidak ditemukan atau sudah kedaluwarsa; unggah ulang.",
+                      {"fields": {"file_handle": ["Tidak dikenal atau kedaluwarsa."]}})
+    return read_upload(path.read_bytes())
+
+
+def _staging() -> Path:
+    folder = Path(current_app.instance_path) / "staging"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _prune(folder: Path) -> None:
+    cutoff = time.time() - STAGING_HOURS * 3600
+    for path in folder.iterdir():
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)

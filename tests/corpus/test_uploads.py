@@ -1,0 +1,187 @@
+"""Uploading decrees: what is read from the file, where the file goes, and bad files."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from legalbase import db
+from legalbase.corpus.models import Regulation, Relation
+from tests.corpus.documents import (
+    CITED_KEYS,
+    DECREE_TITLE,
+    broken_pdf,
+    decree_docx,
+    decree_pdf,
+    scanned_pdf,
+    zip_bomb,
+)
+from tests.factories import auth, make_user
+
+
+def upload(client, token, content, metadata=None, name="berkas.bin"):
+    data = {"file": (io.BytesIO(content), name)}
+    if metadata is not None:
+        data["metadata"] = json.dumps(metadata)
+    return client.post("/api/v1/regulations", data=data, headers=auth(token),
+                       content_type="multipart/form-data")
+
+
+def counts(app):
+    files = Path(app.instance_path) / "files"
+    stored = sum(1 for path in files.rglob("*") if path.is_file()) if files.exists() else 0
+    return (db.session.scalar(select(func.count()).select_from(Regulation)),
+            db.session.scalar(select(func.count()).select_from(Relation)), stored)
+
+
+def seed_ids(keys):
+    rows = db.session.execute(select(Regulation.seed_key, Regulation.id)
+                              .where(Regulation.seed_key.in_(keys)))
+    return {key: id_ for key, id_ in rows}
+
+
+@pytest.fixture
+def muara_enim(client):
+    return make_user("region", "16.03")[1]
+
+
+@pytest.mark.parametrize("make", [decree_docx, decree_pdf], ids=["docx", "pdf"])
+def test_a_decree_file_yields_its_metadata_and_citations(client, muara_enim, make):
+    response = upload(client, muara_enim, make(), {})
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert (body["form"], body["region_code"], body["number"], body["year"]) == (
+        "kepbup", "16.03", "188.45/123/KPTS/2025", 2025)
+    assert body["title"] == DECREE_TITLE
+    assert (body["enacted_on"], body["place_of_enactment"]) == ("2025-06-04", "Muara Enim")
+    assert body["text_status"] == "available"
+    assert body["file"]["media_type"] in ("application/pdf", "application/vnd.openxmlformats-"
+                                          "officedocument.wordprocessingml.document")
+    cited = client.get(f"/api/v1/regulations/{body['id']}/relations").json["outgoing"]
+    assert {rel["regulation"]["id"] for rel in cited} == set(seed_ids(CITED_KEYS).values())
+    assert {rel["label"] for rel in cited} == {"merujuk"}
+    assert body["unresolved_citations"] == [
+        "Peraturan Daerah Kabupaten Muara Enim Nomor 99 Tahun 2099"]
+
+
+def test_the_cited_act_shows_the_decree_as_citing_it(client, muara_enim):
+    decree = upload(client, muara_enim, decree_docx(), {}).json
+    perpres = seed_ids(["perpres-49-2023"])["perpres-49-2023"]
+    incoming = client.get(f"/api/v1/regulations/{perpres}/relations").json["incoming"]
+    assert [(rel["label"], rel["regulation"]["id"]) for rel in incoming] == [
+        ("dirujuk oleh", decree["id"])]
+
+
+def test_explicit_metadata_wins_over_what_is_read(client, muara_enim):
+    response = upload(client, muara_enim, decree_docx(), {"title": "Judul dari petugas",
+                                                          "year": 2026})
+    assert (response.json["title"], response.json["year"]) == ("Judul dari petugas", 2026)
+    assert response.json["number"] == "188.45/123/KPTS/2025"
+
+
+def test_the_file_is_stored_once_and_downloads_intact(client, muara_enim, app):
+    content = decree_pdf()
+    first = upload(client, muara_enim, content, {}).json
+    before = counts(app)[2]
+    upload(client, muara_enim, content, {"number": "188.45/124/KPTS/2025"})
+    assert counts(app)[2] == before  # same content, same stored file
+    download = client.get(first["file"]["url"])
+    assert download.status_code == 200 and download.data == content
+    assert download.mimetype == "application/pdf"
+    assert "kepbup-188-45-123-KPTS-2025-2025.pdf" in download.headers["Content-Disposition"]
+
+
+def test_a_corrupted_stored_file_is_refused_on_read(client, muara_enim, app):
+    body = upload(client, muara_enim, decree_docx(), {}).json
+    sha = body["file"]["sha256"]
+    (Path(app.instance_path) / "files" / sha[:2] / sha).write_bytes(b"tampered")
+    response = client.get(body["file"]["url"])
+    assert response.status_code == 500
+    assert response.json["error"]["code"] == "file_corrupted"
+
+
+def test_a_scan_without_text_is_stored_and_flagged(client, muara_enim):
+    metadata = {"form": "kepbup", "region_code": "16.03", "number": "188.45/777/KPTS/2024",
+                "year": 2024, "title": "Pembentukan Gugus Tugas"}
+    response = upload(client, muara_enim, scanned_pdf(), metadata)
+    assert response.status_code == 201
+    assert response.json["text_status"] == "no_text_layer"
+    assert response.json["file"] is not None
+
+
+def test_extract_proposes_without_storing_then_the_handle_saves(client, muara_enim, app):
+    before = counts(app)
+    response = client.post("/api/v1/regulations/extract", headers=auth(muara_enim),
+                           data={"file": (io.BytesIO(decree_docx("555")), "sk.docx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    body = response.json
+    assert body["proposal"]["form"] == "kepbup" and body["proposal"]["region_code"] == "16.03"
+    assert body["proposal"]["number"] == "188.45/555/KPTS/2025"
+    assert [c["text"] for c in body["citations"]][:2] == [
+        "Undang-Undang Nomor 21 Tahun 2007", "Undang-Undang Nomor 23 Tahun 2014"]
+    assert counts(app) == before
+
+    saved = client.post("/api/v1/regulations", headers=auth(muara_enim),
+                        json={**body["proposal"], "file_handle": body["handle"]})
+    assert saved.status_code == 201
+    assert saved.json["file"]["sha256"] == body["handle"]
+
+
+def test_an_unknown_handle_is_422(client, muara_enim):
+    response = client.post("/api/v1/regulations", headers=auth(muara_enim),
+                           json={"form": "kepbup", "file_handle": "0" * 64})
+    assert response.status_code == 422
+    assert "file_handle" in response.json["error"]["details"]["fields"]
+
+
+@pytest.mark.parametrize("content, status", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00binary", 415),
+    (zip_bomb(), 422),
+    (broken_pdf(), 422),
+], ids=["png", "zip-bomb", "broken-pdf"])
+def test_bad_files_are_refused_and_leave_nothing(client, muara_enim, app, content, status):
+    before = counts(app)
+    response = upload(client, muara_enim, content, {"region_code": "16.03"})
+    assert response.status_code == status
+    assert counts(app) == before
+
+
+def test_a_file_over_the_limit_is_413(client, muara_enim, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
+    before = counts(app)
+    content = b"%PDF-1.7\n" + b"0" * 4096
+    assert upload(client, muara_enim, content, {}).status_code == 413
+    assert counts(app) == before
+
+
+def test_another_regions_upload_is_403_and_leaves_nothing(client, app):
+    _, palembang = make_user("region", "16.71")
+    before = counts(app)
+    response = upload(client, palembang, decree_docx(), {})  # reads as Kabupaten Muara Enim
+    assert response.status_code == 403
+    assert counts(app) == before
+
+
+def test_403_for_the_named_region_comes_before_the_file_type(client):
+    _, palembang = make_user("region", "16.71")
+    response = upload(client, palembang, b"\x89PNG\r\n\x1a\n", {"region_code": "16.03"})
+    assert response.status_code == 403
+
+
+def test_a_duplicate_upload_is_409_and_its_new_file_is_removed(client, muara_enim, app):
+    upload(client, muara_enim, decree_docx(), {})
+    before = counts(app)
+    response = upload(client, muara_enim, decree_pdf(), {})  # same number, new file
+    assert response.status_code == 409
+    assert counts(app) == before
+
+
+def test_malformed_metadata_json_is_422(client, muara_enim):
+    response = client.post("/api/v1/regulations", headers=auth(muara_enim),
+                           data={"metadata": "{oops", "file": (io.BytesIO(b"teks"), "a.txt")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "metadata" in response.json["error"]["details"]["fields"]
