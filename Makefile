@@ -13,10 +13,11 @@ setup: $(INSTALLED)
 	$(BIN)/legalbase setup
 
 test: $(INSTALLED)
+	@bash .ci/debian-packages
 	$(BIN)/pytest
 
 bench: $(INSTALLED)
-	$(BIN)/python bench/run.py
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -34,6 +34,11 @@ def upgrade_database(revision: str = "head") -> None:
     alembic_command.upgrade(alembic_config(), revision)
 
 
+def downgrade_database(revision: str) -> None:
+    """Revert migrations down to `revision` on the current app's database."""
+    alembic_command.downgrade(alembic_config(), revision)
+
+
 @db_group.command("upgrade")
 @click.argument("revision", default="head")
 def upgrade_command(revision):
@@ -46,7 +51,7 @@ def upgrade_command(revision):
 @click.argument("revision")
 def downgrade_command(revision):
     """Revert migrations down to REVISION ('base' empties the database)."""
-    alembic_command.downgrade(alembic_config(), revision)
+    downgrade_database(revision)
     click.echo(f"Basis data pada revisi {revision}.")
 
 

@@ -36,6 +36,8 @@ SETTINGS = (
             "Key signing sessions; generated into the instance folder when not given."),
     Setting("HOST", "127.0.0.1", "Address the development server listens on."),
     Setting("PORT", 5000, "Port the development server listens on.", int),
+    Setting("OCR_MODE", "background",
+            "When scans are read by OCR (where Tesseract is installed): background, inline, off."),
     Setting("PER_PAGE_MAX", 1000, "Largest page size a list endpoint accepts.", int),
 )
 

@@ -4,43 +4,19 @@ The database is SQLite in a temporary folder, or the one LEGALBASE_DATABASE_URL 
 (PostgreSQL in CI), where the run works in a schema of its own and drops it at the end.
 """
 
-import os
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from legalbase import create_app, db
 from legalbase.audit import Actor
 from legalbase.cli import upgrade_database
 from legalbase.corpus.cli import sync_seed
 from legalbase.regions.seed import sync_regions
+from tests.databases import new_database
 from tests.factories import ERROR_CODES_SEEN, assert_error_shape
-
-
-@contextmanager
-def new_database(folder):
-    """The URL of a new, empty database: a SQLite file in `folder`, or a PostgreSQL schema of
-    its own on the server LEGALBASE_DATABASE_URL names (dropped on exit)."""
-    url = os.environ.get("LEGALBASE_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{folder / f'{uuid.uuid4().hex[:8]}.sqlite'}"
-        return
-    schema = f"lb_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield scoped.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -87,6 +63,7 @@ class ShapeCheckingClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test",
+                      "OCR_MODE": "inline",
                       "INSTANCE_DIR": str(tmp_path_factory.mktemp("instance"))})
     app.test_client_class = ShapeCheckingClient
     with app.app_context():

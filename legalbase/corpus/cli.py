@@ -33,3 +33,19 @@ def sync_command():
     db.session.commit()
     for name, counts in report.items():
         click.echo(f"{name}: {counts}")
+
+
+@corpus_group.command("ocr")
+def ocr_command():
+    """Read by OCR every stored scan still waiting for its text (after a restart, say)."""
+    from .ocr import complete_ocr, ocr_available, pending_ocr_ids
+
+    pending = pending_ocr_ids()
+    if pending and not ocr_available():
+        raise click.ClickException("Tesseract dengan data bahasa Indonesia (tesseract-ocr-ind) "
+                                   "tidak terpasang.")
+    for regulation_id in pending:
+        complete_ocr(regulation_id)
+        db.session.commit()
+        click.echo(f"peraturan {regulation_id}: teks dibaca dengan OCR")
+    click.echo(f"{len(pending)} berkas pindaian diproses.")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from .. import audit, db
 from ..errors import Invalid
 from ..regions.models import Region
-from .files import FileStore, Upload, read_upload
+from .files import PDF, FileStore, Upload, read_upload
 from .models import Regulation
 from .reading import Citation, read_document
 from .regulations import create_regulation, identity_key
@@ -113,6 +113,14 @@ def attach_file(regulation: Regulation, upload: Upload) -> None:
     regulation.file_size = len(upload.content)
     regulation.text = upload.text
     regulation.text_status = upload.text_status
+    if upload.text_status == "no_text_layer" and upload.media_type == PDF and _ocr_wanted():
+        regulation.text_status = "pending_ocr"
+
+
+def _ocr_wanted() -> bool:
+    from .ocr import ocr_available
+
+    return current_app.config["OCR_MODE"] != "off" and ocr_available()
 
 
 def link_citations(regulation: Regulation, citations: list[Citation],

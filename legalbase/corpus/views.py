@@ -14,6 +14,7 @@ from ..api import API_PREFIX, json_body, page_schema
 from ..errors import Invalid, NotFound, PayloadTooLarge, UnsupportedMediaType
 from ..regions.registry import find_region
 from .files import EXTENSIONS, read_upload
+from .ocr import schedule_ocr
 from .queries import list_regulations, with_status
 from .regulations import get_regulation, patch_regulation, withdraw_regulation
 from .relations import add_relation, relations_of
@@ -62,6 +63,8 @@ class Regulations(MethodView):
         metadata, upload = _metadata_and_upload()
         regulation = save_regulation(metadata, upload, current_actor(), authorize_record_write)
         db.session.commit()
+        if regulation.text_status == "pending_ocr":
+            schedule_ocr(regulation.id)
         return with_status([regulation])[0]
 
 

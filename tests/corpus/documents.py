@@ -74,6 +74,24 @@ def scanned_pdf() -> bytes:
     return bytes(pdf.output())
 
 
+def scanned_decree_pdf(number="321") -> bytes:
+    """The decree's heading and Mengingat as a picture in a PDF: readable only by OCR."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    lines = decree_lines(number)[:6] + [DECREE_LINES[9][:58], DECREE_LINES[9][58:120]]
+    font = ImageFont.load_default(size=30)
+    image = Image.new("L", (1654, 80 + 56 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    for index, line in enumerate(lines):
+        draw.text((60, 40 + index * 56), line[:90], fill=0, font=font)
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.image(png, x=0, y=0, w=210)
+    return bytes(pdf.output())
+
+
 def zip_bomb() -> bytes:
     """A DOCX-shaped archive that unpacks to far more than its size."""
     out = io.BytesIO()

@@ -9,12 +9,14 @@ from sqlalchemy import func, select
 
 from legalbase import db
 from legalbase.corpus.models import Regulation, Relation
+from legalbase.corpus.ocr import ocr_available
 from tests.corpus.documents import (
     CITED_KEYS,
     DECREE_TITLE,
     broken_pdf,
     decree_docx,
     decree_pdf,
+    scanned_decree_pdf,
     scanned_pdf,
     zip_bomb,
 )
@@ -185,3 +187,39 @@ def test_malformed_metadata_json_is_422(client, muara_enim):
                            content_type="multipart/form-data")
     assert response.status_code == 422
     assert "metadata" in response.json["error"]["details"]["fields"]
+
+
+needs_ocr = pytest.mark.skipif(
+    not ocr_available(), reason="Tesseract with Indonesian data (tesseract-ocr-ind) is not "
+    "installed; `make test` and .ci/run install it with apt-get when they run as root")
+
+
+@needs_ocr
+def test_a_scanned_decree_is_read_by_ocr_and_its_citations_linked(client, muara_enim):
+    metadata = {"form": "kepbup", "region_code": "16.03", "number": "188.45/321/KPTS/2025",
+                "year": 2025, "title": "Pembentukan Gugus Tugas"}
+    response = upload(client, muara_enim, scanned_decree_pdf(), metadata)
+    assert response.status_code == 201
+    regulation_id = response.json["id"]
+    body = client.get(f"/api/v1/regulations/{regulation_id}").json
+    assert body["text_status"] == "available"
+    assert "Undang-Undang Nomor 21 Tahun 2007" in " ".join(body["text"].split())
+    cited = client.get(f"/api/v1/regulations/{regulation_id}/relations").json["outgoing"]
+    assert [rel["regulation"]["id"] for rel in cited] == list(seed_ids(["uu-21-2007"]).values())
+
+
+@needs_ocr
+def test_ocr_waiting_after_a_restart_is_finished_by_the_command(client, muara_enim, runner,
+                                                               monkeypatch, app):
+    monkeypatch.setitem(app.config, "OCR_MODE", "off")
+    metadata = {"form": "kepbup", "region_code": "16.03", "number": "188.45/322/KPTS/2025",
+                "year": 2025, "title": "Pembentukan Gugus Tugas"}
+    body = upload(client, muara_enim, scanned_pdf(), metadata).json
+    assert body["text_status"] == "no_text_layer"
+    regulation = db.session.get(Regulation, body["id"])
+    regulation.text_status = "pending_ocr"  # as a worker killed mid-OCR leaves it
+    db.session.commit()
+    result = runner.invoke(args=["corpus", "ocr"])
+    assert result.exit_code == 0, result.output
+    assert "1 berkas pindaian diproses" in result.output
+    assert db.session.get(Regulation, body["id"]).text_status in ("available", "no_text_layer")

@@ -1,6 +1,6 @@
 """Benchmarks: legalbase's API against its anchor, plain SQLite, in the same run.
 
-    make bench        (or: .venv/bin/python bench/run.py [--repeat N])
+    make bench        (or: .venv/bin/python bench/regions.py [--repeat N])
 
 Each row times one request through the whole Flask stack (routing, authentication hook,
 validation, ORM, JSON) and the same answer read with the sqlite3 module and json.dumps on the
