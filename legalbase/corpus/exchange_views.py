@@ -1,8 +1,130 @@
-"""JDIHN feed and CSV exchange over HTTP (to be filled in)."""
+"""JDIHN feed and CSV exchange over HTTP: read the corpus out, import it (admin only)."""
 
+from flask import Response, current_app, jsonify, request
+from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
+from .. import db
+from ..accounts.auth import current_actor, current_user, token_required
+from ..accounts.policy import require
 from ..api import API_PREFIX
+from ..errors import Invalid, PayloadTooLarge, UnsupportedMediaType
+from .exchange import (
+    JDIHN_KEYS,
+    LEGALBASE_KEYS,
+    build_jdihn_feed,
+    export_csv,
+    import_csv,
+    import_jdihn_feed,
+)
+from .views import BEARER
 
 blp = Blueprint("exchange", __name__, url_prefix=API_PREFIX,
                 description="Pertukaran data: umpan JDIHN dan CSV.")
+
+JdihnEntrySchema = Schema.from_dict(
+    {**{key: fields.String(required=True) for key in JDIHN_KEYS},
+     **{key: fields.Raw(allow_none=True) for key in LEGALBASE_KEYS}},
+    name="JdihnEntry")
+
+
+class OutcomeSchema(Schema):
+    index = fields.Integer(metadata={"description": "Urutan entri umpan (mulai 0)"})
+    idData = fields.String(allow_none=True)
+    line = fields.Integer(metadata={"description": "Nomor baris CSV"})
+    type = fields.String(metadata={"description": "Jenis relasi (untuk relasi)"})
+    target = fields.Raw(metadata={"description": "Identitas peraturan tujuan (untuk relasi)"})
+    outcome = fields.String(required=True,
+                            metadata={"description": "created, updated, unchanged, refused"})
+    id = fields.Integer(allow_none=True, required=True)
+    reason = fields.Dict(allow_none=True, required=True,
+                         metadata={"description": "{message, details} bila ditolak"})
+
+
+class ImportReportSchema(Schema):
+    entries = fields.List(fields.Nested(OutcomeSchema), required=True)
+    relations = fields.List(fields.Nested(OutcomeSchema), required=True)
+    totals = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    relation_totals = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+FEED_BODY = {"required": True, "content": {"application/json": {
+    "schema": {"type": "array", "items": JdihnEntrySchema}}}}
+CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+
+
+@blp.route("/jdihn.json")
+class JdihnFeed(MethodView):
+    @blp.response(200, JdihnEntrySchema(many=True))
+    def get(self):
+        """Umpan JDIHN: setiap peraturan yang tidak ditarik, satu objek per peraturan."""
+        return jsonify(build_jdihn_feed(request.url_root))
+
+
+@blp.route("/import/jdihn")
+class JdihnImport(MethodView):
+    @token_required
+    @blp.doc(security=BEARER, requestBody=FEED_BODY)
+    @blp.response(200, ImportReportSchema)
+    def post(self):
+        """Impor umpan JDIHN (admin): buat atau perbarui tiap entri, lalu relasinya."""
+        require(current_user(), "import_corpus")
+        report = import_jdihn_feed(json_array_body(), current_actor())
+        db.session.commit()
+        return report.as_dict()
+
+
+@blp.route("/regulations.csv")
+class RegulationsCsv(MethodView):
+    @blp.response(200, {"type": "string"}, content_type="text/csv")
+    def get(self):
+        """Semua peraturan yang tidak ditarik sebagai CSV (kolom: lihat corpus/EXCHANGE.md)."""
+        return Response(export_csv(), mimetype="text/csv",
+                        headers={"Content-Disposition": 'inline; filename="peraturan.csv"'})
+
+
+@blp.route("/import/csv")
+class CsvImport(MethodView):
+    @token_required
+    @blp.doc(security=BEARER, requestBody=CSV_BODY)
+    @blp.response(200, ImportReportSchema)
+    def post(self):
+        """Impor CSV peraturan (admin): buat atau perbarui tiap baris."""
+        require(current_user(), "import_corpus")
+        report = import_csv(csv_body(), current_actor())
+        db.session.commit()
+        return report.as_dict()
+
+
+def _refuse_too_large() -> None:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"Ukuran kiriman melebihi batas {limit} bita.", {"limit": limit})
+
+
+def json_array_body() -> list:
+    """The request's JSON array: 413 when too large, 415 when not JSON, 422 when not an array."""
+    _refuse_too_large()
+    if not request.is_json:
+        raise UnsupportedMediaType("Kirim isi berformat application/json.",
+                                   {"content_type": request.content_type})
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, list):
+        raise Invalid("Isi permintaan harus berupa larik JSON yang sah.",
+                      {"fields": {"_body": ["Bukan larik JSON yang sah."]}})
+    return payload
+
+
+def csv_body() -> str:
+    """The request's CSV text (UTF-8): 413 when too large, 415 when not text/csv, 422 when not
+    UTF-8."""
+    _refuse_too_large()
+    if request.mimetype != "text/csv":
+        raise UnsupportedMediaType("Kirim isi berformat text/csv.",
+                                   {"content_type": request.content_type})
+    try:
+        return request.get_data().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid("Isi CSV harus berupa teks UTF-8.",
+                      {"fields": {"_body": ["Bukan teks UTF-8."]}}) from None

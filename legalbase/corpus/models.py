@@ -101,6 +101,16 @@ class Regulation(Base):
         return {"sha256": self.file_sha256, "media_type": self.file_media_type,
                 "size": self.file_size, "url": f"/api/v1/regulations/{self.id}/file"}
 
+    @property
+    def download_name(self) -> str | None:
+        """The name its file downloads under: kepbup-188-45-123-KPTS-2025-2025.pdf."""
+        if self.file_sha256 is None:
+            return None
+        from .files import EXTENSIONS
+
+        safe_number = "".join(c if c.isalnum() else "-" for c in self.number).strip("-")
+        return f"{self.form}-{safe_number}-{self.year}.{EXTENSIONS[self.file_media_type]}"
+
     def __repr__(self) -> str:
         return f"<Regulation {self.id} {self.form} {self.number}/{self.year}>"
 

@@ -10,10 +10,10 @@ from flask_smorest import Blueprint
 from .. import audit, db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, json_body, page_schema
+from ..api import API_PREFIX, json_body, json_request_body, load_json, page_schema
 from ..errors import Invalid, NotFound, PayloadTooLarge, UnsupportedMediaType
 from ..regions.registry import find_region
-from .files import EXTENSIONS, read_upload
+from .files import read_upload
 from .ocr import schedule_ocr
 from .queries import list_regulations, with_status
 from .regulations import get_regulation, patch_regulation, withdraw_regulation
@@ -110,13 +110,13 @@ class RegulationDetail(MethodView):
 @blp.route("/<int:regulation_id>/withdraw")
 class Withdrawal(MethodView):
     @token_required
-    @blp.doc(security=BEARER)
-    @blp.arguments(WithdrawSchema)
+    @blp.doc(security=BEARER, requestBody=json_request_body(WithdrawSchema))
     @blp.response(200, RegulationSchema)
-    def post(self, args, regulation_id):
+    def post(self, regulation_id):
         """Tarik catatan yang keliru, dengan alasannya (admin; tidak pernah dihapus)."""
         regulation = get_regulation(regulation_id)
         require(current_user(), "withdraw", regulation.region_code)
+        args = load_json(WithdrawSchema())
         withdraw_regulation(regulation, args["reason"], current_actor())
         db.session.commit()
         return with_status([regulation])[0]
@@ -133,7 +133,7 @@ class RegulationFile(MethodView):
             raise NotFound("Peraturan ini tidak memiliki berkas.", {"id": regulation_id})
         content = file_store().get(regulation.file_sha256)
         return send_file(io.BytesIO(content), mimetype=regulation.file_media_type,
-                         as_attachment=True, download_name=_download_name(regulation))
+                         as_attachment=True, download_name=regulation.download_name)
 
 
 @blp.route("/<int:regulation_id>/history")
@@ -156,13 +156,13 @@ class RegulationRelations(MethodView):
         return relations_of(get_regulation(regulation_id))
 
     @token_required
-    @blp.doc(security=BEARER)
-    @blp.arguments(RelationInputSchema)
+    @blp.doc(security=BEARER, requestBody=json_request_body(RelationInputSchema))
     @blp.response(201, RelationsSchema)
-    def post(self, args, regulation_id):
+    def post(self, regulation_id):
         """Catat relasi dari peraturan ini ke peraturan lain."""
         source = get_regulation(regulation_id)
         authorize_record_write({"region_code": source.region_code})
+        args = load_json(RelationInputSchema())
         target = _related_target(args["target_id"])
         add_relation(source, args["type"], target, current_actor(), args["effective_on"],
                      args["note"])
@@ -238,9 +238,3 @@ def _related_target(target_id: int):
 def _page(page):
     return {"items": page.items, "total": page.total, "page": page.page,
             "per_page": page.per_page}
-
-
-def _download_name(regulation) -> str:
-    safe_number = "".join(c if c.isalnum() else "-" for c in regulation.number).strip("-")
-    extension = EXTENSIONS[regulation.file_media_type]
-    return f"{regulation.form}-{safe_number}-{regulation.year}.{extension}"
