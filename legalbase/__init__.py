@@ -34,11 +34,12 @@ def _register_api(app: Flask) -> None:
     from .api import LegalbaseApi
     from .corpus.exchange_views import blp as exchange_blp
     from .corpus.views import blp as corpus_blp
+    from .coverage.views import blp as coverage_blp
     from .health import blp as health_blp
     from .regions.views import blp as regions_blp
 
     api = LegalbaseApi(app)
-    for blueprint in (health_blp, regions_blp, corpus_blp, exchange_blp):
+    for blueprint in (health_blp, regions_blp, corpus_blp, exchange_blp, coverage_blp):
         api.register_blueprint(blueprint)
     app.before_request(authenticate_api_request)
 
@@ -48,6 +49,8 @@ def _register_commands(app: Flask) -> None:
     from .cli import db_group, serve_command, setup_command
     from .corpus import exchange_cli  # noqa: F401  (adds its commands to the corpus group)
     from .corpus.cli import corpus_group
+    from .coverage.cli import coverage_group
 
-    for command in (db_group, corpus_group, users_group, setup_command, serve_command):
+    for command in (db_group, corpus_group, coverage_group, users_group, setup_command,
+                    serve_command):
         app.cli.add_command(command)

@@ -5,6 +5,7 @@ from alembic import context
 from legalbase import audit, db  # noqa: F401  (models register on the metadata)
 from legalbase.accounts import models as _accounts  # noqa: F401
 from legalbase.corpus import models as _corpus  # noqa: F401
+from legalbase.coverage import models as _coverage  # noqa: F401
 from legalbase.regions import models as _regions  # noqa: F401
 
 target_metadata = db.Base.metadata
