@@ -12,27 +12,21 @@ same bytes). The ratio is what legalbase adds on top of reading the file.
 import argparse
 import io
 import json
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import seeded_app
 
-from legalbase import create_app, db  # noqa: E402
-from legalbase.accounts.users import create_user, issue_token  # noqa: E402
-from legalbase.audit import Actor  # noqa: E402
-from legalbase.cli import upgrade_database  # noqa: E402
-from legalbase.corpus.cli import sync_seed  # noqa: E402
-from legalbase.corpus.files import read_upload  # noqa: E402
-from tests.corpus.documents import decree_docx, decree_pdf  # noqa: E402
+from legalbase import db
+from legalbase.accounts.users import create_user, issue_token
+from legalbase.audit import Actor
+from legalbase.corpus.files import read_upload
+from tests.corpus.documents import decree_docx, decree_pdf
 
 
 def prepared_app(folder: str):
-    app = create_app({"INSTANCE_DIR": folder, "SECRET_KEY": "bench"})
+    app = seeded_app(folder)
     with app.app_context():
-        upgrade_database()
-        sync_seed()
         user = create_user(None, "Bagian Hukum Muara Enim", "region", "16.03", Actor("bench"))
         token = issue_token(user, Actor("bench"))
         db.session.commit()

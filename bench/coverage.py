@@ -10,25 +10,19 @@ plain query counting the regulations per region on the same database. Median of 
 
 import argparse
 import random
-import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import median_seconds, seeded_app
+from sqlalchemy import func, insert, select
 
-from sqlalchemy import func, insert, select  # noqa: E402
-
-from legalbase import create_app, db  # noqa: E402
-from legalbase.cli import upgrade_database  # noqa: E402
-from legalbase.corpus.cli import sync_seed  # noqa: E402
-from legalbase.corpus.models import Regulation, Relation  # noqa: E402
-from legalbase.corpus.regulations import identity_key  # noqa: E402
-from legalbase.coverage.basis import coverage  # noqa: E402
-from legalbase.coverage.reports import current_rules, regions_in_scope  # noqa: E402
-from legalbase.regions.models import Region  # noqa: E402
+from legalbase import db
+from legalbase.corpus.models import Regulation, Relation
+from legalbase.corpus.regulations import identity_key
+from legalbase.coverage.basis import coverage
+from legalbase.coverage.reports import current_rules, regions_in_scope
+from legalbase.regions.models import Region
 
 FORMS_BY_LEVEL = {"provinsi": ("kepgub", "pergub", "perda_provinsi"),
                   "kabupaten": ("kepbup", "perbup", "perda_kabkota"),
@@ -81,27 +75,14 @@ def build_corpus(count: int) -> None:
     db.session.commit()
 
 
-def median_seconds(fn, repeat: int) -> float:
-    fn()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regulations", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"INSTANCE_DIR": folder, "SECRET_KEY": "bench"})
+        app = seeded_app(folder)
         with app.app_context():
-            upgrade_database()
-            sync_seed()
-            db.session.commit()
             started = time.perf_counter()
             build_corpus(args.regulations)
             built = time.perf_counter() - started

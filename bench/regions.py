@@ -10,27 +10,12 @@ same database file. The ratio says what the stack costs over the bare query.
 import argparse
 import json
 import sqlite3
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
-from legalbase import create_app, db
-from legalbase.cli import upgrade_database
-from legalbase.corpus.cli import sync_seed
+from common import median_seconds, seeded_app
 
 COLUMNS = "code, name, level, parent_code, head_title, seat, autonomous"
-
-
-def timed(fn, repeat: int) -> float:
-    """Median seconds of `repeat` calls of `fn`, after one warm-up call."""
-    fn()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def anchor_rows(conn: sqlite3.Connection, sql: str, args: tuple) -> str:
@@ -58,16 +43,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=300)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"INSTANCE_DIR": folder, "SECRET_KEY": "bench"})
-        with app.app_context():
-            upgrade_database()
-            sync_seed()
-            db.session.commit()
+        app = seeded_app(folder)
         conn = sqlite3.connect(Path(folder) / "legalbase.sqlite")
         client = app.test_client()
         print(f"{'case':40} {'legalbase':>12} {'sqlite3':>12} {'ratio':>8}")
         for name, ours, anchor in cases(client, conn):
-            mine, base = timed(ours, args.repeat), timed(anchor, args.repeat)
+            mine, base = median_seconds(ours, args.repeat), median_seconds(anchor, args.repeat)
             print(f"{name:40} {mine * 1e3:>10.3f}ms {base * 1e3:>10.3f}ms {mine / base:>7.1f}x")
         conn.close()
         app.extensions["legalbase.db"].engine.dispose()

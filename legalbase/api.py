@@ -1,7 +1,10 @@
 """The JSON API under /api/v1, described by the OpenAPI document at /api/v1/openapi.json."""
 
+from flask import current_app, request
 from flask_smorest import Api
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
+
+from .errors import Invalid, PayloadTooLarge, UnsupportedMediaType, translate_messages
 
 API_PREFIX = "/api/v1"
 
@@ -58,22 +61,32 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
     }, name=f"{item_schema.__name__.removesuffix('Schema')}PageSchema")
 
 
-def json_body() -> dict:
-    """The request's JSON object: 413 when too large, 415 when not JSON, 422 when not an object."""
-    from flask import current_app, request
-
-    from .errors import Invalid, PayloadTooLarge, UnsupportedMediaType
-
+def refuse_too_large() -> None:
+    """413 when the request announces a body over the configured limit (before reading it)."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"Ukuran kiriman melebihi batas {limit} bita.", {"limit": limit})
+
+
+def json_body() -> dict:
+    """The request's JSON object: 413 when too large, 415 when not JSON, 422 when not an object."""
+    return _json_payload(dict, "objek")
+
+
+def json_array_body() -> list:
+    """The request's JSON array: 413 when too large, 415 when not JSON, 422 when not an array."""
+    return _json_payload(list, "larik")
+
+
+def _json_payload(kind: type, noun: str):
+    refuse_too_large()
     if not request.is_json:
         raise UnsupportedMediaType("Kirim isi berformat application/json.",
                                    {"content_type": request.content_type})
     payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise Invalid("Isi permintaan harus berupa objek JSON yang sah.",
-                      {"fields": {"_body": ["Bukan objek JSON yang sah."]}})
+    if not isinstance(payload, kind):
+        raise Invalid(f"Isi permintaan harus berupa {noun} JSON yang sah.",
+                      {"fields": {"_body": [f"Bukan {noun} JSON yang sah."]}})
     return payload
 
 
@@ -83,10 +96,6 @@ def load_json(schema: Schema) -> dict:
     Views call this after they have found the resource (404) and checked the caller (403), so
     that the order of errors the API promises holds.
     """
-    from marshmallow import ValidationError
-
-    from .errors import Invalid, translate_messages
-
     try:
         return schema.load(json_body())
     except ValidationError as exc:

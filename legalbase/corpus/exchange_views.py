@@ -1,6 +1,6 @@
 """JDIHN feed and CSV exchange over HTTP: read the corpus out, import it (admin only)."""
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -8,8 +8,8 @@ from marshmallow import Schema, fields
 from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX
-from ..errors import Invalid, PayloadTooLarge, UnsupportedMediaType
+from ..api import API_PREFIX, json_array_body, refuse_too_large
+from ..errors import Invalid, UnsupportedMediaType
 from .exchange import (
     JDIHN_KEYS,
     LEGALBASE_KEYS,
@@ -97,29 +97,10 @@ class CsvImport(MethodView):
         return report.as_dict()
 
 
-def _refuse_too_large() -> None:
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge(f"Ukuran kiriman melebihi batas {limit} bita.", {"limit": limit})
-
-
-def json_array_body() -> list:
-    """The request's JSON array: 413 when too large, 415 when not JSON, 422 when not an array."""
-    _refuse_too_large()
-    if not request.is_json:
-        raise UnsupportedMediaType("Kirim isi berformat application/json.",
-                                   {"content_type": request.content_type})
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, list):
-        raise Invalid("Isi permintaan harus berupa larik JSON yang sah.",
-                      {"fields": {"_body": ["Bukan larik JSON yang sah."]}})
-    return payload
-
-
 def csv_body() -> str:
     """The request's CSV text (UTF-8): 413 when too large, 415 when not text/csv, 422 when not
     UTF-8."""
-    _refuse_too_large()
+    refuse_too_large()
     if request.mimetype != "text/csv":
         raise UnsupportedMediaType("Kirim isi berformat text/csv.",
                                    {"content_type": request.content_type})

@@ -3,15 +3,22 @@
 import io
 import json
 
-from flask import current_app, request, send_file
+from flask import request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from .. import audit, db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, json_body, json_request_body, load_json, page_schema
-from ..errors import Invalid, NotFound, PayloadTooLarge, UnsupportedMediaType
+from ..api import (
+    API_PREFIX,
+    json_body,
+    json_request_body,
+    load_json,
+    page_schema,
+    refuse_too_large,
+)
+from ..errors import Invalid, NotFound, UnsupportedMediaType
 from ..regions.registry import find_region
 from .files import read_upload
 from .ocr import schedule_ocr
@@ -186,18 +193,12 @@ def _metadata_and_upload():
         metadata = json_body()
         handle = metadata.pop("file_handle", None)
         return metadata, take_staged(handle) if handle is not None else None
-    _check_size()
+    refuse_too_large()
     metadata = _metadata_part()
     if metadata.get("region_code"):
         authorize_record_write(metadata)  # 403 before anything about the file
     content = _file_part(required=False)
     return metadata, read_upload(content) if content is not None else None
-
-
-def _check_size() -> None:
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge(f"Ukuran kiriman melebihi batas {limit} bita.", {"limit": limit})
 
 
 def _metadata_part() -> dict:
@@ -213,7 +214,7 @@ def _metadata_part() -> dict:
 
 
 def _file_part(required: bool) -> bytes | None:
-    _check_size()
+    refuse_too_large()
     if request.mimetype != "multipart/form-data":
         raise UnsupportedMediaType("Kirim berkas sebagai multipart/form-data (bagian 'file').")
     part = request.files.get("file")
