@@ -71,6 +71,7 @@ class Regulation(Base):
     file_media_type: Mapped[str | None] = mapped_column(String(100))
     file_size: Mapped[int | None] = mapped_column(Integer)
     unresolved_citations: Mapped[list] = mapped_column(JSON, default=list)
+    lint: Mapped[list] = mapped_column(JSON, default=list)
     # The first day it can be in force: derived from its dates (see status.py), kept for queries.
     in_force_from: Mapped[date] = mapped_column(Date, index=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -20,7 +20,7 @@ from .. import db
 from ..audit import Actor
 from .models import Regulation
 from .reading import read_document
-from .uploads import file_store, link_citations, resolve_citations
+from .uploads import file_store, link_citations, lint_text, resolve_citations
 
 log = logging.getLogger(__name__)
 PAGE_SECONDS = 120
@@ -68,6 +68,7 @@ def complete_ocr(regulation_id: int) -> bool:
     regulation.text_status = "available" if text else "no_text_layer"
     if text:
         link_citations(regulation, resolve_citations(read_document(text).citations), OCR_ACTOR)
+        lint_text(regulation)
     db.session.flush()
     return True
 

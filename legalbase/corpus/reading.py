@@ -128,18 +128,22 @@ def read_citations(flat: str) -> list[Citation]:
     """Every distinct regulation the Mengingat cites, long ("Peraturan Presiden Nomor 69 Tahun
     2008") or short ("Perpres 49/2023") forms alike, in order of appearance."""
     section = MENGINGAT.search(flat)
-    body = section["body"] if section else ""
-    found = [(m.start(), _long_citation(m)) for m in CITATION_LONG.finditer(body)
-             if not _inside_a_title(body, m.start())]
-    found += [(m.start(), _short_citation(m)) for m in CITATION_SHORT.finditer(body)]
     citations, seen = [], set()
-    for _, citation in sorted(found, key=lambda pair: pair[0]):
+    for _, _, citation in find_citations(section["body"] if section else ""):
         key = (citation.form, citation.number.casefold(), citation.year,
                (citation.issuer or citation.region_name or "").casefold())
         if key not in seen:
             seen.add(key)
             citations.append(citation)
     return citations
+
+
+def find_citations(text: str) -> list[tuple[int, int, Citation]]:
+    """(start, end, citation) of every act named in `text` outside the titles of others."""
+    found = [(m.start(), m.end(), _long_citation(m)) for m in CITATION_LONG.finditer(text)
+             if not _inside_a_title(text, m.start())]
+    found += [(m.start(), m.end(), _short_citation(m)) for m in CITATION_SHORT.finditer(text)]
+    return sorted(found, key=lambda hit: hit[0])
 
 
 def _inside_a_title(body: str, start: int) -> bool:

@@ -68,6 +68,14 @@ class FileInfoSchema(Schema):
     url = fields.String(required=True)
 
 
+class LintFindingSchema(Schema):
+    code = fields.String(required=True)
+    severity = fields.String(required=True, metadata={"description": "error atau warning"})
+    message = fields.String(required=True)
+    item = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "Nomor butir Mengingat; null untuk daftar seluruhnya"})
+
+
 class RegulationSchema(RegulationInputSchema):
     """A stored regulation as the API answers it."""
 
@@ -80,6 +88,8 @@ class RegulationSchema(RegulationInputSchema):
         "description": "available, no_text_layer, pending_ocr, atau unavailable"})
     file = fields.Nested(FileInfoSchema, allow_none=True, required=True)
     unresolved_citations = fields.List(fields.String(), required=True)
+    lint = fields.List(fields.Nested(LintFindingSchema), required=True, metadata={
+        "description": "Temuan pemeriksaan Mengingat yang dibaca dari berkas"})
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
     withdrawn_at = fields.DateTime(allow_none=True)

@@ -8,18 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
 
 from .. import audit, db
 from ..errors import Invalid
-from ..regions.models import Region
+from .citation_lint import lint_document
+from .citations import region_named, resolve
 from .files import PDF, FileStore, Upload, read_upload
 from .models import Regulation
 from .reading import Citation, read_document
-from .regulations import create_regulation, identity_key
+from .regulations import create_regulation
 from .relations import add_relation, find_relation
 
-HEAD_PREFIX = {"provinsi": "GUBERNUR ", "kabupaten": "BUPATI ", "kota": "WALI KOTA "}
 HANDLE = re.compile(r"[0-9a-f]{64}")
 STAGING_HOURS = 24
 
@@ -38,51 +37,12 @@ def propose(upload: Upload) -> tuple[dict, list[Citation]]:
     return proposal, resolve_citations(reading.citations)
 
 
-def region_named(level: str, name: str) -> Region | None:
-    """The region of `level` whose head signs as e.g. BUPATI <NAME>, or None."""
-    title = HEAD_PREFIX[level] + " ".join(name.upper().split())
-    return db.session.scalar(select(Region).where(Region.head_title == title,
-                                                  Region.level == level))
-
-
 def resolve_citations(citations: list[Citation]) -> list[Citation]:
     """Set `regulation_id` on every citation that names a live regulation of the corpus."""
     for citation in citations:
-        target = _cited_regulation(citation)
+        target = resolve(citation)
         citation.regulation_id = target.id if target is not None else None
     return citations
-
-
-def _cited_regulation(citation: Citation) -> Regulation | None:
-    region_code = None
-    if citation.region_name:
-        region = _perda_region(citation)
-        if region is None:
-            return None
-        region_code = region.code
-    key = identity_key(citation.form, region_code, citation.year, citation.number,
-                       citation.issuer)
-    found = _live(select(Regulation).where(Regulation.identity_key == key))
-    if found or citation.form != "permen":
-        return found[0] if len(found) == 1 else None
-    # Ministries are named variously ("Menteri Negara ..."): one match by number is enough.
-    same_number = _live(select(Regulation).where(
-        Regulation.form == "permen", Regulation.year == citation.year,
-        Regulation.number == citation.number))
-    return same_number[0] if len(same_number) == 1 else None
-
-
-def _perda_region(citation: Citation) -> Region | None:
-    levels = ("provinsi",) if citation.form == "perda_provinsi" else ("kabupaten", "kota")
-    for level in levels:
-        region = region_named(level, citation.region_name)
-        if region is not None:
-            return region
-    return None
-
-
-def _live(query) -> list[Regulation]:
-    return list(db.session.scalars(query.where(Regulation.withdrawn_at.is_(None))))
 
 
 def merge_proposal(explicit: dict, proposal: dict) -> dict:
@@ -102,7 +62,14 @@ def save_regulation(explicit: dict, upload: Upload | None, actor: audit.Actor,
     if upload is not None:
         attach_file(regulation, upload)
         link_citations(regulation, citations, actor)
+        lint_text(regulation)
     return regulation
+
+
+def lint_text(regulation: Regulation) -> None:
+    """Check the Mengingat read from the regulation's text; the findings stay on the record."""
+    as_of = regulation.enacted_on or regulation.in_force_from
+    regulation.lint = lint_document(regulation.text, regulation.title, as_of)
 
 
 def attach_file(regulation: Regulation, upload: Upload) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import String, cast, exists, false, or_, select
 from sqlalchemy.orm import aliased
 
 from .. import db
-from ..corpus.forms import FORMS
+from ..corpus.citations import short_name
 from ..corpus.models import Regulation, Relation
 from ..corpus.status import in_force_clause, relation_takes_effect
 from ..errors import Invalid
@@ -58,11 +58,6 @@ class Chain:
     root: Regulation
     latest: Regulation
     latest_on: date
-
-
-def short_name(regulation: Regulation) -> str:
-    """'Perpres 49/2023'."""
-    return f"{FORMS[regulation.form].abbreviation} {regulation.number}/{regulation.year}"
 
 
 def national_chain(rules: Rules, as_of: date) -> Chain:

@@ -8,8 +8,9 @@ from datetime import date, datetime
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..corpus.citations import short_name
 from ..regions.models import LEVELS
-from .basis import STATUSES, RegionCoverage, short_name
+from .basis import STATUSES, RegionCoverage
 from .reports import coverage_report
 
 HEADERS = ("Kode", "Wilayah", "Tingkat", "Status", "Keterangan status", "Alasan",

@@ -6,6 +6,7 @@ from legalbase import audit, db  # noqa: F401  (models register on the metadata)
 from legalbase.accounts import models as _accounts  # noqa: F401
 from legalbase.corpus import models as _corpus  # noqa: F401
 from legalbase.coverage import models as _coverage  # noqa: F401
+from legalbase.drafting import models as _drafting  # noqa: F401
 from legalbase.regions import models as _regions  # noqa: F401
 
 target_metadata = db.Base.metadata

@@ -223,3 +223,12 @@ def test_ocr_waiting_after_a_restart_is_finished_by_the_command(client, muara_en
     assert result.exit_code == 0, result.output
     assert "1 berkas pindaian diproses" in result.output
     assert db.session.get(Regulation, body["id"]).text_status in ("available", "no_text_layer")
+
+
+def test_the_mengingat_of_an_uploaded_decree_is_linted_on_the_record(client, muara_enim):
+    body = upload(client, muara_enim, decree_docx(), {}).json
+    findings = {(finding["code"], finding["item"]) for finding in body["lint"]}
+    # Item 3 says "diubah terakhir dengan" for a twice-amended Perpres; item 4 leaves out
+    # Permendagri 120/2018; item 5 is unknown to the corpus.
+    assert findings == {("amendment_phrase", 3), ("amendment_not_latest", 4), ("unknown_act", 5)}
+    assert client.get(f"/api/v1/regulations/{body['id']}").json["lint"] == body["lint"]

@@ -1,0 +1,143 @@
+"""How a regulation is cited in a Mengingat, and how a citation finds its regulation.
+
+    Undang-Undang Nomor 21 Tahun 2007 tentang Pemberantasan Tindak Pidana Perdagangan Orang
+    (Lembaran Negara Republik Indonesia Tahun 2007 Nomor 58, Tambahan Lembaran Negara Republik
+    Indonesia Nomor 4720)
+
+A fact the corpus holds as unknown is printed as PLACEHOLDER, never left out.
+"""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from .. import db
+from ..regions.models import Region
+from .forms import FORMS
+from .models import Regulation, Relation
+from .reading import Citation, title_case
+from .regulations import identity_key
+from .status import relation_takes_effect
+
+PLACEHOLDER = "[belum diketahui]"
+CITED_FORM_NAMES = {"uu": "Undang-Undang", "perppu": "Peraturan Pemerintah Pengganti Undang-Undang",
+                    "pp": "Peraturan Pemerintah", "perpres": "Peraturan Presiden"}
+GAZETTES = {
+    "LN": ("Lembaran Negara Republik Indonesia", "Tambahan Lembaran Negara Republik Indonesia"),
+    "BN": ("Berita Negara Republik Indonesia", None),
+}
+HEAD_PREFIX = {"provinsi": "GUBERNUR ", "kabupaten": "BUPATI ", "kota": "WALI KOTA "}
+
+
+def short_name(regulation: Regulation) -> str:
+    """'Perpres 49/2023'."""
+    return f"{FORMS[regulation.form].abbreviation} {regulation.number}/{regulation.year}"
+
+
+def cited_name(regulation: Regulation) -> str:
+    """'Undang-Undang Nomor 21 Tahun 2007', 'Peraturan Menteri Dalam Negeri Nomor 80 Tahun 2015'."""
+    if regulation.form in ("permen", "kepmen") and regulation.issuer:
+        kind = f"{FORMS[regulation.form].name.split()[0]} {regulation.issuer}"
+    elif regulation.region is not None:
+        kind = _regional_kind(regulation)
+    else:
+        kind = CITED_FORM_NAMES.get(regulation.form, FORMS[regulation.form].name)
+    return f"{kind} Nomor {regulation.number} Tahun {regulation.year}"
+
+
+def _regional_kind(regulation: Regulation) -> str:
+    region = regulation.region
+    if regulation.form.startswith("perda"):
+        level = "Provinsi " if region.level == "provinsi" else ""
+        return f"Peraturan Daerah {level}{region.name}"
+    word = "Keputusan" if regulation.form.startswith("kep") else "Peraturan"
+    return f"{word} {title_case(region.head_title)}"
+
+
+def cite(regulation: Regulation) -> str:
+    """The full citation of one act: name, title and where it was published."""
+    text = f"{cited_name(regulation)} tentang {regulation.title}"
+    gazette = gazette_reference(regulation)
+    return f"{text} ({gazette})" if gazette else text
+
+
+def gazette_reference(regulation: Regulation) -> str | None:
+    """'Lembaran Negara Republik Indonesia Tahun 2007 Nomor 58, Tambahan ... Nomor 4720'."""
+    kind = regulation.gazette_kind
+    if kind is None or kind not in GAZETTES:
+        return None
+    main, supplement = GAZETTES[kind]
+    text = (f"{main} Tahun {regulation.gazette_year or PLACEHOLDER} "
+            f"Nomor {regulation.gazette_number or PLACEHOLDER}")
+    if supplement and (regulation.gazette_supplement or regulation.form in ("uu", "perppu", "pp")):
+        text += f", {supplement} Nomor {regulation.gazette_supplement or PLACEHOLDER}"
+    return text
+
+
+def cite_with_amendments(base: Regulation, amendments: list[Regulation]) -> str:
+    """A Mengingat item: the base act and, when amended, its last amendment (DOMAIN.md §5)."""
+    text = cite(base)
+    if len(amendments) == 1:
+        text += f" sebagaimana telah diubah dengan {cite(amendments[0])}"
+    elif amendments:
+        text += f" sebagaimana telah diubah beberapa kali, terakhir dengan {cite(amendments[-1])}"
+    return text + ";"
+
+
+def amendments_of(base: Regulation, as_of: date) -> list[Regulation]:
+    """The live acts amending `base` that have taken effect by `as_of`, oldest first."""
+    amending = aliased(Regulation)
+    takes_effect = relation_takes_effect(Relation, amending)
+    query = (select(amending).join(Relation, Relation.source_id == amending.id)
+             .where(Relation.kind == "amends", Relation.target_id == base.id,
+                    amending.withdrawn_at.is_(None), takes_effect <= as_of)
+             .order_by(takes_effect, amending.year, amending.id))
+    return list(db.session.scalars(query))
+
+
+def base_of(regulation: Regulation) -> Regulation:
+    """The act `regulation` amends, or itself when it amends none."""
+    target = db.session.scalar(select(Relation.target_id).where(
+        Relation.kind == "amends", Relation.source_id == regulation.id).limit(1))
+    return db.session.get(Regulation, target) if target else regulation
+
+
+def resolve(citation: Citation) -> Regulation | None:
+    """The live regulation a citation names, or None."""
+    region_code = None
+    if citation.region_name:
+        region = _perda_region(citation)
+        if region is None:
+            return None
+        region_code = region.code
+    key = identity_key(citation.form, region_code, citation.year, citation.number,
+                       citation.issuer)
+    found = _live(select(Regulation).where(Regulation.identity_key == key))
+    if found or citation.form != "permen":
+        return found[0] if len(found) == 1 else None
+    # Ministries are named variously ("Menteri Negara ..."): one match by number is enough.
+    same_number = _live(select(Regulation).where(
+        Regulation.form == "permen", Regulation.year == citation.year,
+        Regulation.number == citation.number))
+    return same_number[0] if len(same_number) == 1 else None
+
+
+def region_named(level: str, name: str) -> Region | None:
+    """The region of `level` whose head signs as e.g. BUPATI <NAME>, or None."""
+    title = HEAD_PREFIX[level] + " ".join(name.upper().split())
+    return db.session.scalar(select(Region).where(Region.head_title == title,
+                                                  Region.level == level))
+
+
+def _perda_region(citation: Citation) -> Region | None:
+    levels = ("provinsi",) if citation.form == "perda_provinsi" else ("kabupaten", "kota")
+    for level in levels:
+        region = region_named(level, citation.region_name)
+        if region is not None:
+            return region
+    return None
+
+
+def _live(query) -> list[Regulation]:
+    return list(db.session.scalars(query.where(Regulation.withdrawn_at.is_(None))))
