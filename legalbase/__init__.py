@@ -35,11 +35,14 @@ def _register_api(app: Flask) -> None:
     from .corpus.exchange_views import blp as exchange_blp
     from .corpus.views import blp as corpus_blp
     from .coverage.views import blp as coverage_blp
+    from .drafting.views import blp as drafting_blp
+    from .drafting.views import templates_blp
     from .health import blp as health_blp
     from .regions.views import blp as regions_blp
 
     api = LegalbaseApi(app)
-    for blueprint in (health_blp, regions_blp, corpus_blp, exchange_blp, coverage_blp):
+    for blueprint in (health_blp, regions_blp, corpus_blp, exchange_blp, coverage_blp,
+                      templates_blp, drafting_blp):
         api.register_blueprint(blueprint)
     app.before_request(authenticate_api_request)
 

@@ -90,14 +90,14 @@ def _json_payload(kind: type, noun: str):
     return payload
 
 
-def load_json(schema: Schema) -> dict:
+def load_json(schema: Schema, payload: dict | None = None) -> dict:
     """The request's JSON object loaded by `schema`; field errors are a 422 naming them.
 
     Views call this after they have found the resource (404) and checked the caller (403), so
     that the order of errors the API promises holds.
     """
     try:
-        return schema.load(json_body())
+        return schema.load(json_body() if payload is None else payload)
     except ValidationError as exc:
         raise Invalid("Data yang dikirim tidak valid; periksa kolom yang disebutkan.",
                       {"fields": translate_messages(exc.messages)}) from None

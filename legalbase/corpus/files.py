@@ -131,16 +131,19 @@ class FileStore:
     def path_of(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
-    def put(self, session: Session, upload: Upload) -> None:
-        """Store the upload's bytes unless already there; undone if `session` rolls back."""
-        path = self.path_of(upload.sha256)
+    def put(self, session: Session, content: bytes) -> str:
+        """Store bytes unless already there and return their sha256; undone if `session`
+        rolls back."""
+        sha256 = hashlib.sha256(content).hexdigest()
+        path = self.path_of(sha256)
         if path.exists():
-            return
+            return sha256
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(upload.content)
+        temporary.write_bytes(content)
         os.replace(temporary, path)
         session.info.setdefault("new_files", []).append(path)
+        return sha256
 
     def get(self, sha256: str) -> bytes:
         """The bytes of a stored file, after checking they still hash to `sha256`."""

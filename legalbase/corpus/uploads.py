@@ -74,7 +74,7 @@ def lint_text(regulation: Regulation) -> None:
 
 def attach_file(regulation: Regulation, upload: Upload) -> None:
     """Keep the file (content-addressed) and its text on the regulation."""
-    file_store().put(db.session, upload)
+    file_store().put(db.session, upload.content)
     regulation.file_sha256 = upload.sha256
     regulation.file_media_type = upload.media_type
     regulation.file_size = len(upload.content)

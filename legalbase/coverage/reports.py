@@ -151,8 +151,7 @@ def _province_row(province: RegionCoverage, items: list[RegionCoverage]) -> dict
 def impact(regulation_id: int, as_of: date | None = None) -> list[dict]:
     """The regional bases in force that rest on a regulation (or on an act amending it, or the
     act it amends) and would need adjusting if it changed."""
-    target = get_regulation(regulation_id)
-    family = _amendment_family(target)
+    family = amendment_family(get_regulation(regulation_id))
     rules = current_rules()
     query = (select(Regulation, Relation.kind, Relation.target_id)
              .join(Relation, Relation.source_id == Regulation.id)
@@ -165,7 +164,8 @@ def impact(regulation_id: int, as_of: date | None = None) -> list[dict]:
             for regulation, kind, target_id in db.session.execute(query)]
 
 
-def _amendment_family(regulation: Regulation) -> set[int]:
+def amendment_family(regulation: Regulation) -> set[int]:
+    """The ids of a regulation, the act it amends, and every act amending that act."""
     base_ids = set(db.session.scalars(select(Relation.target_id).where(
         Relation.kind == "amends", Relation.source_id == regulation.id))) or {regulation.id}
     amending = set(db.session.scalars(select(Relation.source_id).where(

@@ -11,12 +11,15 @@ from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
 from ..api import API_PREFIX, json_request_body, load_json
+from ..corpus.regulations import get_regulation
 from ..corpus.schemas import RelatedRegulationSchema
+from ..drafting.drafts import drafts_citing
 from ..regions.models import LEVELS
 from ..regions.registry import get_region
 from .basis import STATUSES
 from .export import coverage_csv, coverage_xlsx
 from .reports import (
+    amendment_family,
     coverage_report,
     impact,
     province_indicators,
@@ -111,6 +114,18 @@ class ImpactRowSchema(Schema):
     rests_on_id = fields.Integer(required=True)
 
 
+class ImpactDraftSchema(Schema):
+    id = fields.Integer(required=True)
+    template = fields.String(required=True)
+    region_code = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class ImpactSchema(Schema):
+    bases = fields.List(fields.Nested(ImpactRowSchema), required=True)
+    drafts = fields.List(fields.Nested(ImpactDraftSchema), required=True)
+
+
 class AttestationInputSchema(Schema):
     has_basis = fields.Boolean(required=True)
     stated_on = fields.Date(required=True)
@@ -153,10 +168,12 @@ class Timeline(MethodView):
 @blp.route("/impact")
 class Impact(MethodView):
     @blp.arguments(ImpactArgs, location="query")
-    @blp.response(200, ImpactRowSchema(many=True))
+    @blp.response(200, ImpactSchema)
     def get(self, args):
-        """Dasar hukum daerah yang bersandar pada satu peraturan nasional."""
-        return impact(args["regulation"], args.get("as_of"))
+        """Dasar hukum daerah dan draf tersimpan yang bersandar pada satu peraturan."""
+        bases = impact(args["regulation"], args.get("as_of"))
+        family = amendment_family(get_regulation(args["regulation"]))
+        return {"bases": bases, "drafts": drafts_citing(family)}
 
 
 @blp.route("/export.xlsx")

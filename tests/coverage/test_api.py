@@ -77,7 +77,7 @@ def test_impact_lists_the_regional_bases_resting_on_a_national_act(client):
     decree = upload_decree(client, token, "188.45/1/KPTS/2025", "2025-06-04")
     perpres_22 = db.session.scalar(select(Regulation.id).where(
         Regulation.seed_key == "perpres-22-2021"))
-    rows = client.get(f"/api/v1/coverage/impact?regulation={perpres_22}").json
+    rows = client.get(f"/api/v1/coverage/impact?regulation={perpres_22}").json["bases"]
     assert decree["id"] in [row["regulation"]["id"] for row in rows]
     assert client.get("/api/v1/coverage/impact?regulation=999999").status_code == 404
 

@@ -1,0 +1,79 @@
+"""The drafting templates: the ones shipped in TEMPLATES_DIR and the versions an admin uploaded
+into the instance folder, each a `template.docx` with its `manifest.yaml`."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from flask import current_app
+
+from ..errors import Invalid, NotFound
+
+FIELD_TYPES = ("string", "date", "boolean", "rows", "list", "regulation")
+
+
+@dataclass(frozen=True)
+class Template:
+    """One drafting template at one version."""
+
+    name: str
+    title: str
+    version: int
+    forms: tuple[str, ...]
+    levels: tuple[str, ...]
+    options: dict
+    fields: tuple[dict, ...]
+    sample: dict
+    path: Path
+    source: str = "bawaan"
+    extra: dict = field(default_factory=dict)
+
+    def field_named(self, name: str) -> dict | None:
+        return next((spec for spec in self.fields if spec["name"] == name), None)
+
+
+def read_manifest(folder: Path, source: str = "bawaan") -> Template:
+    """The template of a folder holding template.docx and manifest.yaml; Invalid if broken."""
+    try:
+        raw = yaml.safe_load((folder / "manifest.yaml").read_text(encoding="utf-8"))
+        return Template(name=raw["name"], title=raw["title"], version=int(raw["version"]),
+                        forms=tuple(raw["forms"]), levels=tuple(raw["levels"]),
+                        options=raw.get("options") or {}, fields=tuple(raw["fields"]),
+                        sample=raw.get("sample") or {}, path=folder / "template.docx",
+                        source=source)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+        raise Invalid(f"Manifes templat di {folder.name} tidak dapat dibaca: {exc}.") from None
+
+
+def list_templates() -> list[Template]:
+    """The newest version of every template, uploaded versions winning over shipped ones."""
+    newest: dict[str, Template] = {}
+    for template in _all_versions():
+        current = newest.get(template.name)
+        if current is None or template.version >= current.version:
+            newest[template.name] = template
+    return sorted(newest.values(), key=lambda template: template.name)
+
+
+def get_template(name: str, version: int | None = None) -> Template:
+    """A template by name (newest version unless asked), or NotFound."""
+    matches = [t for t in _all_versions() if t.name == name
+               and (version is None or t.version == version)]
+    if not matches:
+        raise NotFound(f"Templat '{name}' tidak ditemukan.", {"template": name})
+    return max(matches, key=lambda template: template.version)
+
+
+def uploaded_root() -> Path:
+    return Path(current_app.instance_path) / "templates"
+
+
+def _all_versions() -> list[Template]:
+    shipped = Path(current_app.config["TEMPLATES_DIR"])
+    found = [read_manifest(folder) for folder in sorted(shipped.iterdir())
+             if (folder / "manifest.yaml").exists()] if shipped.exists() else []
+    uploaded = uploaded_root()
+    if uploaded.exists():
+        found += [read_manifest(folder, "unggahan") for folder in sorted(uploaded.glob("*/*"))
+                  if (folder / "manifest.yaml").exists()]
+    return found

@@ -1,0 +1,170 @@
+"""The drafting API: templates, drafts and their documents."""
+
+import io
+
+from flask import send_file
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from .. import db
+from ..accounts.auth import current_actor, current_user, token_required
+from ..accounts.policy import require
+from ..api import API_PREFIX, json_body, json_request_body, load_json
+from ..corpus.schemas import LintFindingSchema
+from ..errors import Invalid
+from ..regions.registry import find_region
+from .catalog import list_templates
+from .drafts import create_draft, draft_docx, draft_pdf, get_draft, rerender_draft, version_of
+
+templates_blp = Blueprint("templates", __name__, url_prefix=f"{API_PREFIX}/templates",
+                          description="Templat penyusunan keputusan (DOCX).")
+blp = Blueprint("drafting", __name__, url_prefix=f"{API_PREFIX}/drafts",
+                description="Draf keputusan dari templat.")
+BEARER = [{"bearer": []}]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class TemplateSchema(Schema):
+    name = fields.String(required=True)
+    title = fields.String(required=True)
+    version = fields.Integer(required=True)
+    forms = fields.List(fields.String(), required=True)
+    levels = fields.List(fields.String(), required=True)
+    options = fields.Dict(required=True)
+    fields_ = fields.List(fields.Dict(), data_key="fields", attribute="fields", required=True)
+    source = fields.String(required=True, metadata={"description": "bawaan atau unggahan"})
+
+
+class DraftInputSchema(Schema):
+    template = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    region_code = fields.String(required=True, validate=validate.Length(min=1, max=8))
+    fields_ = fields.Dict(data_key="fields", load_default=dict)
+    options = fields.Dict(load_default=dict)
+
+
+class RerenderSchema(Schema):
+    fields_ = fields.Dict(data_key="fields", load_default=None)
+    options = fields.Dict(load_default=None)
+
+
+class VersionSchema(Schema):
+    number = fields.Integer(required=True)
+    inputs_hash = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class DraftSchema(Schema):
+    id = fields.Integer(required=True)
+    template = fields.String(required=True)
+    template_version = fields.Integer(required=True)
+    region_code = fields.String(required=True)
+    fields_ = fields.Dict(data_key="fields", attribute="fields", required=True)
+    options = fields.Dict(required=True)
+    lint = fields.List(fields.Nested(LintFindingSchema), required=True)
+    versions = fields.List(fields.Nested(VersionSchema), required=True)
+    document_url = fields.Function(lambda d: f"{API_PREFIX}/drafts/{d.id}/document.docx")
+    pdf_url = fields.Function(lambda d: f"{API_PREFIX}/drafts/{d.id}/document.pdf")
+    created_at = fields.DateTime(required=True)
+
+
+class VersionArgs(Schema):
+    version = fields.Integer(validate=validate.Range(min=1))
+
+
+@templates_blp.route("")
+class Templates(MethodView):
+    @templates_blp.response(200, TemplateSchema(many=True))
+    def get(self):
+        """Templat yang tersedia, dengan isian dan opsinya."""
+        return list_templates()
+
+
+@blp.route("")
+class Drafts(MethodView):
+    @token_required
+    @blp.doc(security=BEARER, requestBody=json_request_body(DraftInputSchema))
+    @blp.response(201, DraftSchema)
+    def post(self):
+        """Susun draf keputusan untuk satu wilayah dari templat."""
+        payload = json_body()
+        _authorize_draft(payload.get("region_code"))
+        args = load_json(DraftInputSchema(), payload)
+        draft = create_draft(args["template"], args["region_code"], args["fields_"],
+                             args["options"], current_actor())
+        db.session.commit()
+        return draft
+
+
+@blp.route("/<int:draft_id>")
+class DraftDetail(MethodView):
+    @token_required
+    @blp.doc(security=BEARER)
+    @blp.response(200, DraftSchema)
+    def get(self, draft_id):
+        """Satu draf dengan temuan lint dan versinya."""
+        return _readable(draft_id)
+
+
+@blp.route("/<int:draft_id>/render")
+class DraftRender(MethodView):
+    @token_required
+    @blp.doc(security=BEARER, requestBody=json_request_body(RerenderSchema))
+    @blp.response(201, DraftSchema)
+    def post(self, draft_id):
+        """Render ulang draf sebagai versi baru; versi lama tetap tersimpan."""
+        draft = get_draft(draft_id)
+        require(current_user(), "draft", draft.region_code)
+        args = load_json(RerenderSchema())
+        rerender_draft(draft, args["fields_"], args["options"], current_actor())
+        db.session.commit()
+        return draft
+
+
+@blp.route("/<int:draft_id>/document.docx")
+class DraftDocx(MethodView):
+    @token_required
+    @blp.doc(security=BEARER)
+    @blp.arguments(VersionArgs, location="query")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=DOCX)
+    def get(self, args, draft_id):
+        """Unduh draf sebagai DOCX (versi terbaru, atau ?version=N)."""
+        draft = _readable(draft_id)
+        version = version_of(draft, args.get("version"))
+        return _send(draft_docx(version), DOCX, f"draf-{draft.id}-v{version.number}.docx")
+
+
+@blp.route("/<int:draft_id>/document.pdf")
+class DraftPdf(MethodView):
+    @token_required
+    @blp.doc(security=BEARER)
+    @blp.arguments(VersionArgs, location="query")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
+    def get(self, args, draft_id):
+        """Unduh draf sebagai PDF (melalui LibreOffice; 501 bila tidak terpasang)."""
+        draft = _readable(draft_id)
+        version = version_of(draft, args.get("version"))
+        content = draft_pdf(version)
+        db.session.commit()
+        return _send(content, "application/pdf", f"draf-{draft.id}-v{version.number}.pdf")
+
+
+def _authorize_draft(region_code) -> None:
+    """403 unless the caller may draft for the region the body names (422 if unknown)."""
+    if isinstance(region_code, str) and find_region(region_code) is not None:
+        require(current_user(), "draft", region_code)
+        return
+    require(current_user(), "draft", current_user().region_code)
+    raise Invalid("Kode wilayah tidak dikenal.",
+                  {"fields": {"region_code": [f"Kode wilayah '{region_code}' tidak dikenal."]}})
+
+
+def _readable(draft_id: int):
+    draft = get_draft(draft_id)
+    require(current_user(), "read_private", draft.region_code)
+    return draft
+
+
+def _send(content: bytes, mimetype: str, name: str):
+    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
+                     download_name=name)
