@@ -38,6 +38,8 @@ SETTINGS = (
     Setting("PORT", 5000, "Port the development server listens on.", int),
     Setting("OCR_MODE", "background",
             "When scans are read by OCR (where Tesseract is installed): background, inline, off."),
+    Setting("JOBS_MODE", "background",
+            "How long work (batch drafting) runs: background (a thread) or inline."),
     Setting("PER_PAGE_MAX", 1000, "Largest page size a list endpoint accepts.", int),
 )
 

@@ -28,12 +28,12 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, Twips
+from docx.shared import Cm, Emu, Pt, Twips
 
 HERE = Path(__file__).resolve().parent
 
@@ -45,13 +45,13 @@ TEXT_WIDTH = Cm(21 - 2.5 - 2)
 
 # Layout of the "Menimbang :" and diktum tables: label, colon, content.
 LABEL_WIDTH, COLON_WIDTH = Cm(3.3), Cm(0.5)
-CONTENT_WIDTH = TEXT_WIDTH - LABEL_WIDTH - COLON_WIDTH
+CONTENT_WIDTH = Emu(TEXT_WIDTH - LABEL_WIDTH - COLON_WIDTH)
 # Where the signature block and the Lampiran heading block start, from the left margin.
 SIGNATURE_INDENT = Cm(8.5)
-LAMPIRAN_INDENT = Cm(7)
-LAMPIRAN_LABEL = Cm(2.4)  # "TANGGAL" fits; the colon follows, then the value
+LAMPIRAN_INDENT = Cm(6.5)
+LAMPIRAN_LABEL = Cm(2.2)  # "TANGGAL" fits; the colon follows, then the value
 # The membership table: NO., JABATAN DALAM GUGUS TUGAS, JABATAN/INSTANSI.
-MEMBER_WIDTHS = (Cm(1.3), Cm(6.2), TEXT_WIDTH - Cm(1.3) - Cm(6.2))
+MEMBER_WIDTHS = (Cm(1.3), Cm(6.2), Emu(TEXT_WIDTH - Cm(1.3) - Cm(6.2)))
 MEMBER_HEADER = ("NO.", "JABATAN DALAM GUGUS TUGAS", "JABATAN/INSTANSI")
 
 # The numbered lists: name -> number format. Each gets its own abstractNum and num.
@@ -220,6 +220,9 @@ def layout_table(document, rows: int, widths, *, borders: bool = False):
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(int(width.twips) for width in widths)))
     line = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
     none = '<w:{0} w:val="nil"/>'
     edges = "".join((line if borders else none).format(edge) for edge in
@@ -241,7 +244,7 @@ def layout_table(document, rows: int, widths, *, borders: bool = False):
 
 
 def cell_paragraph(cell, text: str = "", **kwargs):
-    """Fill the cell's first, empty paragraph like `para`, or add one after it."""
+    """Add a paragraph to the cell like `para`; the first replaces the empty one it came with."""
     first = cell.paragraphs[0]
     if len(cell.paragraphs) > 1 or first.runs:
         return para(cell, text, **kwargs)
@@ -250,7 +253,7 @@ def cell_paragraph(cell, text: str = "", **kwargs):
     return paragraph
 
 
-def label_cells(row, label: str) -> object:
+def label_cells(row, label: str):
     """Fill a label row ("Menimbang", ":") and return its content cell."""
     cell_paragraph(row.cells[0], label)
     cell_paragraph(row.cells[1], ":")
@@ -325,7 +328,6 @@ def add_decision(document) -> None:
     cell_paragraph(rows[2].cells[0], "{{ d.label }}")
     cell_paragraph(rows[2].cells[1], ":")
     cell_paragraph(rows[2].cells[2], "{{ d.isi }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=8)
-    no_split(rows[2])
     row_tag(rows[3], "{%tr endfor %}")
 
 
@@ -401,6 +403,7 @@ def add_membership_table(document) -> None:
     header, loop_start, body, loop_end = table.rows
     for cell, text in zip(header.cells, MEMBER_HEADER, strict=True):
         cell_paragraph(cell, text, bold=True, align=CENTER)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     no_split(header, header=True)
     row_tag(loop_start, "{%tr for a in lampiran.anggota %}")
     for cell, text in zip(body.cells, ("{{ a.no }}.", "{{ a.jabatan_gt }}", "{{ a.jabatan }}"),

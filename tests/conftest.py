@@ -63,7 +63,7 @@ class ShapeCheckingClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test",
-                      "OCR_MODE": "inline",
+                      "OCR_MODE": "inline", "JOBS_MODE": "inline",
                       "INSTANCE_DIR": str(tmp_path_factory.mktemp("instance"))})
     app.test_client_class = ShapeCheckingClient
     with app.app_context():

@@ -1,0 +1,173 @@
+"""Batch drafting: one decree for every region of a selection (say, all without a current
+basis), rendered in a pool of processes into a ZIP with a manifest.csv. Equal inputs give
+byte-identical archives: every date inside comes from the inputs, never from the clock."""
+
+import csv
+import hashlib
+import io
+import json
+import multiprocessing
+import threading
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+
+from flask import Flask, current_app
+
+from .. import audit, db
+from ..corpus.uploads import file_store
+from ..coverage.basis import STATUSES
+from ..coverage.reports import coverage_report
+from ..errors import Invalid, NotFound
+from .catalog import Template, get_template
+from .context import draft_context
+from .models import Job
+from .render import fixed_zip, render_docx
+
+MANIFEST_COLUMNS = ("region_code", "region_name", "status", "file", "lint", "template",
+                    "template_version", "inputs_sha256")
+POOL_SIZE = 2
+PROGRESS_EVERY = 10
+
+
+def start_batch(template_name: str, statuses: list[str], province: str | None, fields: dict,
+                options: dict, actor: audit.Actor, as_of: date | None = None) -> Job:
+    """Queue a batch: checks the template and the selection now, renders later."""
+    template = get_template(template_name)
+    unknown = [status for status in statuses if status not in STATUSES]
+    if not statuses or unknown:
+        raise Invalid("Pilih status wilayah yang akan dibuatkan draf.",
+                      {"fields": {"statuses": [f"Harus dari: {', '.join(STATUSES)}."]}})
+    params = {"template": template.name, "statuses": sorted(statuses), "province": province,
+              "fields": fields, "options": options,
+              "as_of": (as_of or date.today()).isoformat()}
+    job = Job(kind="batch_drafts", params=params, region_code=province,
+              created_by_id=actor.user_id)
+    db.session.add(job)
+    db.session.flush()
+    audit.record(actor, "create", "job", job.id, None, params, province)
+    return job
+
+
+def get_job(job_id: int) -> Job:
+    """The job with `job_id`, or NotFound."""
+    job = db.session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"Pekerjaan dengan id {job_id} tidak ditemukan.", {"id": job_id})
+    return job
+
+
+def schedule(job_id: int) -> None:
+    """Run a committed job as JOBS_MODE says: in a background thread, or inline."""
+    app = current_app._get_current_object()
+    if app.config["JOBS_MODE"] == "inline":
+        run_batch(job_id)
+    else:
+        threading.Thread(target=_run_in_app, args=(app, job_id), daemon=True).start()
+
+
+def _run_in_app(app: Flask, job_id: int) -> None:
+    with app.app_context():
+        run_batch(job_id)
+
+
+def run_batch(job_id: int, progress=None) -> Job:
+    """Render every region of a job's selection, committing progress; failures are recorded."""
+    job = get_job(job_id)
+    try:
+        _render_all(job, progress)
+        job.status = "finished"
+    except Exception as exc:  # the job must end finished or failed, never silently lost
+        db.session.rollback()
+        job = get_job(job_id)
+        job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
+    db.session.commit()
+    return job
+
+
+def _render_all(job: Job, progress) -> None:
+    params = job.params
+    template, as_of = get_template(params["template"]), date.fromisoformat(params["as_of"])
+    selection = select_regions(template, params["statuses"], params["province"], as_of)
+    job.status, job.total, job.progress = "running", len(selection), 0
+    db.session.commit()
+    contexts = []
+    for item in selection:
+        contexts.append(_region_entry(template, item, params, as_of))
+        if len(contexts) % PROGRESS_EVERY == 0:
+            job.progress = len(contexts)
+            db.session.commit()
+        if progress:
+            progress(1)
+    documents = _render_pool(template, contexts, as_of)
+    job.result_sha256 = file_store().put(db.session, _archive(template, contexts, documents,
+                                                              as_of))
+    job.progress = job.total
+
+
+def select_regions(template: Template, statuses: list[str], province: str | None,
+                   as_of: date) -> list:
+    """Coverage items of the template's levels whose status is one of `statuses`."""
+    report = coverage_report(as_of, province)
+    return [item for item in report["items"]
+            if item.status in statuses and item.region.level in template.levels]
+
+
+def _region_entry(template: Template, item, params: dict, as_of: date) -> dict:
+    fields = with_placeholders(template, params["fields"], item.region)
+    built = draft_context(template, item.region.code, fields, params["options"], as_of)
+    inputs = json.dumps({"template": template.name, "version": template.version,
+                         "context": built.context}, sort_keys=True, default=str)
+    slug = "-".join(item.region.name.lower().split())
+    return {"region": item.region, "status": item.status, "context": built.context,
+            "lint": [finding.code for finding in built.lint],
+            "file": f"{item.region.code}-{slug}.docx",
+            "inputs_sha256": hashlib.sha256(inputs.encode()).hexdigest()}
+
+
+def with_placeholders(template: Template, fields: dict, region) -> dict:
+    """The batch's common fields, with a visible placeholder for what only the region can
+    fill (the signatory, the membership, a seat the registry does not know)."""
+    filled = dict(fields)
+    for spec in template.fields:
+        if filled.get(spec["name"]) or not (spec.get("required") or spec["name"] == "tempat"):
+            continue
+        if spec["name"] == "tempat" and region.seat:
+            continue
+        placeholder = f"[{spec['label'].lower()} belum diisi]"
+        if spec["type"] == "rows":
+            filled[spec["name"]] = [{column["name"]: placeholder for column in spec["columns"]}]
+        elif spec["type"] == "string":
+            filled[spec["name"]] = placeholder
+    return filled
+
+
+def _render_pool(template: Template, entries: list[dict], as_of: date) -> list[bytes]:
+    if len(entries) < 2 * POOL_SIZE:
+        return [render_docx(template.path, entry["context"], as_of) for entry in entries]
+    source = template.path.read_bytes()
+    # Spawned, not forked: a forked child would share the parent's database connections.
+    with ProcessPoolExecutor(POOL_SIZE, mp_context=multiprocessing.get_context("spawn")) as pool:
+        jobs = [pool.submit(render_docx, source, entry["context"], as_of) for entry in entries]
+        return [job.result() for job in jobs]
+
+
+def _archive(template: Template, entries: list[dict], documents: list[bytes],
+             as_of: date) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry, content in zip(entries, documents, strict=True):
+            archive.writestr(entry["file"], content)
+        archive.writestr("manifest.csv", _manifest(template, entries))
+    return fixed_zip(out.getvalue(), as_of)
+
+
+def _manifest(template: Template, entries: list[dict]) -> str:
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(MANIFEST_COLUMNS)
+    for entry in entries:
+        writer.writerow((entry["region"].code, entry["region"].name, entry["status"],
+                         entry["file"], " ".join(entry["lint"]), template.name,
+                         template.version, entry["inputs_sha256"]))
+    return text.getvalue()
