@@ -138,15 +138,20 @@ def _item_findings(item: Item, base: Regulation, as_of: date) -> list[Finding]:
 
 
 def _chain_findings(item: Item, base: Regulation, as_of: date) -> list[Finding]:
+    cited = resolve(item.amendment) if item.amendment else None
+    findings = []
+    if item.amendment and cited is None:
+        findings.append(Finding("unknown_act", "error", "Peraturan perubahan yang dirujuk tidak "
+                                f"dikenal korpus: {item.amendment.text}.", item.number))
     chain = amendments_of(base, as_of)
     if not chain:
-        return []
+        return findings
     latest = chain[-1]
-    cited = resolve(item.amendment) if item.amendment else None
     if cited is None or cited.id != latest.id:
-        return [Finding("amendment_not_latest", "error", f"{short_name(base)} harus dirujuk "
-                        f"hingga perubahan terakhirnya, {short_name(latest)}.", item.number)]
-    findings = _gazette_findings(item, item.amendment, latest)
+        return findings + [Finding("amendment_not_latest", "error", f"{short_name(base)} harus "
+                                   f"dirujuk hingga perubahan terakhirnya, {short_name(latest)}.",
+                                   item.number)]
+    findings += _gazette_findings(item, item.amendment, latest)
     if len(chain) > 1 and not item.many_amendments:
         findings.append(Finding("amendment_phrase", "warning", f"{short_name(base)} telah diubah "
                                 f"{len(chain)} kali: tulis 'sebagaimana telah diubah beberapa "
@@ -178,8 +183,10 @@ def _gazette_fact(regulation: Regulation) -> str:
 def _placeholders(item: Item) -> list[Finding]:
     if PLACEHOLDER not in item.text:
         return []
-    return [Finding("unknown_fact", "warning", "Fakta yang belum diketahui korpus ditandai "
-                    f"{PLACEHOLDER}; lengkapi sebelum ditetapkan.", item.number)]
+    named = f" ({item.base.text})" if item.base else ""
+    return [Finding("unknown_fact", "warning", f"Butir {item.number}{named} memuat fakta yang "
+                    f"belum diketahui korpus, ditandai {PLACEHOLDER}; lengkapi sebelum "
+                    "ditetapkan.", item.number)]
 
 
 def _unknown(item: Item) -> Finding:

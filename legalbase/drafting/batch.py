@@ -19,7 +19,7 @@ from ..corpus.uploads import file_store
 from ..coverage.basis import STATUSES
 from ..coverage.reports import coverage_report
 from ..errors import Invalid, NotFound
-from .catalog import Template, get_template
+from .catalog import Template, chosen_template, get_template
 from .context import draft_context
 from .models import Job
 from .render import fixed_zip, render_docx
@@ -33,7 +33,7 @@ PROGRESS_EVERY = 10
 def start_batch(template_name: str, statuses: list[str], province: str | None, fields: dict,
                 options: dict, actor: audit.Actor, as_of: date | None = None) -> Job:
     """Queue a batch: checks the template and the selection now, renders later."""
-    template = get_template(template_name)
+    template = chosen_template(template_name)
     unknown = [status for status in statuses if status not in STATUSES]
     if not statuses or unknown:
         raise Invalid("Pilih status wilayah yang akan dibuatkan draf.",

@@ -64,6 +64,14 @@ def get_template(name: str, version: int | None = None) -> Template:
     return max(matches, key=lambda template: template.version)
 
 
+def chosen_template(name: str) -> Template:
+    """The template a request body names: an unknown one is an invalid field (422)."""
+    try:
+        return get_template(name)
+    except NotFound as exc:
+        raise Invalid(exc.message, {"fields": {"template": ["Templat tidak dikenal."]}}) from None
+
+
 def uploaded_root() -> Path:
     return Path(current_app.instance_path) / "templates"
 

@@ -81,7 +81,7 @@ def _context(template: Template, region: Region, values: dict, mengingat: list[s
         "mengingat": mengingat,
         "memperhatikan": values["memperhatikan"],
         "menetapkan": f"{decree.upper()} TENTANG {subject.upper()}.",
-        "diktum": _diktum(region, decree, amended),
+        "diktum": _diktum(region, decree, amended, bool(values["anggota"]), as_of),
         "tempat": values["tempat"],
         "tanggal": (format_date(values["tanggal_penetapan"], "d MMMM y", locale="id")
                     if values["tanggal_penetapan"] else PLACEHOLDER_DATE),
@@ -147,7 +147,8 @@ def _menimbang(region: Region, decree: str, subject: str, amended: Regulation | 
     return [first, second, last]
 
 
-def _diktum(region: Region, decree: str, amended: Regulation | None) -> list[dict]:
+def _diktum(region: Region, decree: str, amended: Regulation | None, members: bool,
+            as_of: date) -> list[dict]:
     fields = ", ".join(f"Subgugus Tugas {title_case(name.upper())}"
                        for name in current_rules().subgugus_fields)
     budget = (f"Anggaran Pendapatan dan Belanja Daerah {_region_words(region)}")
@@ -155,9 +156,11 @@ def _diktum(region: Region, decree: str, amended: Regulation | None) -> list[dic
                f"Tugas, dengan susunan keanggotaan sebagaimana tercantum dalam Lampiran yang "
                f"merupakan bagian tidak terpisahkan dari Keputusan ini.")
     if amended is not None:
-        opening = (f"Mengubah {_amended_name(amended)} sehingga susunan keanggotaan Gugus Tugas "
-                   f"menjadi sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak "
-                   f"terpisahkan dari Keputusan ini.")
+        opening = (f"Mengubah {_amended_name(amended)} untuk menyesuaikannya dengan "
+                   f"{_chain_phrase(as_of)} dan membentuk Subgugus Tugas"
+                   + (", dengan susunan keanggotaan Gugus Tugas sebagaimana tercantum dalam "
+                      "Lampiran yang merupakan bagian tidak terpisahkan dari Keputusan ini."
+                      if members else "."))
     texts = [
         opening,
         "Gugus Tugas sebagaimana dimaksud dalam Diktum KESATU bertugas mengoordinasikan upaya "

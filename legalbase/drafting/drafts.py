@@ -9,7 +9,7 @@ from sqlalchemy import select
 from .. import audit, db
 from ..corpus.uploads import file_store
 from ..errors import NotFound
-from .catalog import Template, get_template
+from .catalog import Template, chosen_template, get_template
 from .context import DraftContext, draft_context
 from .models import Draft, DraftCitation, DraftVersion
 from .pdf import docx_to_pdf
@@ -19,7 +19,7 @@ from .render import render_docx
 def create_draft(template_name: str, region_code: str, fields: dict, options: dict,
                  actor: audit.Actor) -> Draft:
     """Draft a decree for a region: context from the corpus, lint, first rendered version."""
-    template = get_template(template_name)
+    template = chosen_template(template_name)
     built = draft_context(template, region_code, fields, options)
     draft = Draft(template=template.name, template_version=template.version,
                   region_code=region_code, fields=fields, options=options,
