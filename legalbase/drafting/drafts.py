@@ -108,7 +108,6 @@ def draft_pdf(version: DraftVersion) -> bytes:
 
 def drafts_citing(regulation_ids: set[int]) -> list[Draft]:
     """Stored drafts whose Mengingat cites any of the regulations."""
-    query = (select(Draft).join(DraftCitation, DraftCitation.draft_id == Draft.id)
-             .where(DraftCitation.regulation_id.in_(regulation_ids)).distinct()
-             .order_by(Draft.id))
+    citing = select(DraftCitation.draft_id).where(DraftCitation.regulation_id.in_(regulation_ids))
+    query = select(Draft).where(Draft.id.in_(citing)).order_by(Draft.id)
     return list(db.session.scalars(query))
