@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from .errors import Invalid, PayloadTooLarge, UnsupportedMediaType, translate_messages
 
 API_PREFIX = "/api/v1"
+BEARER = [{"bearer": []}]  # the OpenAPI security of every write
 
 API_SETTINGS = {
     "API_TITLE": "legalbase",

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, json_array_body, refuse_too_large
+from ..api import API_PREFIX, BEARER, json_array_body, refuse_too_large
 from ..errors import Invalid, UnsupportedMediaType
 from .exchange import (
     JDIHN_KEYS,
@@ -18,7 +18,6 @@ from .exchange import (
     import_csv,
     import_jdihn_feed,
 )
-from .views import BEARER
 
 blp = Blueprint("exchange", __name__, url_prefix=API_PREFIX,
                 description="Pertukaran data: umpan JDIHN dan CSV.")

@@ -12,6 +12,7 @@ from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
 from ..api import (
     API_PREFIX,
+    BEARER,
     json_body,
     json_request_body,
     load_json,
@@ -42,7 +43,6 @@ from .uploads import file_store, propose, save_regulation, stage, take_staged
 blp = Blueprint("corpus", __name__, url_prefix=f"{API_PREFIX}/regulations",
                 description="Korpus peraturan nasional dan daerah.")
 
-BEARER = [{"bearer": []}]
 UPLOAD_BODY = {"required": True, "content": {
     "application/json": {"schema": RegulationInputSchema},
     "multipart/form-data": {"schema": {"type": "object", "properties": {

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, json_request_body, load_json
+from ..api import API_PREFIX, BEARER, json_request_body, load_json
 from ..corpus.regulations import get_regulation
 from ..corpus.schemas import RelatedRegulationSchema
 from ..drafting.drafts import drafts_citing
@@ -30,7 +30,6 @@ from .reports import (
 
 blp = Blueprint("coverage", __name__, url_prefix=f"{API_PREFIX}/coverage",
                 description="Cakupan dasar hukum Gugus Tugas PP-TPPO per wilayah.")
-BEARER = [{"bearer": []}]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, json_body, json_request_body, load_json
+from ..api import API_PREFIX, BEARER, json_body, json_request_body, load_json
 from ..corpus.schemas import LintFindingSchema
 from ..corpus.uploads import file_store
 from ..coverage.basis import STATUSES
@@ -26,7 +26,6 @@ templates_blp = Blueprint("templates", __name__, url_prefix=f"{API_PREFIX}/templ
                           description="Templat penyusunan keputusan (DOCX).")
 blp = Blueprint("drafting", __name__, url_prefix=f"{API_PREFIX}/drafts",
                 description="Draf keputusan dari templat.")
-BEARER = [{"bearer": []}]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
