@@ -35,14 +35,16 @@ def _register_api(app: Flask) -> None:
     from .corpus.exchange_views import blp as exchange_blp
     from .corpus.views import blp as corpus_blp
     from .coverage.views import blp as coverage_blp
+    from .drafting.template_views import blp as template_uploads_blp
     from .drafting.views import blp as drafting_blp
     from .drafting.views import jobs_blp, templates_blp
     from .health import blp as health_blp
     from .regions.views import blp as regions_blp
+    from .search.views import blp as search_blp
 
     api = LegalbaseApi(app)
     for blueprint in (health_blp, regions_blp, corpus_blp, exchange_blp, coverage_blp,
-                      templates_blp, drafting_blp, jobs_blp):
+                      templates_blp, template_uploads_blp, drafting_blp, jobs_blp, search_blp):
         api.register_blueprint(blueprint)
     app.before_request(authenticate_api_request)
 
@@ -54,7 +56,8 @@ def _register_commands(app: Flask) -> None:
     from .corpus.cli import corpus_group
     from .coverage.cli import coverage_group
     from .drafting.cli import drafts_group
+    from .search.cli import search_group
 
-    for command in (db_group, corpus_group, coverage_group, drafts_group, users_group,
+    for command in (db_group, corpus_group, coverage_group, drafts_group, users_group, search_group,
                     setup_command, serve_command):
         app.cli.add_command(command)

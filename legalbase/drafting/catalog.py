@@ -10,6 +10,9 @@ from flask import current_app
 from ..errors import Invalid, NotFound
 
 FIELD_TYPES = ("string", "date", "boolean", "rows", "list", "regulation")
+# libyaml reads a manifest about ten times faster than the pure-Python loader, with the same
+# (safe) constructors.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -35,14 +38,25 @@ class Template:
 def read_manifest(folder: Path, source: str = "bawaan") -> Template:
     """The template of a folder holding template.docx and manifest.yaml; Invalid if broken."""
     try:
-        raw = yaml.safe_load((folder / "manifest.yaml").read_text(encoding="utf-8"))
+        text = (folder / "manifest.yaml").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise Invalid(f"Manifes templat di {folder.name} tidak dapat dibaca: {exc}.") from None
+    return parse_manifest(text, folder / "template.docx", source, f" di {folder.name}")
+
+
+def parse_manifest(text: str, path: Path, source: str = "bawaan", where: str = "") -> Template:
+    """The template a manifest's YAML text describes, its DOCX at `path`; Invalid if broken."""
+    try:
+        raw = yaml.load(text, Loader=YAML_LOADER)
         return Template(name=raw["name"], title=raw["title"], version=int(raw["version"]),
                         forms=tuple(raw["forms"]), levels=tuple(raw["levels"]),
                         options=raw.get("options") or {}, fields=tuple(raw["fields"]),
-                        sample=raw.get("sample") or {}, path=folder / "template.docx",
-                        source=source)
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
-        raise Invalid(f"Manifes templat di {folder.name} tidak dapat dibaca: {exc}.") from None
+                        sample=raw.get("sample") or {}, path=path, source=source)
+    except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+        reason = (f"kunci '{exc.args[0]}' wajib ada" if isinstance(exc, KeyError)
+                  else f"{exc}".rstrip("."))
+        raise Invalid(f"Manifes templat{where} tidak dapat dibaca: {reason}.",
+                      {"fields": {"manifest": [reason]}}) from None
 
 
 def list_templates() -> list[Template]:

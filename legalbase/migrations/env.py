@@ -8,6 +8,7 @@ from legalbase.corpus import models as _corpus  # noqa: F401
 from legalbase.coverage import models as _coverage  # noqa: F401
 from legalbase.drafting import models as _drafting  # noqa: F401
 from legalbase.regions import models as _regions  # noqa: F401
+from legalbase.search import models as _search  # noqa: F401
 
 target_metadata = db.Base.metadata
 

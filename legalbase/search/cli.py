@@ -1,0 +1,38 @@
+"""`legalbase search`: rebuild the index and check it against the database."""
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+from .index import check_index, reindex
+from .outbox import apply_pending
+
+search_group = AppGroup("search", help="Indeks pencarian teks lengkap.")
+
+
+@search_group.command("reindex")
+def reindex_command():
+    """Build a new index beside the old one and swap it in, then apply waiting changes."""
+    count = reindex()
+    applied = apply_pending()
+    click.echo(f"Indeks dibangun ulang: {count} peraturan; "
+               f"{applied} perubahan tertunda diterapkan.")
+
+
+@search_group.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Cetak laporan sebagai JSON.")
+def check_command(as_json):
+    """Report records missing from, extra in, or stale in the index (exit 1 when any)."""
+    report = check_index()
+    if as_json:
+        click.echo(json.dumps(report))
+    else:
+        click.echo(f"Terindeks: {report['indexed']}; di basis data: {report['expected']}.")
+        for key, label in (("missing", "Tidak ada di indeks"), ("extra", "Berlebih di indeks"),
+                           ("stale", "Usang di indeks")):
+            click.echo(f"{label}: {len(report[key])} {report[key][:20] if report[key] else ''}")
+    if report["missing"] or report["extra"] or report["stale"]:
+        raise SystemExit(1)
+    if not as_json:
+        click.echo("Indeks bersih.")

@@ -1,0 +1,272 @@
+"""The Whoosh index: its schema, where it lives, the document of a regulation, building it,
+swapping a rebuilt one in, and comparing it with the database.
+
+Whoosh stays behind this module and `queries.py`: nothing else in legalbase imports it.
+One writer at a time: writers are taken with a timeout and retried on LockError.
+"""
+
+import os
+import shutil
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.util.filelock import try_for
+
+from .. import db
+from ..corpus.forms import FORMS
+from ..corpus.models import Regulation, Relation
+from ..corpus.status import relation_takes_effect
+from ..errors import Unavailable
+from .analysis import IndonesianAnalyzer
+
+NEVER = 99991231  # the end date of a regulation with no known end
+WRITER_TIMEOUT = 10.0
+WRITER_ATTEMPTS = 3
+COLUMNS = (Regulation.id, Regulation.form, Regulation.number, Regulation.year, Regulation.title,
+           Regulation.region_code, Regulation.subjects, Regulation.text,
+           Regulation.in_force_from, Regulation.valid_until, Regulation.updated_at)
+_local = threading.local()
+
+
+def make_schema() -> Schema:
+    """The fields of the index (the text itself stays in the database)."""
+    analyzer = IndonesianAnalyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, field_boost=3.0, multitoken_query="phrase"),
+        body=TEXT(analyzer=analyzer, multitoken_query="phrase"),
+        subjects=TEXT(analyzer=analyzer, field_boost=2.0, multitoken_query="phrase"),
+        number=ID(),
+        cite=KEYWORD(),
+        kinds=KEYWORD(),
+        form=ID(sortable=True),
+        year=NUMERIC(int, sortable=True),
+        regions=KEYWORD(),
+        province=ID(sortable=True),
+        start=NUMERIC(int, sortable=True),
+        end=NUMERIC(int, sortable=True),
+        stamp=STORED(),
+    )
+
+
+def index_dir() -> str:
+    """Where the app's index lives: SEARCH_INDEX_DIR, else <instance>/search."""
+    return current_app.config.get("SEARCH_INDEX_DIR") or os.path.join(current_app.instance_path,
+                                                                     "search")
+
+
+def index_exists(path: str | None = None) -> bool:
+    """Whether an index has been built at `path` (default: the app's)."""
+    path = path or index_dir()
+    return os.path.isdir(path) and whoosh_index.exists_in(path)
+
+
+def open_index(path: str | None = None):
+    """The app's index, or Unavailable when it has not been built."""
+    path = path or index_dir()
+    if not index_exists(path):
+        raise Unavailable("Indeks pencarian belum dibangun; jalankan `legalbase search reindex`.",
+                          code="search_index_missing")
+    return whoosh_index.open_dir(path)
+
+
+def searcher():
+    """A searcher on the latest committed index, cached per thread (Whoosh readers are not
+    shared between threads) and reopened after a commit or a swap."""
+    path = index_dir()
+    key = (path, _inode(path))
+    cached = getattr(_local, "searchers", {}).get(path)
+    if cached is not None and cached[0] == key:
+        fresh = cached[1].refresh()
+        if fresh is not cached[1]:
+            _local.searchers[path] = (key, fresh)
+        return fresh
+    if cached is not None:
+        cached[1].close()
+    opened = open_index(path).searcher()
+    _local.__dict__.setdefault("searchers", {})[path] = (key, opened)
+    return opened
+
+
+def _inode(path: str) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except FileNotFoundError:
+        return None
+
+
+def date_number(day: date | None, default: int = NEVER) -> int:
+    """A date as the integer YYYYMMDD the index filters on."""
+    return day.year * 10000 + day.month * 100 + day.day if day else default
+
+
+def revocation_dates(ids=None) -> dict[int, date]:
+    """Per regulation, the day its earliest live revocation takes effect (`ids`: only those)."""
+    revoking = aliased(Regulation)
+    query = (select(Relation.target_id, func.min(relation_takes_effect(Relation, revoking)))
+             .join(revoking, revoking.id == Relation.source_id)
+             .where(Relation.kind == "revokes", revoking.withdrawn_at.is_(None))
+             .group_by(Relation.target_id))
+    if ids is not None:
+        query = query.where(Relation.target_id.in_(list(ids)))
+    return {target: _as_date(day) for target, day in db.session.execute(query)}
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def end_date(valid_until: date | None, revoked: date | None) -> int:
+    """The first day out of force: the day after the stated period, or the revocation."""
+    ends = [day for day in (valid_until and valid_until + timedelta(days=1), revoked) if day]
+    return date_number(min(ends)) if ends else NEVER
+
+
+def stamp(row, revoked: date | None) -> str:
+    """What says an index entry is current: the record's update time and its in-force dates."""
+    updated = row.updated_at
+    if isinstance(updated, datetime) and updated.tzinfo is not None:
+        updated = updated.astimezone(UTC).replace(tzinfo=None)
+    updated_text = updated.isoformat() if isinstance(updated, datetime) else str(updated)
+    return f"{updated_text}|{date_number(row.in_force_from)}|{end_date(row.valid_until, revoked)}"
+
+
+def live_rows(ids=None):
+    """The live (not withdrawn) regulations' indexed columns, `ids` only when given."""
+    query = select(*COLUMNS).where(Regulation.withdrawn_at.is_(None)).order_by(Regulation.id)
+    if ids is not None:
+        query = query.where(Regulation.id.in_(list(ids)))
+    return db.session.execute(query.execution_options(yield_per=500))
+
+
+def document(row, revoked: date | None) -> dict:
+    """The index document of one regulation row."""
+    form = FORMS[row.form]
+    number = " ".join(row.number.split()).lower()
+    region = row.region_code
+    return {
+        "id": str(row.id), "title": row.title, "body": row.text or "",
+        "subjects": " ".join(row.subjects or []), "number": number,
+        "cite": " ".join(citation_keys(row.form, number, row.year)),
+        "kinds": f"{row.form} {form.abbreviation.lower().replace(' ', '_')}",
+        "form": row.form, "year": row.year,
+        "regions": " ".join(region_ancestors(region)),
+        "province": region.split(".")[0] if region else "national",
+        "start": date_number(row.in_force_from), "end": end_date(row.valid_until, revoked),
+        "stamp": stamp(row, revoked),
+    }
+
+
+def citation_keys(form: str, number: str, year: int) -> list[str]:
+    """The keys a citation of this regulation is looked up by: form group, number, year."""
+    group = citation_group(form)
+    bare = number.removesuffix(f"/{year}").removesuffix(f" tahun {year}").strip()
+    return sorted({f"{group}:{bare}:{year}", f"{group}:{number}"})
+
+
+def citation_group(form: str) -> str:
+    """Forms a citation cannot tell apart share a group (a "Perda" of a province or a kota)."""
+    return FORMS[form].abbreviation.lower().replace(" ", "_")
+
+
+def region_ancestors(code: str | None) -> list[str]:
+    """The codes a region filter matches a record of region `code` by (itself and its province)."""
+    if code is None:
+        return ["national"]
+    parts = code.split(".")
+    return [".".join(parts[:length]) for length in range(1, len(parts) + 1)]
+
+
+def build_index(path: str, procs: int = 1, limitmb: int = 256) -> int:
+    """Create a new index at `path` from every live regulation; returns how many."""
+    os.makedirs(path, exist_ok=True)
+    ix = whoosh_index.create_in(path, make_schema())
+    revoked = revocation_dates()
+    options = {"limitmb": limitmb}
+    if procs > 1:
+        options.update(procs=procs, multisegment=True)
+    writer = ix.writer(**options)
+    count = 0
+    try:
+        for row in live_rows():
+            writer.add_document(**document(row, revoked.get(row.id)))
+            count += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return count
+
+
+def acquire_writer(ix, attempts: int = WRITER_ATTEMPTS):
+    """The index's one writer, waiting up to WRITER_TIMEOUT seconds per attempt; LockError
+    when another writer held it throughout."""
+    for attempt in range(attempts):
+        try:
+            return ix.writer(timeout=WRITER_TIMEOUT, delay=0.05)
+        except LockError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+    raise LockError("unreachable")
+
+
+def reindex() -> int:
+    """Build a new index beside the app's and swap it in; returns how many documents.
+
+    The old index's write lock is held throughout, so no drain writes into the old index
+    meanwhile: their outbox rows wait and are applied to the new one afterwards.
+    """
+    path = index_dir()
+    fresh, retired = f"{path}.new", f"{path}.old"
+    for leftover in (fresh, retired):
+        shutil.rmtree(leftover, ignore_errors=True)
+    lock = write_lock(open_index(path)) if index_exists(path) else None
+    try:
+        count = build_index(fresh)
+        if lock is not None:
+            os.rename(path, retired)
+        os.rename(fresh, path)
+    finally:
+        if lock is not None:
+            lock.release()
+    shutil.rmtree(retired, ignore_errors=True)
+    return count
+
+
+def write_lock(ix):
+    """Hold the index's write lock itself (what every writer takes), or LockError."""
+    lock = ix.lock("WRITELOCK")
+    if not try_for(lock.acquire, WRITER_TIMEOUT * WRITER_ATTEMPTS, 0.05):
+        raise LockError("search index write lock is held")
+    return lock
+
+
+def ensure_index() -> int | None:
+    """Build the index when there is none (returns the count); None when one exists."""
+    if index_exists():
+        return None
+    return reindex()
+
+
+def check_index() -> dict:
+    """Ids missing from, extra in, and stale in the index, against the live database."""
+    revoked = revocation_dates()
+    expected = {str(row.id): stamp(row, revoked.get(row.id)) for row in live_rows()}
+    with open_index().searcher() as index_searcher:
+        indexed = {fields["id"]: fields.get("stamp")
+                   for fields in index_searcher.all_stored_fields()}
+    return {
+        "missing": sorted(int(key) for key in expected.keys() - indexed.keys()),
+        "extra": sorted(int(key) for key in indexed.keys() - expected.keys()),
+        "stale": sorted(int(key) for key in expected.keys() & indexed.keys()
+                        if expected[key] != indexed[key]),
+        "indexed": len(indexed), "expected": len(expected),
+    }

@@ -1,0 +1,147 @@
+"""Keeping the index in step with the database: an outbox filled in the writing transaction,
+drained after commit by one writer at a time.
+
+- Every flush that inserts or changes a `Regulation`, or inserts, changes or deletes a revoking
+  `Relation` (both ends), inserts outbox rows on the same connection: they commit or roll back
+  with the change itself (the corpus room never imports search; these listeners watch it).
+- After a commit that carried outbox rows, the session is marked; the request that made the
+  write drains the outbox before its response leaves (`drain_after_request`), and every search
+  drains first, so a change committed elsewhere (a CLI, a thread) shows at the next search.
+- The drain takes the index's one writer (timeout, retried on LockError), then reads the outbox
+  and the records through the current session, applies them, commits the index, and only then
+  deletes the rows it applied and commits: a row is never lost, at worst applied twice.
+"""
+
+import logging
+from itertools import chain
+
+from sqlalchemy import delete, event, insert, select
+
+from .. import db
+from ..corpus.models import Regulation, Relation
+from ..db import AppSession, utcnow
+from .index import (
+    acquire_writer,
+    document,
+    ensure_index,
+    index_exists,
+    live_rows,
+    open_index,
+    revocation_dates,
+)
+from .models import SearchOutbox
+
+log = logging.getLogger(__name__)
+BATCH = 500
+DIRTY, COMMITTED = "search_outbox_dirty", "search_outbox_committed"
+
+
+@event.listens_for(AppSession, "after_flush")
+def _enqueue_changes(session, _flush_context):
+    ids = changed_regulation_ids(session)
+    if not ids:
+        return
+    now = utcnow()
+    session.connection().execute(insert(SearchOutbox.__table__),
+                                 [{"regulation_id": key, "enqueued_at": now} for key in ids])
+    session.info[DIRTY] = True
+
+
+@event.listens_for(AppSession, "after_commit")
+def _mark_committed(session):
+    if session.info.pop(DIRTY, False):
+        session.info[COMMITTED] = True
+
+
+def changed_regulation_ids(session) -> set[int]:
+    """Regulations whose index entry the flush in progress may change."""
+    ids = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Regulation) and (obj in session.new or session.is_modified(obj)):
+            ids.add(obj.id)
+        elif isinstance(obj, Relation) and obj.kind == "revokes":
+            ids.update((obj.source_id, obj.target_id))
+    return {key for key in ids if key is not None}
+
+
+def has_committed_changes() -> bool:
+    """Whether this session committed outbox rows not yet drained by it."""
+    return bool(db.session.info.get(COMMITTED))
+
+
+def apply_pending(batch: int = BATCH) -> int:
+    """Apply every pending outbox row to the index; returns how many rows were applied.
+
+    Does nothing (rows wait) while no index has been built.
+    """
+    db.session.info.pop(COMMITTED, None)
+    if not index_exists():
+        return 0
+    applied = 0
+    while True:
+        done = _apply_batch(batch)
+        applied += done
+        if done < batch:
+            return applied
+
+
+def _apply_batch(batch: int) -> int:
+    writer = acquire_writer(open_index())
+    try:
+        rows = db.session.execute(select(SearchOutbox.id, SearchOutbox.regulation_id)
+                                  .order_by(SearchOutbox.id).limit(batch)).all()
+        if rows:
+            _write(writer, {row.regulation_id for row in rows})
+    except BaseException:
+        writer.cancel()
+        raise
+    if not rows:
+        writer.cancel()
+        return 0
+    writer.commit()
+    db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row.id for row in rows])))
+    db.session.commit()
+    return len(rows)
+
+
+def _write(writer, ids: set[int]) -> None:
+    ids = ids | revoked_by(ids)
+    revoked = revocation_dates(ids)
+    live = set()
+    for row in live_rows(ids):
+        writer.update_document(**document(row, revoked.get(row.id)))
+        live.add(row.id)
+    for key in ids - live:
+        writer.delete_by_term("id", str(key))
+
+
+def revoked_by(ids: set[int]) -> set[int]:
+    """Regulations that those `ids` revoke (their end date follows the revoking act's dates)."""
+    query = select(Relation.target_id).where(Relation.kind == "revokes",
+                                             Relation.source_id.in_(list(ids)))
+    return set(db.session.scalars(query))
+
+
+def drain_after_request(response):
+    """After a request that committed index changes, apply them before the response leaves."""
+    if not has_committed_changes():
+        return response
+    try:
+        apply_pending()
+    except Exception:  # the write itself committed; its rows wait for the next drain
+        db.session.rollback()
+        log.exception("search outbox drain failed; rows kept for the next drain")
+    return response
+
+
+def pending_count() -> int:
+    """How many outbox rows wait."""
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count()).select_from(SearchOutbox))
+
+
+def ensure_search_index() -> None:
+    """Build the index when there is none, then apply the changes waiting in the outbox."""
+    ensure_index()
+    apply_pending()

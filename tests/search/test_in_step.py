@@ -1,0 +1,120 @@
+"""The index follows committed changes: writes, withdrawals, revocations; check and reindex."""
+
+import pytest
+from whoosh.index import LockError
+
+from legalbase import db
+from legalbase.search import index as search_index
+from legalbase.search.index import check_index, open_index
+from legalbase.search.outbox import apply_pending, pending_count
+from tests.factories import auth, make_user, regulation_data
+
+TEXT = "Menimbang: bahwa perdagangan orang harus dicegah. Mengingat: Undang-Undang Nomor 21."
+
+
+def post(client, token, **overrides):
+    response = client.post("/api/v1/regulations", headers=auth(token),
+                           json=regulation_data(text=TEXT, **overrides))
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def hits(client, **params):
+    body = client.get("/api/v1/search", query_string=params).json
+    return body, [item["id"] for item in body["items"]]
+
+
+def test_a_created_record_is_searchable_as_the_response_arrives(client):
+    _, token = make_user("region", "16.71")
+    new_id = post(client, token)
+    assert pending_count() == 0
+    assert new_id in hits(client, q="dicegah")[1]
+
+
+def test_an_update_is_searchable_at_once(client):
+    _, token = make_user("region", "16.71")
+    new_id = post(client, token)
+    response = client.patch(f"/api/v1/regulations/{new_id}", headers=auth(token),
+                            json={"title": "Pembentukan Satuan Tugas Penanggulangan Banjir"})
+    assert response.status_code == 200
+    assert pending_count() == 0
+    assert hits(client, q="banjir")[1] == [new_id]
+
+
+def test_a_withdrawn_record_disappears_at_once(client):
+    _, token = make_user("region", "16.71")
+    _, admin = make_user("admin", None)
+    new_id = post(client, token)
+    response = client.post(f"/api/v1/regulations/{new_id}/withdraw", headers=auth(admin),
+                           json={"reason": "Salah unggah"})
+    assert response.status_code == 200
+    assert pending_count() == 0
+    assert new_id not in hits(client, q="dicegah")[1]
+    assert check_index()["extra"] == []
+
+
+def test_a_revocation_moves_the_revoked_one_in_the_in_force_facet(client):
+    _, token = make_user("region", "16.71")
+    old = post(client, token, number="188.45/1/KPTS/2020", year=2020, enacted_on="2020-02-01")
+    new = post(client, token, number="188.45/2/KPTS/2025", year=2025, enacted_on="2025-06-04")
+    before, _ = hits(client, q="dicegah", region="16.71", as_of="2025-07-01")
+    assert before["facets"]["in_force"] == {"true": 2}
+    response = client.post(f"/api/v1/regulations/{new}/relations", headers=auth(token),
+                           json={"type": "revokes", "target_id": old})
+    assert response.status_code == 201
+    after, _ = hits(client, q="dicegah", region="16.71", as_of="2025-07-01")
+    assert after["facets"]["in_force"] == {"true": 1, "false": 1}
+    assert hits(client, q="dicegah", region="16.71", as_of="2025-07-01", in_force="false")[1] \
+        == [old]
+    # Judged against the query's date: before the revocation took effect it was in force.
+    earlier, _ = hits(client, q="dicegah", region="16.71", as_of="2025-06-03")
+    assert earlier["facets"]["in_force"] == {"true": 1, "false": 1}  # the new one not yet
+    assert hits(client, q="dicegah", region="16.71", as_of="2025-06-03",
+                in_force="true")[1] == [old]
+
+
+def test_check_is_clean_after_writes_and_after_a_reindex(client, runner):
+    _, token = make_user("region", "16.71")
+    post(client, token)
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 0, result.output
+    assert "Indeks bersih" in result.output
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+
+def test_check_reports_missing_extra_and_stale(client, search_index):
+    _, token = make_user("region", "16.71")
+    new_id = post(client, token)
+    writer = open_index().writer()
+    writer.delete_by_term("id", str(new_id))
+    writer.add_document(id="999999", stamp="x")
+    writer.commit()
+    report = check_index()
+    assert report["missing"] == [new_id] and report["extra"] == [999999]
+
+
+def test_a_locked_index_keeps_the_rows_for_the_next_drain(client, monkeypatch):
+    monkeypatch.setattr(search_index, "WRITER_TIMEOUT", 0.1)
+    _, token = make_user("region", "16.71")
+    blocker = open_index().writer()
+    try:
+        new_id = post(client, token)  # the write succeeds; its drain fails on the lock
+        assert pending_count() >= 1
+        with pytest.raises(LockError):
+            apply_pending()
+    finally:
+        blocker.cancel()
+    assert apply_pending() >= 1
+    assert pending_count() == 0
+    assert new_id in hits(client, q="dicegah")[1]
+
+
+def test_a_rolled_back_change_never_reaches_the_outbox(client):
+    _, token = make_user("region", "16.71")
+    response = client.post("/api/v1/regulations", headers=auth(token),
+                           json=regulation_data(region_code="99.99"))
+    assert response.status_code in (403, 422)
+    db.session.rollback()
+    assert pending_count() == 0

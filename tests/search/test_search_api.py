@@ -1,0 +1,119 @@
+"""GET /api/v1/search: Indonesian word forms, abbreviations, citations, filters, facets."""
+
+import pytest
+from sqlalchemy import select
+
+from legalbase import db
+from legalbase.corpus.models import Regulation
+from tests.factories import make_regulation
+
+TRAFFICKING = ("Menimbang: bahwa perdagangan orang merupakan kejahatan terhadap martabat "
+               "manusia. Mengingat: Peraturan Presiden Nomor 49 Tahun 2023 tentang Perubahan "
+               "Kedua atas Peraturan Presiden Nomor 69 Tahun 2008. MEMUTUSKAN: Menetapkan "
+               "pembentukan Gugus Tugas di Kota Palembang.")
+TAXES = ("Menimbang: bahwa pajak daerah dan retribusi daerah merupakan sumber pendapatan "
+         "daerah. MEMUTUSKAN: Menetapkan tarif pajak hotel dan restoran.")
+
+
+def with_text(text, **overrides):
+    regulation = make_regulation(**overrides)
+    regulation.text = text
+    db.session.commit()
+    return regulation
+
+
+def search(client, **params):
+    response = client.get("/api/v1/search", query_string=params)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def ids(body):
+    return [item["id"] for item in body["items"]]
+
+
+def test_a_word_form_finds_the_other_forms(client):
+    decree = with_text(TRAFFICKING)
+    body = search(client, q="diperdagangkan", region="16.71")
+    assert decree.id in ids(body)
+    assert "perdagangan" not in TRAFFICKING.replace("perdagangan orang", "")
+
+
+def test_highlights_mark_the_matched_words(client):
+    decree = with_text(TRAFFICKING)
+    body = search(client, q="diperdagangkan", region="16.71")
+    item = next(i for i in body["items"] if i["id"] == decree.id)
+    assert any("<mark>perdagangan</mark>" in snippet for snippet in item["highlights"])
+    assert set(item) == {"id", "title", "form", "number", "year", "region_code", "in_force",
+                         "score", "highlights"}
+
+
+def test_tppo_finds_the_words_it_abbreviates(client):
+    decree = with_text("Pencegahan tindak pidana perdagangan orang di daerah.",
+                       title="Pembentukan Satuan Tugas Kota Palembang")
+    assert decree.id in ids(search(client, q="TPPO", region="16.71"))
+    assert decree.id in ids(search(client, q='"tindak pidana perdagangan orang"'))
+
+
+@pytest.mark.parametrize("q", ["perpres 49/2023", "Perpres No. 49/2023",
+                               "Peraturan Presiden Nomor 49 Tahun 2023",
+                               "peraturan presiden nomor 49 tahun 2023 gugus tugas"])
+def test_a_citation_puts_the_regulation_first(client, q):
+    citing = with_text(TRAFFICKING + " Perpres 49/2023 " * 5)
+    perpres = db.session.scalar(select(Regulation).where(Regulation.seed_key == "perpres-49-2023"))
+    body = search(client, q=q)
+    assert ids(body)[0] == perpres.id
+    assert citing.id in ids(body)
+
+
+def test_other_citation_shapes(client):
+    body = search(client, q="UU 21 tahun 2007")
+    assert (body["items"][0]["form"], body["items"][0]["number"]) == ("uu", "21")
+
+
+def test_field_filters_in_the_query_and_as_parameters(client):
+    decree = with_text(TAXES, number="188.45/9/KPTS/2024", year=2024, enacted_on="2024-03-01")
+    assert ids(search(client, q="pajak jenis:kepwal tahun:2024")) == [decree.id]
+    assert ids(search(client, q="pajak wilayah:16")) == [decree.id]
+    assert ids(search(client, q="pajak", region="16.71", year_from=2024, year_to=2024,
+                      form="kepwal")) == [decree.id]
+    assert search(client, q="pajak", region="34")["total"] == 0
+    assert ids(search(client, q="pajak NOT hotel")) == []
+    assert decree.id in ids(search(client, q="pajak OR gugus"))
+
+
+@pytest.mark.parametrize("facet, param", [("form", "form"), ("year", "year"),
+                                          ("province", "region"), ("in_force", "in_force")])
+def test_a_facet_count_equals_the_results_it_narrows_to(client, facet, param):
+    with_text(TRAFFICKING)
+    with_text(TAXES, number="188.45/9/KPTS/2019", year=2019, enacted_on="2019-03-01",
+              valid_until="2020-12-31")
+    facets = search(client, q="menimbang", per_page=1)["facets"]
+    assert facets[facet]
+    for value, count in facets[facet].items():
+        params = {param: value} if param != "year" else {"year_from": value, "year_to": value}
+        assert search(client, q="menimbang", **params)["total"] == count, (facet, value)
+
+
+def test_sort_by_date_and_pages(client):
+    with_text(TAXES, number="1", year=2020, enacted_on="2020-01-05")
+    with_text(TAXES, number="2", year=2024, enacted_on="2024-01-05")
+    body = search(client, q="pajak", sort="date", per_page=1)
+    assert body["total"] == 2 and body["items"][0]["year"] == 2024
+    assert search(client, q="pajak", sort="date", per_page=1, page=2)["items"][0]["year"] == 2020
+
+
+@pytest.mark.parametrize("q, why", [
+    ('"gugus tugas', "kutip"), ("(pajak OR retribusi", "kurung"), ("warna:merah", "warna"),
+    ("tahun:duaribu", "tahun"), ("yang dan", "kata")])
+def test_a_query_the_parser_cannot_read_is_a_422(client, q, why):
+    response = client.get("/api/v1/search", query_string={"q": q})
+    assert response.status_code == 422
+    assert response.json["error"]["code"] == "invalid"
+    assert why in response.json["error"]["message"]
+
+
+def test_without_an_index_search_is_unavailable(app, client):
+    app.config["SEARCH_INDEX_DIR"] = str(app.instance_path) + "/no-such-index"
+    response = client.get("/api/v1/search", query_string={"q": "pajak"})
+    assert response.status_code == 503
