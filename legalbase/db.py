@@ -4,6 +4,9 @@ Domain functions add and flush through `session`; the view or CLI command that s
 commits once; the error handler rolls back.
 """
 
+import contextlib
+import contextvars
+import functools
 import threading
 from datetime import UTC, datetime
 
@@ -104,3 +107,47 @@ def paginate(query, page: int, per_page: int) -> Page:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items, total, page, per_page)
+
+
+_memo: contextvars.ContextVar = contextvars.ContextVar("legalbase_memo", default=None)
+
+
+@contextlib.contextmanager
+def memo_scope():
+    """Within this block, functions marked `memoized` answer repeated questions from memory:
+    for work that asks the corpus the same thing many times (a draft, a batch of drafts)."""
+    if _memo.get() is not None:
+        yield
+        return
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def memoized(key):
+    """Memoize a read-only function inside `memo_scope()`; `key(*args)` must be hashable."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args):
+            memo = _memo.get()
+            if memo is None:
+                return function(*args)
+            cache_key = (function.__qualname__, key(*args))
+            if cache_key not in memo:
+                memo[cache_key] = function(*args)
+            return memo[cache_key]
+
+        wrapper.memo_key = key
+        return wrapper
+
+    return decorate
+
+
+def remember(function, args: tuple, value) -> None:
+    """Store an answer of a `memoized` function fetched in bulk (no-op outside a scope)."""
+    memo = _memo.get()
+    if memo is not None:
+        memo[(function.__wrapped__.__qualname__, function.memo_key(*args))] = value

@@ -63,6 +63,7 @@ def mengingat_config() -> dict:
     return _config(Path(current_app.config["CORPUS_DIR"]) / "national" / "mengingat.yaml")
 
 
+@db.memoized(lambda keys: tuple(keys))
 def seeded(keys: list[str]) -> list[Regulation]:
     """The live regulations with these seed keys, in the order given (absent ones left out)."""
     found = {reg.seed_key: reg for reg in db.session.scalars(

@@ -18,7 +18,7 @@ from .forms import FORMS
 from .models import Regulation, Relation
 from .reading import Citation, title_case
 from .regulations import identity_key
-from .status import relation_takes_effect
+from .status import in_force_ids, is_in_force, relation_takes_effect
 
 PLACEHOLDER = "[belum diketahui]"
 CITED_FORM_NAMES = {"uu": "Undang-Undang", "perppu": "Peraturan Pemerintah Pengganti Undang-Undang",
@@ -85,6 +85,7 @@ def cite_with_amendments(base: Regulation, amendments: list[Regulation]) -> str:
     return text + ";"
 
 
+@db.memoized(lambda base, as_of: (base.id, as_of))
 def amendments_of(base: Regulation, as_of: date) -> list[Regulation]:
     """The live acts amending `base` that have taken effect by `as_of`, oldest first."""
     amending = aliased(Regulation)
@@ -96,6 +97,28 @@ def amendments_of(base: Regulation, as_of: date) -> list[Regulation]:
     return list(db.session.scalars(query))
 
 
+@db.memoized(lambda bases, as_of: (tuple(base.id for base in bases), as_of))
+def prefetch_chains(bases: list[Regulation], as_of: date) -> None:
+    """Answer, in two queries, what citing `bases` will ask: their amendments and whether they
+    and their amendments are in force (memoized inside `db.memo_scope()`)."""
+    amending = aliased(Regulation)
+    takes_effect = relation_takes_effect(Relation, amending)
+    query = (select(amending, Relation.target_id).join(Relation, Relation.source_id == amending.id)
+             .where(Relation.kind == "amends", Relation.target_id.in_([b.id for b in bases]),
+                    amending.withdrawn_at.is_(None), takes_effect <= as_of)
+             .order_by(takes_effect, amending.year, amending.id))
+    chains: dict[int, list[Regulation]] = {base.id: [] for base in bases}
+    for regulation, target_id in db.session.execute(query):
+        chains[target_id].append(regulation)
+    acts = bases + [act for chain in chains.values() for act in chain]
+    live = in_force_ids([act.id for act in acts], as_of)
+    for base in bases:
+        db.remember(amendments_of, (base, as_of), chains[base.id])
+    for act in acts:
+        db.remember(is_in_force, (act, as_of), act.id in live)
+
+
+@db.memoized(lambda regulation: regulation.id)
 def base_of(regulation: Regulation) -> Regulation:
     """The act `regulation` amends, or itself when it amends none."""
     target = db.session.scalar(select(Relation.target_id).where(
@@ -103,6 +126,7 @@ def base_of(regulation: Regulation) -> Regulation:
     return db.session.get(Regulation, target) if target else regulation
 
 
+@db.memoized(lambda c: (c.form, c.number, c.year, c.issuer, c.region_name))
 def resolve(citation: Citation) -> Regulation | None:
     """The live regulation a citation names, or None."""
     region_code = None

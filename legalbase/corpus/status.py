@@ -49,6 +49,7 @@ def in_force_ids(ids: list[int], as_of: date) -> set[int]:
     return set(db.session.scalars(query))
 
 
+@db.memoized(lambda regulation, as_of: (regulation.id, as_of))
 def is_in_force(regulation: Regulation, as_of: date) -> bool:
     """Whether one regulation is in force on `as_of`."""
     return regulation.id in in_force_ids([regulation.id], as_of)

@@ -2,6 +2,7 @@
 basis), rendered in a pool of processes into a ZIP with a manifest.csv. Equal inputs give
 byte-identical archives: every date inside comes from the inputs, never from the clock."""
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -22,7 +23,7 @@ from ..errors import Invalid, NotFound
 from .catalog import Template, chosen_template, get_template
 from .context import draft_context
 from .models import Job
-from .render import fixed_zip, render_docx
+from .render import render_docx, zip_entry
 
 MANIFEST_COLUMNS = ("region_code", "region_name", "status", "file", "lint", "template",
                     "template_version", "inputs_sha256")
@@ -91,18 +92,39 @@ def _render_all(job: Job, progress) -> None:
     selection = select_regions(template, params["statuses"], params["province"], as_of)
     job.status, job.total, job.progress = "running", len(selection), 0
     db.session.commit()
-    contexts = []
+    with db.memo_scope(), _renderer(template, len(selection)) as render:
+        # Contexts are built here while the pool renders the ones already built.
+        entries = _contexts(job, template, selection, params, as_of, progress, render)
+        documents = [entry.pop("document")() for entry in entries]
+    archive = _archive(template, entries, documents, as_of)
+    job.result_sha256 = file_store().put(db.session, archive)
+    job.progress = job.total
+
+
+def _contexts(job, template, selection, params, as_of, progress, render) -> list[dict]:
+    entries = []
     for item in selection:
-        contexts.append(_region_entry(template, item, params, as_of))
-        if len(contexts) % PROGRESS_EVERY == 0:
-            job.progress = len(contexts)
+        entry = _region_entry(template, item, params, as_of)
+        entry["document"] = render(entry["context"], as_of)
+        entries.append(entry)
+        if len(entries) % PROGRESS_EVERY == 0:
+            job.progress = len(entries)
             db.session.commit()
         if progress:
             progress(1)
-    documents = _render_pool(template, contexts, as_of)
-    job.result_sha256 = file_store().put(db.session, _archive(template, contexts, documents,
-                                                              as_of))
-    job.progress = job.total
+    return entries
+
+
+@contextlib.contextmanager
+def _renderer(template: Template, count: int):
+    """A function rendering a context later: in a pool of processes for a large batch."""
+    if count < 2 * POOL_SIZE:
+        yield lambda context, as_of: (lambda: render_docx(template.path, context, as_of))
+        return
+    source = template.path.read_bytes()
+    # Spawned, not forked: a forked child would share the parent's database connections.
+    with ProcessPoolExecutor(POOL_SIZE, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield lambda context, as_of: pool.submit(render_docx, source, context, as_of).result
 
 
 def select_regions(template: Template, statuses: list[str], province: str | None,
@@ -142,24 +164,16 @@ def with_placeholders(template: Template, fields: dict, region) -> dict:
     return filled
 
 
-def _render_pool(template: Template, entries: list[dict], as_of: date) -> list[bytes]:
-    if len(entries) < 2 * POOL_SIZE:
-        return [render_docx(template.path, entry["context"], as_of) for entry in entries]
-    source = template.path.read_bytes()
-    # Spawned, not forked: a forked child would share the parent's database connections.
-    with ProcessPoolExecutor(POOL_SIZE, mp_context=multiprocessing.get_context("spawn")) as pool:
-        jobs = [pool.submit(render_docx, source, entry["context"], as_of) for entry in entries]
-        return [job.result() for job in jobs]
-
-
 def _archive(template: Template, entries: list[dict], documents: list[bytes],
              as_of: date) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(out, "w") as archive:
         for entry, content in zip(entries, documents, strict=True):
-            archive.writestr(entry["file"], content)
-        archive.writestr("manifest.csv", _manifest(template, entries))
-    return fixed_zip(out.getvalue(), as_of)
+            # A DOCX is compressed already: stored as it is, dated from the inputs.
+            archive.writestr(zip_entry(entry["file"], as_of, zipfile.ZIP_STORED), content)
+        archive.writestr(zip_entry("manifest.csv", as_of, zipfile.ZIP_DEFLATED),
+                         _manifest(template, entries))
+    return out.getvalue()
 
 
 def _manifest(template: Template, entries: list[dict]) -> str:

@@ -7,8 +7,14 @@ from datetime import date
 
 from babel.dates import format_date
 
+from .. import db
 from ..corpus.citation_lint import Finding, lint_mengingat, mengingat_config, seeded
-from ..corpus.citations import amendments_of, cite_with_amendments, cited_name
+from ..corpus.citations import (
+    amendments_of,
+    cite_with_amendments,
+    cited_name,
+    prefetch_chains,
+)
 from ..corpus.forms import FORMS
 from ..corpus.models import Regulation
 from ..corpus.reading import title_case
@@ -42,10 +48,16 @@ class DraftContext:
 def draft_context(template: Template, region_code: str, fields: dict, options: dict,
                   as_of: date | None = None) -> DraftContext:
     """Everything a template needs for one region; Invalid names a missing or bad field."""
+    with db.memo_scope():
+        return _draft_context(template, region_code, fields, options, as_of)
+
+
+def _draft_context(template, region_code, fields, options, as_of) -> DraftContext:
     region = get_region(region_code)
     values = check_fields(template, region, fields, options)
     as_of = values["tanggal_penetapan"] or as_of or date.today()
     bases = mengingat_bases(region, as_of)
+    prefetch_chains(bases, as_of)
     mengingat = [cite_with_amendments(base, amendments_of(base, as_of)) for base in bases]
     context = _context(template, region, values, mengingat, as_of)
     findings = lint_mengingat(mengingat, as_of, seeded(mengingat_config()["required_chain"]))

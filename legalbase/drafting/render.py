@@ -48,13 +48,19 @@ def _stamp(document: DocxTemplate, moment: date) -> None:
 
 def fixed_zip(content: bytes, moment: date) -> bytes:
     """The same archive with every entry stamped `moment`, so equal inputs give equal bytes."""
-    stamp = (max(moment.year, 1980), moment.month, moment.day, 0, 0, 0)
     source = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w") as target:
         for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(entry.filename))
+            target.writestr(zip_entry(entry.filename, moment, zipfile.ZIP_DEFLATED),
+                            source.read(entry.filename))
     return out.getvalue()
+
+
+def zip_entry(name: str, moment: date, compression: int) -> zipfile.ZipInfo:
+    """A zip entry dated `moment` (not the clock), readable by everyone."""
+    info = zipfile.ZipInfo(name, date_time=(max(moment.year, 1980), moment.month, moment.day,
+                                            0, 0, 0))
+    info.compress_type = compression
+    info.external_attr = 0o644 << 16
+    return info
