@@ -6,6 +6,7 @@ import yaml
 from sqlalchemy import select
 
 from .. import audit, db
+from ..db import utcnow
 from ..errors import Invalid
 from ..regions.seed import SyncCounts
 from .models import RELATION_KINDS, Regulation, Relation
@@ -114,6 +115,7 @@ def _sync_relation(entry: dict, by_key: dict, actor: audit.Actor, counts: SyncCo
     relation.effective_on, relation.note = wanted["effective_on"], wanted["note"]
     changed_before, changed_after = audit.changed_fields(before, relation_snapshot(relation))
     if changed_after:
+        target.updated_at = utcnow()  # a relation's change is a change of its target
         audit.record(actor, "update", "relation", relation.id, changed_before, changed_after)
         counts.updated += 1
     else:

@@ -63,3 +63,13 @@ def revoked_on(regulation: Regulation) -> date | None:
              .where(Relation.kind == "revokes", Relation.target_id == regulation.id,
                     revoking.withdrawn_at.is_(None)))
     return db.session.scalar(query)
+
+
+def corpus_stamp() -> tuple:
+    """What changes whenever a regulation or a relation changes (for caches of derived text):
+    the newest update time and the counts (records are never deleted; a relation change
+    touches its target's update time)."""
+    regulations = db.session.execute(
+        select(func.max(Regulation.updated_at), func.count(Regulation.id))).one()
+    relations = db.session.scalar(select(func.count(Relation.id)))
+    return (str(regulations[0]), regulations[1], relations)

@@ -18,6 +18,7 @@ from ..corpus.citations import (
 from ..corpus.forms import FORMS
 from ..corpus.models import Regulation
 from ..corpus.reading import title_case
+from ..corpus.status import corpus_stamp
 from ..coverage.reports import current_rules
 from ..regions.models import Region
 from ..regions.registry import get_region
@@ -41,7 +42,7 @@ class DraftContext:
     values: dict
     context: dict
     lint: list[Finding]
-    cited: list[Regulation] = field(default_factory=list)
+    cited_ids: tuple[int, ...] = ()
     as_of: date = field(default_factory=date.today)
 
 
@@ -56,29 +57,63 @@ def _draft_context(template, region_code, fields, options, as_of) -> DraftContex
     region = get_region(region_code)
     values = check_fields(template, region, fields, options)
     as_of = values["tanggal_penetapan"] or as_of or date.today()
-    bases = mengingat_bases(region, as_of)
+    block = mengingat_block(region, as_of)
+    context = _context(template, region, values, block, as_of)
+    findings = list(block.findings) + _placeholder_findings(values)
+    return DraftContext(values, context, findings, block.cited_ids, as_of)
+
+
+@dataclass(frozen=True)
+class Mengingat:
+    """The assembled Mengingat of a date, its lint, the acts it cites, and the national chain
+    as the Menimbang names it: plain data, shared by every draft of the same corpus state."""
+
+    texts: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    cited_ids: tuple[int, ...]
+    chain_phrase: str
+
+
+_BLOCKS: dict = {}
+_BLOCKS_KEPT = 64
+
+
+def mengingat_block(region: Region, as_of: date) -> Mengingat:
+    """The Mengingat for a region on a date, assembled once per corpus state (the cache key
+    changes with every change to regulations and relations)."""
+    keys = tuple(mengingat_keys(region))
+    cache_key = (str(db.engine().url), corpus_stamp(), as_of, keys)
+    block = _BLOCKS.get(cache_key)
+    if block is None:
+        block = _assemble(keys, as_of)
+        if len(_BLOCKS) >= _BLOCKS_KEPT:
+            _BLOCKS.clear()
+        _BLOCKS[cache_key] = block
+    return block
+
+
+def _assemble(keys: tuple[str, ...], as_of: date) -> Mengingat:
+    found = [base for base in seeded(list(keys)) if base.in_force_from <= as_of]
+    bases = sorted(found, key=lambda base: (FORMS[base.form].rank, base.in_force_from, base.id))
     prefetch_chains(bases, as_of)
-    mengingat = [cite_with_amendments(base, amendments_of(base, as_of)) for base in bases]
-    context = _context(template, region, values, mengingat, as_of)
-    findings = lint_mengingat(mengingat, as_of, seeded(mengingat_config()["required_chain"]))
-    findings += _placeholder_findings(values)
-    cited = bases + [act for base in bases for act in amendments_of(base, as_of)]
-    return DraftContext(values, context, findings, cited, as_of)
+    texts = [cite_with_amendments(base, amendments_of(base, as_of)) for base in bases]
+    findings = lint_mengingat(texts, as_of, seeded(mengingat_config()["required_chain"]))
+    cited = {act.id for base in bases for act in [base, *amendments_of(base, as_of)]}
+    return Mengingat(tuple(texts), tuple(findings), tuple(sorted(cited)), _chain_phrase(as_of))
 
 
-def mengingat_bases(region: Region, as_of: date) -> list[Regulation]:
-    """The acts to cite, by hierarchy then date: the configured national bases and the
-    region's own formation law where the corpus holds it."""
+def mengingat_keys(region: Region) -> list[str]:
+    """Seed keys of the acts to cite: the configured national bases and the region's own
+    formation law where the corpus holds it."""
     config = mengingat_config()
     keys = list(config["bases"])
     for code in (region.code, region.parent_code):
         if code and code in (config.get("formation_laws") or {}):
             keys.append(config["formation_laws"][code])
-    found = [base for base in seeded(keys) if base.in_force_from <= as_of]
-    return sorted(found, key=lambda base: (FORMS[base.form].rank, base.in_force_from, base.id))
+    return keys
 
 
-def _context(template: Template, region: Region, values: dict, mengingat: list[str],
+def _context(template: Template, region: Region, values: dict, block: Mengingat,
              as_of: date) -> dict:
     decree = DECREE_NAME[region.level]
     amended = values.get("sk_diubah_id")
@@ -89,11 +124,11 @@ def _context(template: Template, region: Region, values: dict, mengingat: list[s
                    "judul_keputusan": f"KEPUTUSAN {region.head_title}"},
         "nomor": values["nomor"] or PLACEHOLDER_NUMBER,
         "tentang": subject.upper(),
-        "menimbang": _menimbang(region, decree, subject, amended, as_of),
-        "mengingat": mengingat,
+        "menimbang": _menimbang(region, decree, subject, amended, block.chain_phrase),
+        "mengingat": list(block.texts),
         "memperhatikan": values["memperhatikan"],
         "menetapkan": f"{decree.upper()} TENTANG {subject.upper()}.",
-        "diktum": _diktum(region, decree, amended, bool(values["anggota"]), as_of),
+        "diktum": _diktum(region, decree, amended, bool(values["anggota"]), block.chain_phrase),
         "tempat": values["tempat"],
         "tanggal": (format_date(values["tanggal_penetapan"], "d MMMM y", locale="id")
                     if values["tanggal_penetapan"] else PLACEHOLDER_DATE),
@@ -141,8 +176,7 @@ def _chain_phrase(as_of: date) -> str:
 
 
 def _menimbang(region: Region, decree: str, subject: str, amended: Regulation | None,
-               as_of: date) -> list[str]:
-    chain = _chain_phrase(as_of)
+               chain: str) -> list[str]:
     first = ("bahwa perdagangan orang merupakan tindak pidana yang merendahkan harkat dan "
              "martabat manusia serta melanggar hak asasi manusia, sehingga perlu dicegah dan "
              "ditangani secara terpadu;")
@@ -160,7 +194,7 @@ def _menimbang(region: Region, decree: str, subject: str, amended: Regulation | 
 
 
 def _diktum(region: Region, decree: str, amended: Regulation | None, members: bool,
-            as_of: date) -> list[dict]:
+            chain: str) -> list[dict]:
     fields = ", ".join(f"Subgugus Tugas {title_case(name.upper())}"
                        for name in current_rules().subgugus_fields)
     budget = (f"Anggaran Pendapatan dan Belanja Daerah {_region_words(region)}")
@@ -169,7 +203,7 @@ def _diktum(region: Region, decree: str, amended: Regulation | None, members: bo
                f"merupakan bagian tidak terpisahkan dari Keputusan ini.")
     if amended is not None:
         opening = (f"Mengubah {_amended_name(amended)} untuk menyesuaikannya dengan "
-                   f"{_chain_phrase(as_of)} dan membentuk Subgugus Tugas"
+                   f"{chain} dan membentuk Subgugus Tugas"
                    + (", dengan susunan keanggotaan Gugus Tugas sebagaimana tercantum dalam "
                       "Lampiran yang merupakan bagian tidak terpisahkan dari Keputusan ini."
                       if members else "."))

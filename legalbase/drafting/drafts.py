@@ -70,7 +70,7 @@ def _add_version(draft: Draft, template: Template, built: DraftContext) -> None:
 
 def _record_citations(draft: Draft, built: DraftContext) -> None:
     db.session.query(DraftCitation).filter_by(draft_id=draft.id).delete()
-    for regulation_id in sorted({regulation.id for regulation in built.cited}):
+    for regulation_id in built.cited_ids:
         db.session.add(DraftCitation(draft_id=draft.id, regulation_id=regulation_id))
     db.session.flush()
 

