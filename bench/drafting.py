@@ -7,7 +7,7 @@
    bare docxtpl load + render (sandboxed, autoescaped) + save of the same template and context.
 2. The batch of the autonomous regions' decrees (every status but current and not_required;
    kepgub-pembentukan for the provinces, kepbupwal-pembentukan for kabupaten and kota), as
-   start_batch + run_batch, next to bare docxtpl renders of the same contexts in a 2-process
+   start_batch + run_job, next to bare docxtpl renders of the same contexts in a 2-process
    pool. --regions N keeps the first N regions of each template's selection.
 """
 
@@ -72,7 +72,7 @@ def single_draft(app, repeat: int) -> tuple[float, float]:
 
 
 def limit_selection(limit: int | None) -> None:
-    """Keep the first `limit` regions of every selection (run_batch looks the function up)."""
+    """Keep the first `limit` regions of every selection (run_job looks the function up)."""
     if limit is None:
         return
     select_all = batch.select_regions
@@ -80,12 +80,12 @@ def limit_selection(limit: int | None) -> None:
 
 
 def batch_through_legalbase(as_of: date) -> tuple[float, int]:
-    """Seconds of start_batch + run_batch for both templates, and the documents in the ZIPs."""
+    """Seconds of start_batch + run_job for both templates, and the documents in the ZIPs."""
     started, documents = time.perf_counter(), 0
     for name, _ in BATCHES:
         job = batch.start_batch(name, SELECTED, None, {}, {}, ACTOR, as_of)
         db.session.commit()
-        job = batch.run_batch(job.id)
+        job = batch.run_job(job.id)
         assert job.status == "finished", job.error
         with zipfile.ZipFile(io.BytesIO(file_store().get(job.result_sha256))) as archive:
             documents += sum(entry.endswith(".docx") for entry in archive.namelist())
@@ -137,7 +137,7 @@ def main() -> None:
     print(f"{'  ratio':44} {ours / floor:>8.2f}x   (goal: at most 1.5x)")
     print(f"batch, statuses {', '.join(SELECTED)}: {ours_count} documents through legalbase, "
           f"{floor_count} bare")
-    print(f"{'  legalbase: start_batch + run_batch (x2)':44} {ours_batch:>8.2f}s")
+    print(f"{'  legalbase: start_batch + run_job (x2)':44} {ours_batch:>8.2f}s")
     print(f"{'  floor: docxtpl in a 2-process pool':44} {floor_batch:>8.2f}s")
     print(f"{'  ratio':44} {ours_batch / floor_batch:>8.2f}x   (goal: at most 1.3x)")
 

@@ -62,21 +62,25 @@ def schedule(job_id: int) -> None:
     """Run a committed job as JOBS_MODE says: in a background thread, or inline."""
     app = current_app._get_current_object()
     if app.config["JOBS_MODE"] == "inline":
-        run_batch(job_id)
+        run_job(job_id)
     else:
         threading.Thread(target=_run_in_app, args=(app, job_id), daemon=True).start()
 
 
 def _run_in_app(app: Flask, job_id: int) -> None:
     with app.app_context():
-        run_batch(job_id)
+        run_job(job_id)
 
 
-def run_batch(job_id: int, progress=None) -> Job:
-    """Render every region of a job's selection, committing progress; failures are recorded."""
+def run_job(job_id: int, progress=None) -> Job:
+    """Run a job of any kind to its end: finished, or failed with the reason recorded."""
+    from .uploads import run_validation
+
+    kinds = {"batch_drafts": lambda job: _render_all(job, progress),
+             "validate_template": run_validation}
     job = get_job(job_id)
     try:
-        _render_all(job, progress)
+        kinds[job.kind](job)
         job.status = "finished"
     except Exception as exc:  # the job must end finished or failed, never silently lost
         db.session.rollback()

@@ -1,6 +1,7 @@
 """The drafting templates: the ones shipped in TEMPLATES_DIR and the versions an admin uploaded
 into the instance folder, each a `template.docx` with its `manifest.yaml`."""
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +87,24 @@ def chosen_template(name: str) -> Template:
         raise Invalid(exc.message, {"fields": {"template": ["Templat tidak dikenal."]}}) from None
 
 
+def validation_of(folder: Path) -> str:
+    """How an uploaded version's check for every region stands: pending, ready or refused
+    (only ready versions are used)."""
+    marker = folder / "validation.json"
+    if not marker.exists():
+        return "ready"  # versions kept before the check for every region existed
+    return json.loads(marker.read_text(encoding="utf-8"))["status"]
+
+
+def newest_version_number(name: str) -> int | None:
+    """The highest version of a template kept here, whatever its validation says."""
+    versions = [t.version for t in _all_versions() if t.name == name]
+    folder = uploaded_root() / name
+    if folder.exists():
+        versions += [int(child.name) for child in folder.iterdir() if child.name.isdigit()]
+    return max(versions) if versions else None
+
+
 def uploaded_root() -> Path:
     return Path(current_app.instance_path) / "templates"
 
@@ -97,5 +116,5 @@ def _all_versions() -> list[Template]:
     uploaded = uploaded_root()
     if uploaded.exists():
         found += [read_manifest(folder, "unggahan") for folder in sorted(uploaded.glob("*/*"))
-                  if (folder / "manifest.yaml").exists()]
+                  if (folder / "manifest.yaml").exists() and validation_of(folder) == "ready"]
     return found

@@ -9,7 +9,7 @@ from .. import db
 from ..audit import Actor
 from ..clitools import domain_errors_exit
 from ..corpus.uploads import file_store
-from .batch import run_batch, select_regions, start_batch
+from .batch import run_job, select_regions, start_batch
 from .catalog import get_template
 
 drafts_group = AppGroup("drafts", help="Penyusunan draf keputusan.")
@@ -32,7 +32,7 @@ def batch_command(template_name, statuses, province, fields_json, output):
     count = len(select_regions(get_template(template_name), list(statuses), province,
                                _as_of(job)))
     with click.progressbar(length=count, label="Menyusun draf") as bar:
-        job = run_batch(job.id, progress=bar.update)
+        job = run_job(job.id, progress=bar.update)
     if job.status != "finished":
         raise click.ClickException(f"Pekerjaan {job.id} gagal: {job.error}")
     with open(output, "wb") as handle:

@@ -32,6 +32,10 @@ def render_docx(template_source, context: dict, moment: date) -> bytes:
         raise Invalid(f"Templat gagal dirender: {exc}.", {"template_error": str(exc)}) from None
     except (ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise Invalid(f"Templat bukan dokumen Word yang dapat dipakai: {exc}.") from None
+    except (ArithmeticError, TypeError, AttributeError, LookupError) as exc:
+        # Raised by expressions in the template itself ({{ 1 // 0 }}, {{ 'a' + 1 }}).
+        raise Invalid(f"Templat gagal dirender: {type(exc).__name__}: {exc}.",
+                      {"template_error": str(exc)}) from None
     if len(content) > MAX_OUTPUT_BYTES:
         raise Invalid("Hasil render terlalu besar; periksa perulangan dalam templat.")
     return content

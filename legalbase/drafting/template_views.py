@@ -3,14 +3,24 @@
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import fields
 
 from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
 from ..api import API_PREFIX, BEARER, refuse_too_large
 from ..errors import Invalid, UnsupportedMediaType
-from .uploads import upload_template
+from .batch import schedule
+from .catalog import validation_of
+from .uploads import start_validation, upload_template
 from .views import TemplateSchema
+
+
+class UploadedTemplateSchema(TemplateSchema):
+    validation = fields.String(required=True, metadata={
+        "description": "pending, ready atau refused: dipakai setelah lolos render untuk setiap "
+                       "wilayah"})
+    validation_job = fields.String(required=True)
 
 blp = Blueprint("template_uploads", __name__, url_prefix=f"{API_PREFIX}/templates",
                 description="Unggah templat penyusunan keputusan (admin), diperiksa sebelum "
@@ -27,7 +37,7 @@ UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
 class TemplateUploads(MethodView):
     @token_required
     @blp.doc(security=BEARER, requestBody=UPLOAD_BODY)
-    @blp.response(201, TemplateSchema)
+    @blp.response(201, UploadedTemplateSchema)
     def post(self):
         """Unggah templat baru atau versi baru suatu templat (admin). Templat diperiksa dulu
         (arsip Word, sandbox, variabel konteks, render contoh dengan batas waktu); versinya
@@ -35,8 +45,11 @@ class TemplateUploads(MethodView):
         require(current_user(), "manage_templates")
         manifest_text, content = upload_parts()
         template = upload_template(manifest_text, content, current_actor())
+        job = start_validation(template, current_actor())
         db.session.commit()
-        return template
+        schedule(job.id)
+        return {**vars(template), "validation_job": f"{API_PREFIX}/jobs/{job.id}",
+                "validation": validation_of(template.path.parent)}
 
 
 def upload_parts() -> tuple[str, bytes]:

@@ -8,6 +8,7 @@ it (the newest version wins); a refused one leaves that folder as it was."""
 import fcntl
 import hashlib
 import io
+import json
 import multiprocessing
 import os
 import re
@@ -28,12 +29,21 @@ from sqlalchemy import select
 from .. import audit, db
 from ..corpus.files import check_docx_archive
 from ..corpus.models import Regulation
-from ..errors import Conflict, Invalid, NotFound, Unavailable
+from ..errors import Conflict, Invalid, Unavailable
 from ..regions.models import Region
 from .batch import with_placeholders
-from .catalog import FIELD_TYPES, YAML_LOADER, Template, get_template, parse_manifest, uploaded_root
+from .catalog import (
+    FIELD_TYPES,
+    YAML_LOADER,
+    Template,
+    newest_version_number,
+    parse_manifest,
+    read_manifest,
+    uploaded_root,
+)
 from .context import draft_context
 from .fields import DECREE_FORMS
+from .models import Job
 from .render import render_docx, sandbox
 
 SMOKE_TIMEOUT_SECONDS = 10.0      # the checks and renders of one upload, once the worker is up
@@ -55,6 +65,7 @@ CONTEXT_FIELDS = {"nomor": "string", "tanggal_penetapan": "date", "tempat": "str
 REQUIRED_FIELDS = ("nama_penandatangan",)
 CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+RENDER_SECONDS_EACH = 0.5
 OUTSIDE_SANDBOX = "Templat ditolak karena mencoba menjangkau ke luar sandbox"
 
 
@@ -161,10 +172,10 @@ def _known_fields() -> str:
 
 
 def check_newer(template: Template) -> None:
-    """Conflict unless the version is above every version of that name, shipped or uploaded."""
-    try:
-        newest = get_template(template.name).version
-    except NotFound:
+    """Conflict unless the version is above every version of that name, shipped or uploaded
+    (still being checked and refused ones included)."""
+    newest = newest_version_number(template.name)
+    if newest is None:
         return
     if template.version <= newest:
         raise Conflict(f"Templat '{template.name}' sudah ada dengan versi {newest}; unggah "
@@ -390,6 +401,7 @@ def _store(template: Template, manifest_text: str, content: bytes) -> Template:
     try:
         (staging / "template.docx").write_bytes(content)
         (staging / "manifest.yaml").write_text(manifest_text, encoding="utf-8")
+        _mark(staging, "pending")
         with _locked(root):
             check_newer(template)  # again: another upload may have won meanwhile
             target = root / template.name / str(template.version)
@@ -405,3 +417,48 @@ def _locked(root: Path):
     with open(root / ".lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
+
+
+# --- the check for every region, in the background ----------------------------------------
+
+def start_validation(template: Template, actor: audit.Actor) -> Job:
+    """Queue the render of a kept version for every region it serves; until it passes, the
+    version is not used."""
+    job = Job(kind="validate_template", params={"name": template.name,
+                                                "version": template.version},
+              created_by_id=actor.user_id)
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def run_validation(job: Job) -> None:
+    """Render the version for every autonomous region of its levels in a bounded worker; mark
+    it ready, or refused with the reason."""
+    folder = uploaded_root() / job.params["name"] / str(job.params["version"])
+    template = read_manifest(folder, "unggahan")
+    regions = list(db.session.scalars(select(Region).where(
+        Region.autonomous.is_(True), Region.level.in_(template.levels)).order_by(Region.code)))
+    job.status, job.total = "running", len(regions)
+    db.session.commit()
+    with db.memo_scope():
+        contexts = [draft_context(template, region.code, smoke_fields(template, region),
+                                  {}).context for region in regions]
+    job.progress = len(contexts)
+    try:
+        run_bounded(_render_each, template.path.read_bytes(), contexts, date.today(),
+                    timeout=SMOKE_TIMEOUT_SECONDS + RENDER_SECONDS_EACH * len(contexts))
+    except Invalid as exc:
+        _mark(folder, "refused", exc.message)
+        raise
+    _mark(folder, "ready")
+
+
+def _render_each(content: bytes, contexts: list[dict], moment: date) -> None:
+    for context in contexts:
+        render_docx(content, context, moment)
+
+
+def _mark(folder: Path, status: str, reason: str | None = None) -> None:
+    (folder / "validation.json").write_text(json.dumps({"status": status, "reason": reason},
+                                                       ensure_ascii=False), encoding="utf-8")

@@ -98,10 +98,12 @@ def test_an_uploaded_version_is_listed_kept_and_used_by_the_next_draft(client, a
     assert response.json["name"] == NAME and response.json["version"] == 2
     assert response.json["source"] == "unggahan" and response.json["levels"] == [
         "kabupaten", "kota"]
+    assert response.json["validation"] == "ready"  # every region rendered (jobs run inline)
     listed = {t["name"]: t for t in client.get(URL).json}
-    assert listed[NAME] == response.json
+    assert listed[NAME] == {key: value for key, value in response.json.items()
+                            if key not in ("validation", "validation_job")}
     assert stored(instance) == [NAME, f"{NAME}/2", f"{NAME}/2/manifest.yaml",
-                                f"{NAME}/2/template.docx"]
+                                f"{NAME}/2/template.docx", f"{NAME}/2/validation.json"]
     [entry] = history("template", NAME)
     assert (entry.action, entry.after["version"]) == ("create", 2)
 
@@ -272,3 +274,18 @@ def test_a_huge_string_runs_into_the_memory_limit(client, admin, instance, monke
     monkeypatch.setattr(uploads, "WORKER_MEMORY_BYTES", 512 * 1024 ** 2)
     message = refused(upload(client, admin, template=template_bytes("{{ 'x' * 10**9 }}")))
     assert "batas memori" in message, message
+
+
+def test_a_template_breaking_for_one_region_is_refused_by_the_check_of_every_region(
+        client, admin, instance):
+    """Kabupaten Ogan Komering Ulu is no sample region: only the check of every region sees it."""
+    trap = "{% if kepala.jabatan == 'BUPATI OGAN KOMERING ULU' %}{{ 1 // 0 }}{% endif %}"
+    response = upload(client, admin, template=template_bytes(paragraph=trap))
+    assert response.status_code == 201, response.json
+    assert response.json["validation"] == "refused"
+    job = client.get(response.json["validation_job"], headers=auth(admin)).json
+    assert job["status"] == "failed" and "ZeroDivisionError" in job["error"]
+    listed = {t["name"]: t for t in client.get(URL).json}
+    assert listed[NAME]["version"] == 1  # the refused version is never used
+    again = upload(client, admin)  # the refused number stays taken
+    assert again.status_code == 409
