@@ -1,5 +1,7 @@
 """GET /api/v1/health: is the service up and its database reachable."""
 
+from importlib.metadata import version
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -29,7 +31,5 @@ class Health(MethodView):
             db.session.execute(text("SELECT 1"))
         except SQLAlchemyError:
             raise Unavailable("Basis data tidak dapat dihubungi.") from None
-        from importlib.metadata import version
-
         return {"status": "ok", "database": db.engine().dialect.name,
                 "version": version("legalbase")}

@@ -1,6 +1,7 @@
 """`legalbase drafts batch`: draft for every selected region, with a progress bar."""
 
 import json
+from datetime import date
 
 import click
 from flask.cli import AppGroup
@@ -40,7 +41,5 @@ def batch_command(template_name, statuses, province, fields_json, output):
     click.echo(f"{job.total} draf ditulis ke {output} (pekerjaan {job.id}).")
 
 
-def _as_of(job):
-    from datetime import date
-
+def _as_of(job) -> date:
     return date.fromisoformat(job.params["as_of"])
