@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     _register_api(app)
     errors.register(app)
+    _register_pages(app)
     _register_commands(app)
     return app
 
@@ -47,6 +48,13 @@ def _register_api(app: Flask) -> None:
                       templates_blp, template_uploads_blp, drafting_blp, jobs_blp, search_blp):
         api.register_blueprint(blueprint)
     app.before_request(authenticate_api_request)
+
+
+def _register_pages(app: Flask) -> None:
+    from .web.views import bp as web_bp
+
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config["SESSION_COOKIE_SAMESITE"] or "Lax"
+    app.register_blueprint(web_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -11,7 +11,7 @@ and rolls the session back, so a failed request leaves the database as it was.
 import logging
 import re
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from . import db
@@ -29,6 +29,10 @@ class DomainError(Exception):
         self.details = details or {}
         if code:
             self.code = code
+
+
+class BadRequest(DomainError):
+    status, code = 400, "bad_request"
 
 
 class Unauthorized(DomainError):
@@ -85,6 +89,9 @@ def error_body(code: str, message: str, details: dict | None = None) -> dict:
 
 
 def error_response(status: int, code: str, message: str, details: dict | None = None):
+    """The API's JSON error; on a page, the error page in the same words."""
+    if not request.path.startswith("/api/"):
+        return render_template("web/error.html", status=status, message=message), status
     response = jsonify(error_body(code, message, details))
     response.status_code = status
     return response
@@ -109,7 +116,7 @@ def _handle_http_exception(exc: HTTPException):
     if details:
         message = "Data yang dikirim tidak valid; periksa kolom yang disebutkan."
     response = error_response(exc.code or 500, code, message, details)
-    if exc.code == 405 and exc.valid_methods:
+    if exc.code == 405 and exc.valid_methods and not isinstance(response, tuple):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
 
