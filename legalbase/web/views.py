@@ -1,17 +1,31 @@
 """The pages, in Bahasa Indonesia: Beranda (the map and the national counts), Wilayah, Dokumen,
 Pencarian and Masuk. Each view asks one domain question and renders its answer."""
 
+import io
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 
+from .. import db
+from ..accounts.policy import may, require
+from ..audit import Actor
+from ..corpus.files import read_upload
+from ..corpus.forms import FORMS
 from ..corpus.queries import with_status
 from ..corpus.regulations import get_regulation
 from ..corpus.relations import relations_of
+from ..corpus.uploads import propose, save_regulation, stage, take_staged
 from ..coverage.basis import STATUSES
 from ..coverage.export import STATUS_LABELS
 from ..coverage.reports import coverage_report, province_indicators, region_report
-from ..regions.registry import get_region
+from ..drafting.catalog import list_templates
+from ..drafting.context import draft_context
+from ..drafting.drafts import create_draft, draft_docx, get_draft
+from ..errors import NotFound, Unauthorized
+from ..regions.registry import find_region, get_region, list_regions
+from ..search.outbox import apply_pending
+from ..search.queries import SearchRequest, search
+from .forms import form_fields
 from .map import CREDIT, HEIGHT, WIDTH, province_paths, shade
 from .session import check_csrf, csrf_token, page_user, sign_in, sign_out
 
@@ -23,7 +37,8 @@ SORTS = {"kode": lambda row: row["region_code"],
 
 @bp.app_context_processor
 def page_globals() -> dict:
-    return {"user": page_user(), "csrf_token": csrf_token, "status_label": STATUS_LABELS}
+    return {"user": page_user(), "csrf_token": csrf_token, "status_label": STATUS_LABELS,
+            "may": may}
 
 
 @bp.get("/")
@@ -57,6 +72,120 @@ def dokumen(regulation_id):
                            relations=relations_of(regulation), today=date.today())
 
 
+@bp.get("/cari")
+def cari():
+    args = _search_args(request.args)
+    result = None
+    if args.q:
+        apply_pending()
+        result = search(args)
+    provinces = {region.code: region.name for region in
+                 list_regions(level="provinsi", per_page=100).items}
+    return render_template("web/cari.html", args=args, result=result, form_names=FORMS,
+                           narrow=_narrowed_url, province_names={**provinces,
+                                                                 "national": "Nasional"})
+
+
+def _search_args(raw) -> SearchRequest:
+    def number(name):
+        return int(raw[name]) if raw.get(name, "").isdigit() else None
+
+    in_force = {"ya": True, "tidak": False}.get(raw.get("berlaku", ""))
+    return SearchRequest(q=raw.get("q", "").strip(), form=raw.get("jenis") or None,
+                         region=raw.get("wilayah") or None, year_from=number("tahun"),
+                         year_to=number("tahun"), in_force=in_force,
+                         sort="date" if raw.get("urut") == "tanggal" else "relevance",
+                         page=number("halaman") or 1, per_page=10)
+
+
+def _narrowed_url(**changes) -> str:
+    params = request.args.to_dict()
+    if "halaman" not in changes:
+        params.pop("halaman", None)  # a narrower search starts on its first page
+    params.update(changes)
+    return url_for("web.cari", **{key: value for key, value in params.items() if value})
+
+
+@bp.route("/unggah", methods=("GET", "POST"))
+def unggah():
+    user = _signed_in()
+    if request.method == "GET":
+        return render_template("web/unggah.html", reading=None)
+    check_csrf()
+    part = request.files.get("berkas")
+    upload = read_upload(part.read() if part else b"")
+    proposal, citations = propose(upload)
+    return render_template("web/unggah.html", reading={
+        "handle": stage(upload), "proposal": proposal, "citations": citations,
+        "text_status": upload.text_status}, forms=FORMS, user=user)
+
+
+@bp.post("/unggah/simpan")
+def unggah_simpan():
+    user = _signed_in()
+    check_csrf()
+    metadata = {key: request.form.get(key) or None
+                for key in ("form", "region_code", "number", "title", "enacted_on",
+                            "place_of_enactment")}
+    metadata["year"] = request.form.get("year") or None
+    upload = take_staged(request.form.get("handle"))
+    regulation = save_regulation(metadata, upload, Actor(user.username, user.id),
+                                 lambda merged: _page_scope(user, merged))
+    db.session.commit()
+    return redirect(url_for("web.dokumen", regulation_id=regulation.id))
+
+
+@bp.route("/draf", methods=("GET", "POST"))
+def draf():
+    user = _signed_in()
+    region = get_region(request.values.get("wilayah", ""))
+    require(user, "draft", region.code)
+    templates = [t for t in list_templates() if region.level in t.levels]
+    chosen = _chosen(templates, request.values.get("templat"))
+    preview = fields = None
+    if request.method == "POST":
+        check_csrf()
+        fields, options = form_fields(chosen, request.form)
+        if request.form.get("aksi") == "simpan":
+            draft = create_draft(chosen.name, region.code, fields, options,
+                                 Actor(user.username, user.id))
+            db.session.commit()
+            return redirect(url_for("web.draf_hasil", draft_id=draft.id))
+        preview = draft_context(chosen, region.code, fields, options)
+    return render_template("web/draf.html", region=region, templates=templates,
+                           chosen=chosen, preview=preview, values=fields or {})
+
+
+@bp.get("/draf/<int:draft_id>")
+def draf_hasil(draft_id):
+    draft = _readable_draft(draft_id)
+    return render_template("web/draf_hasil.html", draft=draft, region=get_region(
+        draft.region_code))
+
+
+@bp.get("/draf/<int:draft_id>/unduh")
+def draf_unduh(draft_id):
+    draft = _readable_draft(draft_id)
+    version = draft.versions[-1]
+    return send_file(io.BytesIO(draft_docx(version)), as_attachment=True,
+                     mimetype="application/vnd.openxmlformats-officedocument."
+                              "wordprocessingml.document",
+                     download_name=f"draf-{draft.id}-v{version.number}.docx")
+
+
+def _readable_draft(draft_id: int):
+    user = _signed_in()
+    draft = get_draft(draft_id)
+    require(user, "read_private", draft.region_code)
+    return draft
+
+
+def _chosen(templates: list, name: str | None):
+    if not templates:
+        raise NotFound("Tidak ada templat untuk tingkat wilayah ini.")
+    return next((t for t in templates if t.name == name), templates[0])
+
+
 @bp.route("/masuk", methods=("GET", "POST"))
 def masuk():
     error = None
@@ -67,6 +196,21 @@ def masuk():
         error = "Nama pengguna atau kata sandi salah."
     status = 401 if error else 200
     return render_template("web/masuk.html", error=error), status
+
+
+def _signed_in():
+    user = page_user()
+    if user is None:
+        raise Unauthorized("Masuk terlebih dahulu untuk membuka halaman ini.")
+    return user
+
+
+def _page_scope(user, metadata: dict) -> None:
+    region_code = metadata.get("region_code")
+    if isinstance(region_code, str) and find_region(region_code) is not None:
+        require(user, "write_regional", region_code)
+    elif not region_code:
+        require(user, "write_national")
 
 
 @bp.post("/keluar")
