@@ -14,6 +14,7 @@ from ..corpus.forms import FORMS
 from ..corpus.queries import with_status
 from ..corpus.regulations import get_regulation
 from ..corpus.relations import relations_of
+from ..corpus.status import revoked_on
 from ..corpus.uploads import propose, save_regulation, stage, take_staged
 from ..coverage.basis import STATUSES
 from ..coverage.export import STATUS_LABELS
@@ -25,6 +26,7 @@ from ..errors import NotFound, Unauthorized
 from ..regions.registry import find_region, get_region, list_regions
 from ..search.outbox import apply_pending
 from ..search.queries import SearchRequest, search
+from .charts import monthly_counts, timeline_chart
 from .forms import form_fields
 from .map import CREDIT, HEIGHT, WIDTH, province_paths, shade
 from .session import check_csrf, csrf_token, page_user, sign_in, sign_out
@@ -46,12 +48,13 @@ def beranda():
     provinces = province_indicators()
     provinces.sort(key=SORTS.get(request.args.get("urut"), SORTS["kode"]))
     summary = coverage_report()["summary"]
+    chart = timeline_chart(monthly_counts())
     paths = province_paths()
     shapes = [{"row": row, "path": paths[row["region_code"]],
                "fill": shade(row["share_without_current"])} for row in provinces]
     return render_template("web/beranda.html", summary=summary, statuses=STATUSES,
                            provinces=provinces, shapes=shapes, width=WIDTH, height=HEIGHT,
-                           credit=CREDIT)
+                           credit=CREDIT, chart=chart)
 
 
 @bp.get("/wilayah/<code>")
@@ -69,7 +72,8 @@ def dokumen(regulation_id):
     regulation = with_status([get_regulation(regulation_id)])[0]
     region = get_region(regulation.region_code) if regulation.region_code else None
     return render_template("web/dokumen.html", regulation=regulation, region=region,
-                           relations=relations_of(regulation), today=date.today())
+                           relations=relations_of(regulation), today=date.today(),
+                           revoked_on=revoked_on(regulation))
 
 
 @bp.get("/cari")

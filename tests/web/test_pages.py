@@ -80,3 +80,17 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(client):
     client.get("/masuk")
     cookie = client.get_cookie("session")
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_the_dashboard_charts_twelve_months_of_national_counts(client):
+    page = client.get("/").get_data(as_text=True)
+    lines = re.findall(r'<polyline [^>]*points="([^"]+)" data-status="(\w+)"', page)
+    assert {status for _, status in lines} == {"current", "outdated", "missing", "unreported"}
+    assert all(len(points.split()) == 12 for points, _ in lines)
+
+
+def test_a_document_page_says_when_it_stopped_being_in_force(client):
+    perda = db.session.scalar(select(Regulation.id).where(
+        Regulation.seed_key == "perda-34-6-2014"))
+    page = client.get(f"/dokumen/{perda}").get_data(as_text=True)
+    assert "dicabut sejak 2025-10-24" in page and "Tidak berlaku" in page
