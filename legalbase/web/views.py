@@ -25,7 +25,7 @@ from ..drafting.drafts import create_draft, draft_docx, get_draft
 from ..errors import NotFound, Unauthorized
 from ..regions.registry import find_region, get_region, list_regions
 from ..search.outbox import apply_pending
-from ..search.queries import SearchRequest, search
+from ..search.queries import CITATION, SearchRequest, search
 from .charts import monthly_counts, timeline_chart
 from .forms import form_fields
 from .map import CREDIT, HEIGHT, WIDTH, province_paths, shade
@@ -83,11 +83,26 @@ def cari():
     if args.q:
         apply_pending()
         result = search(args)
+        cited = _cited_regulation(args.q, result)
+        if cited is not None:
+            return redirect(url_for("web.dokumen", regulation_id=cited))
     provinces = {region.code: region.name for region in
                  list_regions(level="provinsi", per_page=100).items}
     return render_template("web/cari.html", args=args, result=result, form_names=FORMS,
                            narrow=_narrowed_url, province_names={**provinces,
                                                                  "national": "Nasional"})
+
+
+def _cited_regulation(query: str, result) -> int | None:
+    """The id of the regulation a query that is only a citation names, when it is found first
+    ("perpres 49/2023" lands on Perpres 49/2023)."""
+    match = CITATION.fullmatch(query.strip())
+    if match is None or not result.items or request.args.get("daftar"):
+        return None
+    top = result.items[0]
+    number = (match["number"] or match["number2"]).casefold()
+    year = int(match["year"] or match["year2"])
+    return top["id"] if (str(top["number"]).casefold(), top["year"]) == (number, year) else None
 
 
 def _search_args(raw) -> SearchRequest:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from legalbase import db
 from legalbase.corpus.models import Regulation
+from legalbase.search.index import reindex
 from tests.factories import make_user
 
 
@@ -94,3 +95,16 @@ def test_a_document_page_says_when_it_stopped_being_in_force(client):
         Regulation.seed_key == "perda-34-6-2014"))
     page = client.get(f"/dokumen/{perda}").get_data(as_text=True)
     assert "dicabut sejak 2025-10-24" in page and "Tidak berlaku" in page
+
+
+def test_a_citation_typed_in_the_search_box_lands_on_that_regulation(client, app, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_INDEX_DIR", str(tmp_path / "search"))
+    reindex()
+    perpres = db.session.scalar(select(Regulation.id).where(
+        Regulation.seed_key == "perpres-49-2023"))
+    response = client.get("/cari?q=perpres+49/2023")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/dokumen/{perpres}")
+    listed = client.get("/cari?q=perpres+49/2023&daftar=1")
+    assert listed.status_code == 200 and "Perubahan Kedua" in listed.get_data(as_text=True)
