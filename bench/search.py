@@ -1,9 +1,9 @@
 """Search benchmark: legalbase's Whoosh index against SQLite FTS5 and a naive Whoosh build.
 
-    .venv/bin/python bench/search.py                  # 2,000 documents, a few minutes
-    .venv/bin/python bench/search.py --docs 10000     # the issue's first size (~15-25 min)
-    .venv/bin/python bench/search.py --docs 100000 --skip-naive   # the second (hours; the
-                                                      # naive build alone takes ~25 min)
+    .venv/bin/python bench/search.py                  # 2,000 documents, about a minute
+    .venv/bin/python bench/search.py --docs 10000     # the issue's first size (~2 min)
+    .venv/bin/python bench/search.py --docs 100000    # the second (~20 min, most of it the
+                                                      # naive build; --skip-naive skips it)
 
 A seeded generator writes Indonesian regional regulations shaped like a JDIH collection (title,
 Menimbang, Mengingat, diktum/pasal; 300 to 3,000 words), most about regional taxes and levies,
@@ -376,7 +376,8 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=2000, help="documents to generate")
     parser.add_argument("--seed", type=int, default=20261129)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per query")
-    parser.add_argument("--procs", type=int, default=1, help="processes building our index")
+    parser.add_argument("--procs", type=int, default=None,
+                        help="processes building our index (default: build_index's choice)")
     parser.add_argument("--skip-naive", action="store_true", help="skip the naive Whoosh build")
     args = parser.parse_args()
     queries = yaml.safe_load((BENCH / "search_judged.yaml").read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from whoosh.index import LockError
 from whoosh.util.filelock import try_for
 
@@ -24,11 +24,13 @@ from ..corpus.forms import FORMS
 from ..corpus.models import Regulation, Relation
 from ..corpus.status import relation_takes_effect
 from ..errors import Unavailable
-from .analysis import IndonesianAnalyzer
+from .analysis import IndonesianAnalyzer, IndonesianPairs, IndonesianText
 
 NEVER = 99991231  # the end date of a regulation with no known end
 WRITER_TIMEOUT = 10.0
 WRITER_ATTEMPTS = 3
+PARALLEL_FROM = 1_000
+BUILD_CHUNK = 20_000
 COLUMNS = (Regulation.id, Regulation.form, Regulation.number, Regulation.year, Regulation.title,
            Regulation.region_code, Regulation.subjects, Regulation.text,
            Regulation.in_force_from, Regulation.valid_until, Regulation.updated_at)
@@ -36,22 +38,24 @@ _local = threading.local()
 
 
 def make_schema() -> Schema:
-    """The fields of the index (the text itself stays in the database)."""
+    """The fields of the index (the text itself stays in the database). `pairs` holds the
+    body's consecutive word pairs, which phrase queries on the body look up."""
     analyzer = IndonesianAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=analyzer, field_boost=3.0, multitoken_query="phrase"),
-        body=TEXT(analyzer=analyzer, multitoken_query="phrase"),
-        subjects=TEXT(analyzer=analyzer, field_boost=2.0, multitoken_query="phrase"),
+        title=IndonesianText(analyzer=analyzer, field_boost=3.0, multitoken_query="phrase"),
+        body=IndonesianText(analyzer=analyzer, multitoken_query="phrase"),
+        subjects=IndonesianText(analyzer=analyzer, field_boost=2.0, multitoken_query="phrase"),
+        pairs=IndonesianPairs(analyzer=analyzer, phrase=False),
         number=ID(),
         cite=KEYWORD(),
         kinds=KEYWORD(),
         form=ID(sortable=True),
-        year=NUMERIC(int, sortable=True),
+        year=NUMERIC(int, sortable=True, shift_step=16),
         regions=KEYWORD(),
         province=ID(sortable=True),
-        start=NUMERIC(int, sortable=True),
-        end=NUMERIC(int, sortable=True),
+        start=NUMERIC(int, sortable=True, shift_step=16),
+        end=NUMERIC(int, sortable=True, shift_step=16),
         stamp=STORED(),
     )
 
@@ -151,9 +155,13 @@ def document(row, revoked: date | None) -> dict:
     form = FORMS[row.form]
     number = " ".join(row.number.split()).lower()
     region = row.region_code
+    subjects = " ".join(row.subjects or [])
+    # The body field holds the title and subjects too, so a word query matches one field (the
+    # title and subject fields only add their boost, see queries.py).
+    body = "\n".join(part for part in (row.title, subjects, row.text) if part)
     return {
-        "id": str(row.id), "title": row.title, "body": row.text or "",
-        "subjects": " ".join(row.subjects or []), "number": number,
+        "id": str(row.id), "title": row.title, "body": body, "pairs": body,
+        "subjects": subjects, "number": number,
         "cite": " ".join(citation_keys(row.form, number, row.year)),
         "kinds": f"{row.form} {form.abbreviation.lower().replace(' ', '_')}",
         "form": row.form, "year": row.year,
@@ -184,24 +192,41 @@ def region_ancestors(code: str | None) -> list[str]:
     return [".".join(parts[:length]) for length in range(1, len(parts) + 1)]
 
 
-def build_index(path: str, procs: int = 1, limitmb: int = 256) -> int:
-    """Create a new index at `path` from every live regulation; returns how many."""
+def build_index(path: str, procs: int | None = None, limitmb: int = 1024) -> int:
+    """Create a new index at `path` from every live regulation; returns how many.
+
+    `procs` writer processes (default: two when there are over PARALLEL_FROM records and two
+    cores, each writing a segment of its own); `limitmb` is each one's memory for postings
+    before it spills sorted runs to disk (and merges them: slow). A segment per BUILD_CHUNK
+    records (per process): 100,000 records make ten segments, which Whoosh's merge policy
+    leaves as they are.
+    """
     os.makedirs(path, exist_ok=True)
     ix = whoosh_index.create_in(path, make_schema())
     revoked = revocation_dates()
+    if procs is None:
+        live = db.session.scalar(select(func.count()).select_from(Regulation)
+                                 .where(Regulation.withdrawn_at.is_(None)))
+        procs = min(2, os.cpu_count() or 1) if live > PARALLEL_FROM else 1
     options = {"limitmb": limitmb}
     if procs > 1:
         options.update(procs=procs, multisegment=True)
+    # A writer per BUILD_CHUNK records, each committing its own segment(s) unmerged, so that
+    # every process's postings stay within limitmb (past it Whoosh spills sorted runs to disk
+    # and merges them, several times slower).
     writer = ix.writer(**options)
     count = 0
     try:
         for row in live_rows():
             writer.add_document(**document(row, revoked.get(row.id)))
             count += 1
+            if count % BUILD_CHUNK == 0:
+                writer.commit(merge=False)
+                writer = ix.writer(**options)
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    writer.commit(merge=False)
     return count
 
 

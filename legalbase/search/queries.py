@@ -1,35 +1,46 @@
 """Searching: the query language (words, "phrases", AND/OR/NOT, jenis:/tahun:/wilayah:,
 citations), the filters, the facets and the highlights.
 
-Filters are part of the query (an intersection), so they restrict the matching itself. Facets
-are counted over every matching document from sortable columns, without scoring. Highlights
-are made from the text in the database, for the page of hits only.
+Speed (see bench/search.py): words are matched in the body field only (it holds the title and
+subjects too), the title and subject terms adding their boosted scores to the documents found;
+a phrase is looked up as word pairs (the `pairs` field) or, when it is an abbreviation's
+expansion, as the one synthetic term indexed for it; one pass over the postings gives the
+total, the facets (counted from sortable columns) and the page; terms found in most documents
+are matched from arrays cached per segment reader (postings.py). Filters are part of the query
+(an intersection), so they restrict the matching itself. Highlights are made from the text in
+the database, for the page of hits only, reading it word by word until three snippets are
+found.
 """
 
+import heapq
+import html
 import re
+import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 
 from sqlalchemy import select
-from whoosh import highlight
-from whoosh.qparser import FieldAliasPlugin, MultifieldParser
-from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Phrase, Term
-from whoosh.sorting import FieldFacet
+from whoosh.qparser import FieldAliasPlugin, QueryParser
+from whoosh.query import And, AndNot, Not, NullQuery, NumericRange, Or, Phrase, Term
 
 from .. import db
 from ..corpus.forms import FORMS
 from ..corpus.models import Regulation
 from ..errors import Invalid
-from .analysis import IndonesianAnalyzer, analyze
+from .analysis import JOIN, TOKEN_RE, abbreviations, analyze, pair_term, phrase_term, word_terms
 from .index import NEVER, citation_group, date_number, searcher
+from .postings import dense_terms
 
-TEXT_FIELDS = ("title", "body", "subjects")
+# Words are matched in the body (which holds the title and subjects too); the title and the
+# subjects only add their boosted scores to the documents found (see _matches).
+FEW_MATCHES = 64
+BOOST_FIELDS = ("title", "subjects")
 FIELD_ALIASES = {"kinds": ["jenis"], "year": ["tahun"], "regions": ["wilayah"],
                  "number": ["nomor"], "title": ["judul"], "subjects": ["subjek"]}
 ALIASES = {alias for aliases in FIELD_ALIASES.values() for alias in aliases}
 CITE_BOOST = 1000.0
-HIGHLIGHT_HEAD, HIGHLIGHT_CHARS = 8_000, 60_000
+HIGHLIGHT_CHARS, SNIPPET_CHARS, SURROUND = 60_000, 240, 60
 FACETS = ("form", "year", "province")
 
 # "Perpres 49/2023", "UU 21 tahun 2007", "Peraturan Presiden Nomor 69 Tahun 2008".
@@ -77,11 +88,64 @@ def search(request: SearchRequest) -> SearchResult:
     query = with_filters(text_query, request, as_of)
     index_searcher = searcher()
     columns = _columns(index_searcher)
-    docnums = list(index_searcher.docs_for_query(query))
-    result = SearchResult(total=len(docnums), facets=count_facets(docnums, columns, as_of))
-    hits = _page_of_hits(index_searcher, query, request)
+    scored = request.sort != "date"
+    matches = _matches(index_searcher, query, scored, boost_terms(text_query) if scored else [])
+    docnums = list(matches)
+    result = SearchResult(total=len(matches), facets=count_facets(docnums, columns, as_of))
+    hits = _page_of_hits(index_searcher, matches, columns, request)
     result.items = _items(hits, columns, as_of, highlight_terms(text_query))
     return result
+
+
+def _matches(index_searcher, query, scored: bool, boosts: list) -> dict[int, float]:
+    """Every matching document with its score, in one pass over the postings (the total, the
+    facets and the page all come from it, instead of matching once to count and again to
+    rank). The `boosts` (title and subject terms) then add their scores to the documents found,
+    looked up for those only."""
+    query = dense_terms(query)
+    context = index_searcher.context(needs_current=scored,
+                                     weighting=index_searcher.weighting if scored else None)
+    found = {}
+    for leaf, offset in index_searcher.leaf_searchers():
+        matcher = query.matcher(leaf, context)
+        reader = leaf.reader()
+        deleted = reader.is_deleted if reader.has_deletions() else None
+        local = {}
+        if scored:
+            while matcher.is_active():
+                docnum = matcher.id()
+                if deleted is None or not deleted(docnum):
+                    local[docnum] = matcher.score()
+                matcher.next()
+            for term in boosts:
+                _add_boost(term.matcher(leaf, context), local)
+        else:
+            local = dict.fromkeys((docnum for docnum in matcher.all_ids()
+                                   if deleted is None or not deleted(docnum)), 0.0)
+        if offset:
+            local = {offset + docnum: score for docnum, score in local.items()}
+        found.update(local)
+    return found
+
+
+def _add_boost(matcher, scores: dict) -> None:
+    """Add the scores of `matcher` (a title or subject term) to the documents in `scores`:
+    skipping to each of a few documents, or reading the term's postings for many."""
+    if not scores or not matcher.is_active():
+        return
+    if len(scores) <= FEW_MATCHES:
+        for docnum in sorted(scores):
+            matcher.skip_to(docnum)
+            if not matcher.is_active():
+                return
+            if matcher.id() == docnum:
+                scores[docnum] += matcher.score()
+        return
+    while matcher.is_active():
+        docnum = matcher.id()
+        if docnum in scores:
+            scores[docnum] += matcher.score()
+        matcher.next()
 
 
 def parse_query(text: str):
@@ -137,14 +201,26 @@ def citation_query(group: str, number: str, year: int) -> tuple:
     spelled = [name for name, grp in _FORM_WORDS.items() if grp == group and name != group]
     phrases = [f"{name} nomor {number} tahun {year}" for name in spelled[:2]]
     phrases.append(f"{group} {number}/{year}")
-    citing = [Phrase("body", terms) for terms in map(analyze, phrases) if len(terms) > 1]
+    citing = [_rewrite(Phrase("body", terms)) for terms in map(analyze, phrases) if len(terms) > 1]
     return exact, Or(citing) if citing else NullQuery
 
 
+_parsers = threading.local()
+
+
+def _parser():
+    """The query parser, made once per thread and schema (making one costs more than parsing)."""
+    schema = _schema()
+    cached = getattr(_parsers, "parser", None)
+    if cached is None or cached[0] is not schema:
+        parser = QueryParser("body", schema)
+        parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+        cached = _parsers.parser = (schema, parser)
+    return cached[1]
+
+
 def _parse_words(text: str):
-    parser = MultifieldParser(list(TEXT_FIELDS), _schema())
-    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
-    query = parser.parse(text)
+    query = _parser().parse(text).accept(_rewrite)
     errors = [str(error) for error in _errors(query)]
     if errors:
         raise Invalid("Kueri tidak dapat dibaca: ada nilai kolom yang tidak sah (tahun: harus "
@@ -153,6 +229,49 @@ def _parse_words(text: str):
     if query is NullQuery or isinstance(query, type(NullQuery)):
         return None
     return query
+
+
+def boost_terms(text_query) -> list:
+    """The title and subject terms of the query's words: a document found also scores for
+    those in its title and subjects (boosted fields)."""
+    words = sorted(set(_positive_body_words(text_query))) if text_query is not None else []
+    return [Term(name, word) for name in BOOST_FIELDS for word in words]
+
+
+def _positive_body_words(query):
+    if isinstance(query, Not):
+        return
+    if isinstance(query, AndNot):
+        yield from _positive_body_words(query.a)
+        return
+    if isinstance(query, Term):
+        if query.fieldname == "body":
+            yield query.text
+        return
+    if isinstance(query, Phrase):
+        return
+    for child in query.children():
+        yield from _positive_body_words(child)
+
+
+def _rewrite(query):
+    """Phrases as term lookups: a phrase that is exactly an abbreviation's expansion becomes the
+    one synthetic term indexed for it; another phrase on the body, all its word pairs."""
+    if not isinstance(query, Phrase) or query.slop != 1 or len(query.words) < 2:
+        return query
+    words = tuple(query.words)
+    if words in _expansions():
+        return Term(query.fieldname, phrase_term(words), boost=query.boost)
+    if query.fieldname == "body":
+        pairs = sorted({pair_term(*pair) for pair in zip(words, words[1:], strict=False)})
+        if len(pairs) == 1:
+            return Term("pairs", pairs[0], boost=query.boost)
+        return And([Term("pairs", pair) for pair in pairs], boost=query.boost)
+    return query
+
+
+def _expansions() -> frozenset:
+    return frozenset(words for words in abbreviations().values() if len(words) > 1)
 
 
 def _errors(query):
@@ -207,38 +326,46 @@ def _columns(index_searcher) -> dict:
 
 def count_facets(docnums: list[int], columns: dict, as_of: date) -> dict:
     """Per facet, how many of the matching documents carry each value."""
-    facets = {name: {} for name in (*FACETS, "in_force")}
+    facets = {}
+    for name in FACETS:
+        counts = Counter(map(columns[name].__getitem__, docnums))
+        facets[name] = {str(value): count for value, count in counts.items()}
     day = date_number(as_of)
-    for docnum in docnums:
-        for name in FACETS:
-            value = str(columns[name][docnum])
-            facets[name][value] = facets[name].get(value, 0) + 1
-        state = "true" if columns["start"][docnum] <= day < columns["end"][docnum] else "false"
-        facets["in_force"][state] = facets["in_force"].get(state, 0) + 1
+    starts = map(columns["start"].__getitem__, docnums)
+    ends = map(columns["end"].__getitem__, docnums)
+    in_force = sum(start <= day < end for start, end in zip(starts, ends, strict=True))
+    facets["in_force"] = {state: count for state, count in
+                          (("true", in_force), ("false", len(docnums) - in_force)) if count}
     return {name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
             for name, counts in facets.items()}
 
 
-def _page_of_hits(index_searcher, query, request: SearchRequest):
+def _page_of_hits(index_searcher, matches, columns: dict, request: SearchRequest):
+    """(docnum, regulation id, score) of the requested page: best score first (ties: index
+    order), or the latest in force first for sort=date."""
     limit = request.page * request.per_page
     if request.sort == "date":
-        sort = [FieldFacet("start", reverse=True), FieldFacet("year", reverse=True)]
-        results = index_searcher.search(query, limit=limit, sortedby=sort)
+        start_of, year_of = columns["start"], columns["year"]
+        top = heapq.nsmallest(limit, matches.items(), key=lambda match: (
+            -start_of[match[0]], -year_of[match[0]], match[0]))
     else:
-        results = index_searcher.search(query, limit=limit)
-    start = (request.page - 1) * request.per_page
+        top = heapq.nsmallest(limit, matches.items(), key=lambda match: (-match[1], match[0]))
+    page = top[(request.page - 1) * request.per_page:limit]
     scored = request.sort != "date"
-    return [(hit.docnum, int(hit["id"]), hit.score if scored else None)
-            for hit in results[start:limit]]
+    return [(docnum, int(index_searcher.stored_fields(docnum)["id"]), score if scored else None)
+            for docnum, score in page]
 
 
 def highlight_terms(query) -> frozenset:
     """The analysed words a query matches in the text (what highlights mark)."""
     if query is None:
         return frozenset()
-    return frozenset(text.decode("utf-8") if isinstance(text, bytes) else text
-                     for fieldname, text in query.iter_all_terms()
-                     if fieldname in ("title", "body"))
+    terms = set()
+    for fieldname, text in query.iter_all_terms():
+        if fieldname in ("title", "body"):
+            text = text.decode("utf-8") if isinstance(text, bytes) else text
+            terms.update(text.split(JOIN))  # a synthetic term marks the words it stands for
+    return frozenset(terms)
 
 
 def _items(hits, columns: dict, as_of: date, terms: frozenset) -> list[dict]:
@@ -263,34 +390,49 @@ def _items(hits, columns: dict, as_of: date, terms: frozenset) -> list[dict]:
     return items
 
 
-class _SnippetFormatter(highlight.HtmlFormatter):
-    """Whoosh's HTML formatter, giving each snippet separately, matches in <mark>."""
-
-    def __init__(self):
-        super().__init__(tagname="mark", classname="", termclass="", between="")
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{highlight.htmlescape(highlight.get_text(text, token, replace))}</mark>"
-
-    def format(self, fragments, replace=False):
-        return [self.format_fragment(fragment, replace=replace) for fragment in fragments]
-
-
 def highlights(text: str | None, terms: frozenset, top: int = 3) -> list[str]:
-    """Up to `top` snippets of `text` with the matched words marked <mark>...</mark>."""
+    """Up to `top` snippets of `text` with the matched words marked <mark>...</mark>.
+
+    The text is read word by word from the start (a word matches when one of the terms it
+    indexes as is a query term) and reading stops once `top` snippets are complete, so a
+    document whose matches come early costs little however long it is."""
     if not text or not terms:
         return []
-    # The head of the text first (where a match usually is: analysing costs per character),
-    # then the rest up to HIGHLIGHT_CHARS when the head held none.
-    for part in (text[:HIGHLIGHT_HEAD], text[HIGHLIGHT_HEAD:HIGHLIGHT_CHARS]):
-        fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        snippets = highlight.highlight(part, terms, _highlight_analyzer(), fragmenter,
-                                       _SnippetFormatter(), top=top)
-        if snippets:
-            return [" ".join(snippet.split()) for snippet in snippets]
-    return []
+    limit = min(len(text), HIGHLIGHT_CHARS)
+    matched = {}
+    windows = []  # [start, end, [(start, end) of each match]]
+    for found in TOKEN_RE.finditer(text, 0, limit):
+        word = found.group().lower()
+        hit = matched.get(word)
+        if hit is None:
+            hit = matched[word] = not terms.isdisjoint(word_terms(word))
+        if not hit:
+            continue
+        start, end = found.span()
+        if windows and end <= windows[-1][0] + SNIPPET_CHARS - SURROUND:
+            windows[-1][1] = end
+            windows[-1][2].append((start, end))
+            continue
+        if len(windows) == top:
+            break
+        windows.append([start, end, [(start, end)]])
+    return [_snippet(text, start, end, spans, limit) for start, end, spans in windows]
 
 
-@cache
-def _highlight_analyzer():
-    return IndonesianAnalyzer()
+def _snippet(text: str, start: int, end: int, spans: list, limit: int) -> str:
+    left = max(0, start - SURROUND)
+    right = min(limit, max(end + SURROUND, left + SNIPPET_CHARS))
+    # Whole words only at the edges.
+    if left:
+        space = text.find(" ", left, start)
+        left = space + 1 if space >= 0 else left
+    if right < limit:
+        space = text.rfind(" ", end, right)
+        right = space if space >= 0 else right
+    parts, cursor = [], left
+    for span_start, span_end in spans:
+        parts.append(html.escape(text[cursor:span_start], quote=False))
+        parts.append(f"<mark>{html.escape(text[span_start:span_end], quote=False)}</mark>")
+        cursor = span_end
+    parts.append(html.escape(text[cursor:right], quote=False))
+    return " ".join("".join(parts).split())

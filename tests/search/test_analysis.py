@@ -2,7 +2,7 @@
 
 import pickle
 
-from legalbase.search.analysis import IndonesianAnalyzer, analyze, stem
+from legalbase.search.analysis import IndonesianAnalyzer, analyze, index_terms, stem, term_positions
 
 
 def test_legal_numbers_stay_whole():
@@ -30,3 +30,18 @@ def test_abbreviations_expand_to_their_words():
 def test_the_analyzer_pickles_small():
     """The analyzer goes into every index TOC: no dictionary may ride along."""
     assert len(pickle.dumps(IndonesianAnalyzer())) < 2000
+
+
+def test_the_fast_indexing_path_makes_the_analyzers_terms():
+    text = ("Menimbang: bahwa TPPO dan Perpres 49/2023, Kab. Tanah Laut; korban yang "
+            "diperdagangkan berhak atas rehabilitasi menurut undang-undang 100.3.3.1/441/013/2025.")
+    assert index_terms(text) == [token.text for token in IndonesianAnalyzer()(text, mode="index")]
+
+
+def test_a_multi_word_expansion_is_also_one_synthetic_term():
+    synthetic = "tindak+pidana+dagang+orang"
+    positions = term_positions(index_terms("Pencegahan tindak pidana perdagangan orang"))
+    assert positions[synthetic] == positions["tindak"] == [1]
+    assert term_positions(index_terms("TPPO"))[synthetic] == [0]
+    # A query for the abbreviation is that one term, not a phrase.
+    assert [token.text for token in IndonesianAnalyzer()("TPPO", mode="query")] == [synthetic]

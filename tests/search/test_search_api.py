@@ -55,6 +55,22 @@ def test_tppo_finds_the_words_it_abbreviates(client):
     assert decree.id in ids(search(client, q='"tindak pidana perdagangan orang"'))
 
 
+def test_a_phrase_needs_its_words_together(client):
+    together = with_text("Menetapkan tarif pajak hotel yang baru.", number="1")
+    apart = with_text("Pajak daerah dipungut dari setiap hotel.", number="2")
+    found = ids(search(client, q='"pajak hotel"'))
+    assert together.id in found and apart.id not in found
+    assert {together.id, apart.id} <= set(ids(search(client, q="pajak hotel")))
+
+
+def test_a_word_only_in_the_title_is_found_and_ranks_higher(client):
+    titled = with_text("Menetapkan ketentuan umum.", title="Penataan Menara Telekomunikasi",
+                       number="1")
+    mentioned = with_text("Menara telekomunikasi didata. Menetapkan ketentuan umum.",
+                          number="2")
+    assert ids(search(client, q="telekomunikasi"))[:2] == [titled.id, mentioned.id]
+
+
 @pytest.mark.parametrize("q", ["perpres 49/2023", "Perpres No. 49/2023",
                                "Peraturan Presiden Nomor 49 Tahun 2023",
                                "peraturan presiden nomor 49 tahun 2023 gugus tugas"])
