@@ -275,10 +275,16 @@ def write_lock(ix):
 
 
 def ensure_index() -> int | None:
-    """Build the index when there is none (returns the count); None when one exists."""
-    if index_exists():
+    """Build the index when there is none, or when its fields are not this version's (an
+    upgrade that changed the layout): returns the count; None when the index is current."""
+    if index_exists() and fields_current():
         return None
     return reindex()
+
+
+def fields_current() -> bool:
+    """Whether the built index has exactly the fields this version writes."""
+    return set(open_index().schema.names()) == set(make_schema().names())
 
 
 def check_index() -> dict:

@@ -1,11 +1,15 @@
 """The index follows committed changes: writes, withdrawals, revocations; check and reindex."""
 
+import shutil
+
 import pytest
+from whoosh import fields as whoosh_fields
+from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from legalbase import db
 from legalbase.search import index as search_index
-from legalbase.search.index import check_index, open_index
+from legalbase.search.index import check_index, ensure_index, fields_current, open_index
 from legalbase.search.outbox import apply_pending, pending_count
 from tests.factories import auth, make_user, regulation_data
 
@@ -118,3 +122,15 @@ def test_a_rolled_back_change_never_reaches_the_outbox(client):
     assert response.status_code in (403, 422)
     db.session.rollback()
     assert pending_count() == 0
+
+
+def test_setup_rebuilds_an_index_of_an_older_layout(tmp_path):
+    """After an upgrade that changed the fields, `legalbase setup` rebuilds the index."""
+    folder = tmp_path / "search"  # this test's index (tests/search/conftest.py)
+    shutil.rmtree(folder)
+    folder.mkdir()
+    whoosh_index.create_in(str(folder), whoosh_fields.Schema(id=whoosh_fields.ID()))
+    assert not fields_current()
+    assert ensure_index() is not None
+    assert fields_current()
+    assert ensure_index() is None
