@@ -25,6 +25,7 @@ from ..corpus.models import Regulation, Relation
 from ..corpus.status import relation_takes_effect
 from ..errors import Unavailable
 from .analysis import IndonesianAnalyzer, IndonesianPairs, IndonesianText
+from .postings import LengthCachedBM25F
 
 NEVER = 99991231  # the end date of a regulation with no known end
 WRITER_TIMEOUT = 10.0
@@ -94,7 +95,7 @@ def searcher():
         return fresh
     if cached is not None:
         cached[1].close()
-    opened = open_index(path).searcher()
+    opened = open_index(path).searcher(weighting=LengthCachedBM25F())
     _local.__dict__.setdefault("searchers", {})[path] = (key, opened)
     return opened
 

@@ -11,6 +11,7 @@ from bisect import bisect_left
 
 from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar, WrappingMatcher
 from whoosh.query import Term
+from whoosh.scoring import BM25F, BM25FScorer
 
 DENSE_FRACTION = 0.2  # a term in more than this share of a segment's documents is kept
 DENSE_TERMS_PER_READER = 256
@@ -76,3 +77,25 @@ def dense_terms(query):
                              minquality=node.minquality)
         return node
     return query.accept(swap)
+
+
+class LengthCachedBM25F(BM25F):
+    """Whoosh's BM25F, reading each field's document lengths once per segment reader instead
+    of once per matching document (the cost that grows with the number of hits)."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if isinstance(scorer, BM25FScorer):
+            scorer.dfl = _field_lengths(searcher, fieldname).__getitem__
+        return scorer
+
+
+def _field_lengths(searcher, fieldname: str) -> array:
+    reader = searcher.reader()
+    cache = reader.__dict__.setdefault("_legalbase_lengths", {})
+    lengths = cache.get(fieldname)
+    if lengths is None:
+        lengths = cache[fieldname] = array("i", (
+            searcher.doc_field_length(docnum, fieldname, 1)
+            for docnum in range(reader.doc_count_all())))
+    return lengths
