@@ -95,7 +95,8 @@ def _field_lengths(searcher, fieldname: str) -> array:
     cache = reader.__dict__.setdefault("_legalbase_lengths", {})
     lengths = cache.get(fieldname)
     if lengths is None:
+        # A deleted document has no length (None): it never matches, 0 stands in.
         lengths = cache[fieldname] = array("i", (
-            searcher.doc_field_length(docnum, fieldname, 1)
+            searcher.doc_field_length(docnum, fieldname, 1) or 0
             for docnum in range(reader.doc_count_all())))
     return lengths

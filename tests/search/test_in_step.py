@@ -134,3 +134,14 @@ def test_setup_rebuilds_an_index_of_an_older_layout(tmp_path):
     assert ensure_index() is not None
     assert fields_current()
     assert ensure_index() is None
+
+
+def test_records_updated_again_and_again_stay_searchable(client):
+    """Each update deletes the old document in the index; scoring must skip those."""
+    _, token = make_user("region", "16.71")
+    new_id = post(client, token)
+    for number in range(3):
+        client.patch(f"/api/v1/regulations/{new_id}", headers=auth(token),
+                     json={"title": f"Pembentukan Gugus Tugas Tahap {number}"})
+        body, found = hits(client, q="perdagangan orang")
+        assert new_id in found and body["total"] >= 1
