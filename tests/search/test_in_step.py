@@ -143,5 +143,5 @@ def test_records_updated_again_and_again_stay_searchable(client):
     for number in range(3):
         client.patch(f"/api/v1/regulations/{new_id}", headers=auth(token),
                      json={"title": f"Pembentukan Gugus Tugas Tahap {number}"})
-        body, found = hits(client, q="perdagangan orang")
+        body, found = hits(client, q="dicegah")
         assert new_id in found and body["total"] >= 1
