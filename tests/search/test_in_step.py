@@ -137,7 +137,7 @@ def test_setup_rebuilds_an_index_of_an_older_layout(tmp_path):
 
 
 def test_records_updated_again_and_again_stay_searchable(client):
-    """Each update deletes the old document in the index; scoring must skip those."""
+    """Each update replaces the document in the index; the record stays findable."""
     _, token = make_user("region", "16.71")
     new_id = post(client, token)
     for number in range(3):
