@@ -95,7 +95,7 @@ def _field_lengths(searcher, fieldname: str) -> array:
     cache = reader.__dict__.setdefault("_legalbase_lengths", {})
     lengths = cache.get(fieldname)
     if lengths is None:
-        # A deleted document has no length (None): it never matches, 0 stands in.
+        # Whoosh answers None for a document with nothing in the field (an empty subjects).
         lengths = cache[fieldname] = array("i", (
             searcher.doc_field_length(docnum, fieldname, 1) or 0
             for docnum in range(reader.doc_count_all())))
