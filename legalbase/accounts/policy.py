@@ -4,7 +4,7 @@ Each action maps a role to the records it reaches; a role absent from a row may 
 """
 
 from ..errors import Forbidden, Unauthorized
-from ..regions.registry import is_within
+from ..regions.registry import find_region, is_within
 from .models import User
 
 ALL = "all"                # every record
@@ -56,3 +56,15 @@ def require(user: User | None, action: str, region_code: str | None = None) -> N
     where = f" untuk wilayah {region_code}" if region_code else ""
     raise Forbidden(f"Peran '{user.role}' tidak berwenang melakukan tindakan ini{where}.",
                     {"action": action, "region_code": region_code})
+
+
+def require_record_write(user: User | None, region_code) -> None:
+    """Unauthorized/Forbidden unless `user` may write a record of `region_code` (None or empty:
+    a national record). An unknown code is left to the record's validation (a 422) for those
+    who may write some region's records."""
+    if not isinstance(region_code, str) or not region_code:
+        require(user, "write_national")
+    elif find_region(region_code) is not None:
+        require(user, "write_regional", region_code)
+    else:
+        require(user, "write_regional", getattr(user, "region_code", None))

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from .. import audit, db
 from ..accounts.auth import current_actor, current_user, token_required
-from ..accounts.policy import require
+from ..accounts.policy import require, require_record_write
 from ..api import (
     API_PREFIX,
     BEARER,
@@ -20,7 +20,6 @@ from ..api import (
     refuse_too_large,
 )
 from ..errors import Invalid, NotFound, UnsupportedMediaType
-from ..regions.registry import find_region
 from .files import read_upload
 from .ocr import schedule_ocr
 from .queries import list_regulations, with_status
@@ -179,13 +178,7 @@ class RegulationRelations(MethodView):
 
 def authorize_record_write(payload: dict) -> None:
     """403 unless the caller may write a record of the region (or nation) the body names."""
-    user, region_code = current_user(), payload.get("region_code")
-    if not isinstance(region_code, str) or not region_code:
-        require(user, "write_national")
-    elif find_region(region_code) is not None:
-        require(user, "write_regional", region_code)
-    else:  # an unknown code is a 422 later, for those who may write some region's records
-        require(user, "write_regional", user.region_code)
+    require_record_write(current_user(), payload.get("region_code"))
 
 
 def _metadata_and_upload():

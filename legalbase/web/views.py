@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 
 from .. import db
-from ..accounts.policy import may, require
+from ..accounts.policy import may, require, require_record_write
 from ..audit import Actor
 from ..corpus.files import read_upload
 from ..corpus.forms import FORMS
@@ -23,7 +23,7 @@ from ..drafting.catalog import list_templates
 from ..drafting.context import draft_context
 from ..drafting.drafts import create_draft, draft_docx, get_draft
 from ..errors import NotFound, Unauthorized
-from ..regions.registry import find_region, get_region, list_regions
+from ..regions.registry import get_region, list_regions
 from ..search.outbox import apply_pending
 from ..search.queries import CITATION, SearchRequest, search
 from .charts import monthly_counts, timeline_chart
@@ -149,7 +149,8 @@ def unggah_simpan():
     metadata["year"] = request.form.get("year") or None
     upload = take_staged(request.form.get("handle"))
     regulation = save_regulation(metadata, upload, Actor(user.username, user.id),
-                                 lambda merged: _page_scope(user, merged))
+                                 lambda merged: require_record_write(user,
+                                                                     merged.get("region_code")))
     db.session.commit()
     return redirect(url_for("web.dokumen", regulation_id=regulation.id))
 
@@ -222,14 +223,6 @@ def _signed_in():
     if user is None:
         raise Unauthorized("Masuk terlebih dahulu untuk membuka halaman ini.")
     return user
-
-
-def _page_scope(user, metadata: dict) -> None:
-    region_code = metadata.get("region_code")
-    if isinstance(region_code, str) and find_region(region_code) is not None:
-        require(user, "write_regional", region_code)
-    elif not region_code:
-        require(user, "write_national")
 
 
 @bp.post("/keluar")
