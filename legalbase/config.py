@@ -18,6 +18,7 @@ class Setting:
     default: object
     help: str
     kind: type = str
+    choices: tuple = ()
 
 
 SETTINGS = (
@@ -37,9 +38,11 @@ SETTINGS = (
     Setting("HOST", "127.0.0.1", "Address the development server listens on."),
     Setting("PORT", 5000, "Port the development server listens on.", int),
     Setting("OCR_MODE", "background",
-            "When scans are read by OCR (where Tesseract is installed): background, inline, off."),
+            "When scans are read by OCR (where Tesseract is installed): background, inline, off.",
+            choices=("background", "inline", "off")),
     Setting("JOBS_MODE", "background",
-            "How long work (batch drafting) runs: background (a thread) or inline."),
+            "How long work (batch drafting) runs: background (a thread), inline, or queued "
+            "(left for `legalbase drafts run-jobs`).", choices=("background", "inline", "queued")),
     Setting("PER_PAGE_MAX", 1000, "Largest page size a list endpoint accepts.", int),
 )
 
@@ -59,6 +62,9 @@ def load_settings(overrides: dict | None = None) -> dict:
 
 
 def _coerce(setting: Setting, raw):
+    if setting.choices and raw not in setting.choices:
+        raise SystemExit(f"LEGALBASE_{setting.name} harus salah satu dari "
+                         f"{', '.join(setting.choices)}: {raw!r}")
     if raw is None or setting.kind is str:
         return raw
     try:

@@ -27,6 +27,12 @@ def test_a_setting_of_the_wrong_type_says_which(monkeypatch):
         load_settings()
 
 
+def test_a_setting_outside_its_choices_says_which_are_allowed(monkeypatch):
+    monkeypatch.setenv("LEGALBASE_JOBS_MODE", "nanti")
+    with pytest.raises(SystemExit, match="background, inline, queued"):
+        load_settings()
+
+
 def test_secret_key_is_generated_once_private_and_reused(tmp_path):
     key = ensure_secret_key(tmp_path)
     assert len(key) == 64

@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from .. import audit, db
 from ..corpus.uploads import file_store
@@ -59,17 +60,25 @@ def get_job(job_id: int) -> Job:
 
 
 def schedule(job_id: int) -> None:
-    """Run a committed job as JOBS_MODE says: in a background thread, or inline."""
+    """Run a committed job as JOBS_MODE says: in a background thread, inline, or not here
+    (`queued`: a separate `legalbase drafts run-jobs` takes it)."""
     app = current_app._get_current_object()
-    if app.config["JOBS_MODE"] == "inline":
+    mode = app.config["JOBS_MODE"]
+    if mode == "inline":
         run_job(job_id)
-    else:
+    elif mode == "background":
         threading.Thread(target=_run_in_app, args=(app, job_id), daemon=True).start()
 
 
 def _run_in_app(app: Flask, job_id: int) -> None:
     with app.app_context():
         run_job(job_id)
+
+
+def queued_job_ids() -> list[int]:
+    """The ids of jobs waiting to run, oldest first."""
+    query = select(Job.id).where(Job.status == "queued").order_by(Job.id)
+    return list(db.session.scalars(query))
 
 
 def run_job(job_id: int, progress=None) -> Job:

@@ -10,7 +10,7 @@ from .. import db
 from ..audit import Actor
 from ..clitools import domain_errors_exit
 from ..corpus.uploads import file_store
-from .batch import run_job, select_regions, start_batch
+from .batch import queued_job_ids, run_job, select_regions, start_batch
 from .catalog import get_template
 
 drafts_group = AppGroup("drafts", help="Penyusunan draf keputusan.")
@@ -43,3 +43,14 @@ def batch_command(template_name, statuses, province, fields_json, output):
 
 def _as_of(job) -> date:
     return date.fromisoformat(job.params["as_of"])
+
+
+@drafts_group.command("run-jobs")
+def run_jobs_command():
+    """Run every queued job to its end (for JOBS_MODE=queued, or after a restart)."""
+    ids = queued_job_ids()
+    for job_id in ids:
+        job = run_job(job_id)
+        click.echo(f"Pekerjaan {job.id} ({job.kind}): {job.status}"
+                   + (f" - {job.error}" if job.error else ""))
+    click.echo(f"{len(ids)} pekerjaan dijalankan.")

@@ -92,3 +92,14 @@ def test_the_command_writes_the_zip(runner, tmp_path):
     assert "7 draf ditulis" in result.output  # Bangka Belitung: 6 kabupaten and 1 kota
     archive, manifest = entries(target.read_bytes())
     assert len(manifest) == len(archive.namelist()) - 1 == 7
+
+
+def test_a_queued_job_waits_for_the_run_jobs_command(app, client, ministry, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_MODE", "queued")
+    job = batch(client, ministry, "kepbupwal-pembentukan", province="19").json
+    assert job["status"] == "queued"
+    result = runner.invoke(args=["drafts", "run-jobs"])
+    assert result.exit_code == 0, result.output
+    assert f"Pekerjaan {job['id']} (batch_drafts): finished" in result.output
+    status, _ = result_of(client, ministry, job)
+    assert status["total"] == 7
