@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import audit as _audit  # noqa: F401  (registers the append-only guard and the model)
-from . import db, errors
+from . import db, errors, headers
 from .config import ensure_secret_key, load_settings
 
 
@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     _register_api(app)
     errors.register(app)
+    headers.register(app)
     _register_pages(app)
     _register_commands(app)
     return app
@@ -51,9 +52,11 @@ def _register_api(app: Flask) -> None:
 
 
 def _register_pages(app: Flask) -> None:
+    from .web.session import PageSessionInterface
     from .web.views import bp as web_bp
 
     app.config["SESSION_COOKIE_SAMESITE"] = app.config["SESSION_COOKIE_SAMESITE"] or "Lax"
+    app.session_interface = PageSessionInterface()
     app.register_blueprint(web_bp)
 
 

@@ -43,6 +43,20 @@ SETTINGS = (
     Setting("JOBS_MODE", "background",
             "How long work (batch drafting) runs: background (a thread), inline, or queued "
             "(left for `legalbase drafts run-jobs`).", choices=("background", "inline", "queued")),
+    Setting("LOGIN_ATTEMPTS_PER_ACCOUNT", 5,
+            "Failed sign-ins one account may have within LOGIN_WINDOW_SECONDS.", int),
+    Setting("LOGIN_ATTEMPTS_PER_ADDRESS", 20,
+            "Failed sign-ins one client address may have within LOGIN_WINDOW_SECONDS.", int),
+    Setting("LOGIN_WINDOW_SECONDS", 900, "Window over which failed sign-ins are counted.", int),
+    Setting("PROXY_COUNT", 0,
+            "Reverse proxies in front of the service whose X-Forwarded-* headers are trusted "
+            "(client address, HTTPS).", int),
+    Setting("SESSION_COOKIE_SECURE", "auto",
+            "Mark the session cookie Secure: auto (when the request came over HTTPS), on, off.",
+            choices=("auto", "on", "off")),
+    Setting("CORS_ORIGINS", "",
+            "Origins (comma-separated) whose pages may call the API from a browser; none by "
+            "default."),
     Setting("PER_PAGE_MAX", 1000, "Largest page size a list endpoint accepts.", int),
 )
 

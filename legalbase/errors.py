@@ -11,7 +11,7 @@ and rolls the session back, so a failed request leaves the database as it was.
 import logging
 import re
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from . import db
@@ -65,6 +65,16 @@ class Conflict(DomainError):
     status, code = 409, "conflict"
 
 
+class TooManyRequests(DomainError):
+    """Too many attempts; `retry_after` seconds until the next one is accepted."""
+
+    status, code = 429, "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int, details: dict | None = None):
+        super().__init__(message, {"retry_after_seconds": retry_after, **(details or {})})
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 class Unavailable(DomainError):
     status, code = 503, "unavailable"
 
@@ -106,7 +116,9 @@ def register(app: Flask) -> None:
 
 def _handle_domain_error(exc: DomainError):
     db.session.rollback()
-    return error_response(exc.status, exc.code, exc.message, exc.details)
+    response = make_response(error_response(exc.status, exc.code, exc.message, exc.details))
+    response.headers.update(getattr(exc, "headers", {}))
+    return response
 
 
 def _handle_http_exception(exc: HTTPException):

@@ -1,17 +1,20 @@
 """`legalbase users ...`: create accounts, set passwords, import many at once."""
 
 import sys
+from datetime import timedelta
 
 import click
 from flask.cli import AppGroup
 
 from .. import db
 from ..audit import Actor
+from ..db import utcnow
 from ..clitools import domain_errors_exit
 from . import users
 
 users_group = AppGroup("users", help="Kelola akun pengguna dan token API.")
 CLI_ACTOR = Actor("cli")
+EXPIRY_HELP = "Token kedaluwarsa setelah sekian hari (bawaan: tidak kedaluwarsa)."
 
 
 @users_group.command("create")
@@ -20,12 +23,14 @@ CLI_ACTOR = Actor("cli")
 @click.option("--region", "region_code", help="Kode wilayah Kemendagri (wajib untuk 'region').")
 @click.option("--username", help="Nama pengguna; bawaan 'wilayah-<kode>' atau dari nama.")
 @click.option("--password-stdin", is_flag=True, help="Baca kata sandi dari masukan standar.")
+@click.option("--expires-in-days", type=click.IntRange(min=1), help=EXPIRY_HELP)
 @domain_errors_exit
-def create_command(name, role, region_code, username, password_stdin):
+def create_command(name, role, region_code, username, password_stdin, expires_in_days):
     """Create a user and print a new API token alone on the last line."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     user = users.create_user(username, name, role, region_code, CLI_ACTOR, password=password)
-    token = users.issue_token(user, CLI_ACTOR, label="users create")
+    token = users.issue_token(user, CLI_ACTOR, label="users create",
+                              expires_at=_expiry(expires_in_days))
     db.session.commit()
     scope = f" wilayah {user.region_code}" if user.region_code else ""
     click.echo(f"Pengguna '{user.username}' dibuat (peran {user.role}{scope}). Token API:")
@@ -54,3 +59,47 @@ def import_command(path):
     for user, token in created:
         click.echo(f"{user.username},{user.role},{user.region_code or ''},{token}")
     click.echo(f"{len(created)} pengguna dibuat.", err=True)
+
+
+@users_group.command("token")
+@click.argument("username")
+@click.option("--label", help="Keterangan token, mis. 'skrip impor JDIH'.")
+@click.option("--expires-in-days", type=click.IntRange(min=1), help=EXPIRY_HELP)
+@domain_errors_exit
+def token_command(username, label, expires_in_days):
+    """Issue another API token for a user and print it alone on the last line."""
+    user = users.get_user(username)
+    token = users.issue_token(user, CLI_ACTOR, label=label, expires_at=_expiry(expires_in_days))
+    db.session.commit()
+    click.echo(f"Token baru untuk '{username}':")
+    click.echo(token)
+
+
+@users_group.command("tokens")
+@click.argument("username", required=False)
+@domain_errors_exit
+def tokens_command(username):
+    """List API tokens (never the tokens themselves: their id, prefix and state)."""
+    click.echo("id\tpengguna\tawalan\tketerangan\tdibuat\tkedaluwarsa\tstatus")
+    for token in users.list_tokens(username):
+        click.echo("\t".join((str(token.id), token.user.username, token.prefix,
+                              token.label or "-", _moment(token.created_at),
+                              _moment(token.expires_at), users.token_state(token))))
+
+
+@users_group.command("revoke")
+@click.argument("token_id", type=int)
+@domain_errors_exit
+def revoke_command(token_id):
+    """Revoke an API token by its id (see `legalbase users tokens`)."""
+    token = users.revoke_token(token_id, CLI_ACTOR)
+    db.session.commit()
+    click.echo(f"Token {token.id} ({token.prefix}...) milik '{token.user.username}' dicabut.")
+
+
+def _expiry(days: int | None):
+    return utcnow() + timedelta(days=days) if days else None
+
+
+def _moment(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"

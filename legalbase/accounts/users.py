@@ -131,6 +131,36 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def list_tokens(username: str | None = None) -> list[ApiToken]:
+    """API tokens (of one user, or everyone's), oldest first."""
+    query = select(ApiToken).join(ApiToken.user).order_by(ApiToken.id)
+    if username is not None:
+        query = query.where(User.id == get_user(username).id)
+    return list(db.session.scalars(query))
+
+
+def token_state(token: ApiToken) -> str:
+    """aktif, dicabut or kedaluwarsa, as the token list shows it."""
+    if token.revoked_at is not None:
+        return "dicabut"
+    if token.expires_at is not None and _aware(token.expires_at) <= utcnow():
+        return "kedaluwarsa"
+    return "aktif"
+
+
+def revoke_token(token_id: int, actor: audit.Actor) -> ApiToken:
+    """Revoke one token for good (NotFound if unknown, Conflict if already revoked)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"Token dengan id {token_id} tidak ditemukan.", {"id": token_id})
+    if token.revoked_at is not None:
+        raise Conflict(f"Token {token_id} sudah dicabut.", {"id": token_id})
+    token.revoked_at = utcnow()
+    audit.record(actor, "revoke_token", "user", token.user_id, None,
+                 {"token_id": token.id, "prefix": token.prefix}, token.user.region_code)
+    return token
+
+
 IMPORT_COLUMNS = ("name", "role", "region", "username")
 
 

@@ -211,7 +211,9 @@ def masuk():
     error = None
     if request.method == "POST":
         check_csrf()
-        if sign_in(request.form.get("username", ""), request.form.get("password", "")):
+        user = sign_in(request.form.get("username", ""), request.form.get("password", ""))
+        db.session.commit()  # the attempt is counted whether it succeeded or not
+        if user is not None:
             return redirect(url_for("web.beranda"))
         error = "Nama pengguna atau kata sandi salah."
     status = 401 if error else 200
