@@ -1,4 +1,5 @@
-"""`legalbase users ...`: create accounts, set passwords, import many at once."""
+"""`legalbase users ...`: create accounts, set passwords, import many at once, and issue,
+list and revoke API tokens."""
 
 import sys
 from datetime import timedelta
@@ -8,8 +9,8 @@ from flask.cli import AppGroup
 
 from .. import db
 from ..audit import Actor
-from ..db import utcnow
 from ..clitools import domain_errors_exit
+from ..db import utcnow
 from . import users
 
 users_group = AppGroup("users", help="Kelola akun pengguna dan token API.")
