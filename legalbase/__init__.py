@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_api(app: Flask) -> None:
     from .accounts.auth import authenticate_api_request
+    from .accounts.views import blp as accounts_blp
     from .api import LegalbaseApi
     from .corpus.exchange_views import blp as exchange_blp
     from .corpus.views import blp as corpus_blp
@@ -45,7 +46,7 @@ def _register_api(app: Flask) -> None:
     from .search.views import blp as search_blp
 
     api = LegalbaseApi(app)
-    for blueprint in (health_blp, regions_blp, corpus_blp, exchange_blp, coverage_blp,
+    for blueprint in (health_blp, accounts_blp, regions_blp, corpus_blp, exchange_blp, coverage_blp,
                       templates_blp, template_uploads_blp, drafting_blp, jobs_blp, search_blp):
         api.register_blueprint(blueprint)
     app.before_request(authenticate_api_request)

@@ -70,3 +70,16 @@ def _refuse_audit_changes(session, _context, _instances):
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEntry):
             raise RuntimeError("audit log is append-only")
+
+
+def audit_entries(region_code: str | None = None, entity_type: str | None = None,
+                  entity_id: str | None = None, page: int = 1, per_page: int = 100) -> db.Page:
+    """One page of the audit log, newest first, narrowed by region and record."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if region_code is not None:
+        query = query.where(AuditEntry.region_code == region_code)
+    if entity_type is not None:
+        query = query.where(AuditEntry.entity_type == entity_type)
+    if entity_id is not None:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    return db.paginate(query, page, per_page)
