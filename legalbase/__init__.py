@@ -16,7 +16,7 @@ from .config import ensure_secret_key, load_settings
 def create_app(config: dict | None = None) -> Flask:
     """Build the legalbase Flask application."""
     settings = load_settings(config)
-    app = Flask(__name__, instance_path=settings["INSTANCE_DIR"])
+    app = Flask(__name__, instance_path=settings["INSTANCE_DIR"], static_folder=None)
     app.config.update(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_BYTES"]
     app.config["SECRET_KEY"] = settings["SECRET_KEY"] or ensure_secret_key(Path(app.instance_path))
