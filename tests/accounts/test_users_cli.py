@@ -24,7 +24,7 @@ def test_tokens_and_passwords_are_stored_hashed(runner):
                            input="rahasia-panjang-sekali\n")
     token = result.output.strip().splitlines()[-1]
     user = find_user("kemen")
-    assert user.password_hash and "rahasia" not in user.password_hash
+    assert user.password_hash.startswith("scrypt:") and "rahasia" not in user.password_hash
     assert password_matches(user, "rahasia-panjang-sekali")
     stored = db.session.scalars(select(ApiToken.token_hash).where(ApiToken.user_id == user.id))
     assert token not in list(stored)
