@@ -26,7 +26,8 @@ from .status import is_in_force
 AMENDED = re.compile(r"diubah(?P<many>\s+beberapa\s+kali,?)?(?:\s+terakhir)?\s+dengan\s+", re.I)
 GAZETTE = re.compile(r"\((?P<body>(?:Lembaran|Berita)\s+(?:Negara|Daerah)[^()]*)\)", re.I)
 GAZETTE_MAIN = re.compile(r"Tahun\s+(?P<year>\d{4})\s+Nomor\s+(?P<number>\d+)", re.I)
-GAZETTE_SUPPLEMENT = re.compile(r"Tambahan[^,]*?Nomor\s+(?P<number>\d+)", re.I)
+# Bounded: unbounded, a gazette repeating "Tambahan" is scanned to its end from each of them.
+GAZETTE_SUPPLEMENT = re.compile(r"Tambahan[^,]{0,120}?Nomor\s+(?P<number>\d+)", re.I)
 ITEM_BREAK = re.compile(r"(?:^|(?<=;))\s*\d{1,2}\s*\.\s+")
 
 

@@ -126,7 +126,7 @@ def base_of(regulation: Regulation) -> Regulation:
     return db.session.get(Regulation, target) if target else regulation
 
 
-@db.memoized(lambda c: (c.form, c.number, c.year, c.issuer, c.region_name))
+@db.memoized(lambda c: (c.form, c.number, c.year, c.issuer, c.region_level, c.region_name))
 def resolve(citation: Citation) -> Regulation | None:
     """The live regulation a citation names, or None."""
     region_code = None
@@ -155,12 +155,7 @@ def region_named(level: str, name: str) -> Region | None:
 
 
 def _perda_region(citation: Citation) -> Region | None:
-    levels = ("provinsi",) if citation.form == "perda_provinsi" else ("kabupaten", "kota")
-    for level in levels:
-        region = region_named(level, citation.region_name)
-        if region is not None:
-            return region
-    return None
+    return region_named(citation.region_level, citation.region_name)
 
 
 def _live(query) -> list[Regulation]:

@@ -11,23 +11,27 @@ from datetime import date
 MONTHS = {name: number for number, name in enumerate(
     ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
      "oktober", "november", "desember"), start=1)}
+MONTHS.update(pebruari=2, nopember=11)   # the older spellings, still found in decrees
 
 HEAD_FORMS = {("keputusan", "gubernur"): "kepgub", ("keputusan", "bupati"): "kepbup",
               ("keputusan", "wali kota"): "kepwal", ("peraturan", "gubernur"): "pergub",
               ("peraturan", "bupati"): "perbup", ("peraturan", "wali kota"): "perwal"}
 HEAD_LEVELS = {"gubernur": "provinsi", "bupati": "kabupaten", "wali kota": "kota"}
 
+# Names, places and titles have a bounded length: unbounded, a text repeating the start of a
+# heading without its end is scanned to its end from every repetition (quadratic time).
 REGIONAL_HEADING = re.compile(
     r"\b(?P<kind>KEPUTUSAN|PERATURAN)\s+(?P<head>GUBERNUR|BUPATI|WALI\s?KOTA)\s+"
-    r"(?P<name>[A-Z][A-Z .'-]*?)"
-    r"\s+NOMOR\s*:?\s*(?P<number>\S+(?:\s+TAHUN\s+\d{4})?)\s+TENTANG\s+(?P<title>.+?)"
-    r"\s+(?=DENGAN\s+RAHMAT|(?:GUBERNUR|BUPATI|WALI\s?KOTA)\s+[A-Z .'-]+,|MENIMBANG)")
+    r"(?P<name>[A-Z][A-Z .'-]{0,80}?)"
+    r"\s+NOMOR\s*:?\s*(?P<number>\S+(?:\s+TAHUN\s+\d{4})?)\s+TENTANG\s+(?P<title>.{1,1000}?)"
+    r"\s+(?=DENGAN\s+RAHMAT|(?:GUBERNUR|BUPATI|WALI\s?KOTA)\s+[A-Z .'-]{1,80},|MENIMBANG)")
 PERDA_HEADING = re.compile(
-    r"\bPERATURAN\s+DAERAH\s+(?P<level>PROVINSI|KABUPATEN|KOTA)\s+(?P<name>[A-Z][A-Z .'-]*?)"
-    r"\s+NOMOR\s+(?P<number>\S+)\s+TAHUN\s+(?P<year>\d{4})\s+TENTANG\s+(?P<title>.+?)"
+    r"\bPERATURAN\s+DAERAH\s+(?P<level>PROVINSI|KABUPATEN|KOTA)\s+"
+    r"(?P<name>[A-Z][A-Z .'-]{0,80}?)"
+    r"\s+NOMOR\s+(?P<number>\S+)\s+TAHUN\s+(?P<year>\d{4})\s+TENTANG\s+(?P<title>.{1,1000}?)"
     r"\s+(?=DENGAN\s+RAHMAT|MENIMBANG)")
 ENACTED = re.compile(
-    r"Ditetapkan\s+di\s*:?\s*(?P<place>[A-Za-z][A-Za-z .'-]*?)\s+pada\s+tanggal\s*:?\s*"
+    r"Ditetapkan\s+di\s*:?\s*(?P<place>[A-Za-z][A-Za-z .'-]{0,80}?)\s+pada\s+tanggal\s*:?\s*"
     r"(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\s+(?P<year>\d{4})", re.I)
 MENGINGAT = re.compile(r"\bMengingat\s*:?(?P<body>.*?)(?:\bMemperhatikan\b|\bMEMUTUSKAN\b|"
                        r"\bMenetapkan\b|$)", re.S)
@@ -35,12 +39,12 @@ MENGINGAT = re.compile(r"\bMengingat\s*:?(?P<body>.*?)(?:\bMemperhatikan\b|\bMEM
 CITATION_LONG = re.compile(
     r"(?P<kind>Undang-Undang|Peraturan\s+Pemerintah\s+Pengganti\s+Undang-Undang|"
     r"Peraturan\s+Pemerintah|Peraturan\s+Presiden|"
-    r"Peraturan\s+(?P<issuer>Menteri(?:\s+Negara)?(?:\s+[A-Z][a-z]+|\s+dan|\s+dan/atau)+?)|"
-    r"Peraturan\s+Daerah\s+(?P<plevel>Provinsi|Kabupaten|Kota)\s+(?P<pname>[A-Z][\w .'-]*?))"
+    r"Peraturan\s+(?P<issuer>Menteri(?:\s+Negara)?(?:\s+[A-Z][a-z]+|\s+dan|\s+dan/atau){1,12}?)|"
+    r"Peraturan\s+Daerah\s+(?P<plevel>Provinsi|Kabupaten|Kota)\s+(?P<pname>[A-Z][\w .'-]{0,80}?))"
     r"\s+Nomor\s+(?P<number>[\w./-]+)\s+Tahun\s+(?P<year>\d{4})")
 CITATION_SHORT = re.compile(
     r"\b(?P<kind>UU|Perppu|PP|Perpres|Permendagri|Permen\s?PPPA)\s+(?:No\.?\s*|Nomor\s+)?"
-    r"(?P<number>\d+)\s*/\s*(?P<year>\d{4})\b", re.I)
+    r"(?P<number>\d+)\s*/\s*(?P<year>\d{4})\b", re.I | re.A)  # ASCII: "ſ" is no "s" here
 TITLE_LEAD = re.compile(r"(?:\batas|\bPenetapan)\s*$", re.I)
 LONG_FORMS = {"undang-undang": "uu", "peraturan pemerintah pengganti undang-undang": "perppu",
               "peraturan pemerintah": "pp", "peraturan presiden": "perpres"}
@@ -63,6 +67,7 @@ class Citation:
     issuer: str | None = None
     region_name: str | None = None
     regulation_id: int | None = None
+    region_level: str | None = None   # a Perda's: Kota Bekasi is not Kabupaten Bekasi
 
 
 @dataclass
@@ -131,7 +136,7 @@ def read_citations(flat: str) -> list[Citation]:
     citations, seen = [], set()
     for _, _, citation in find_citations(section["body"] if section else ""):
         key = (citation.form, citation.number.casefold(), citation.year,
-               (citation.issuer or citation.region_name or "").casefold())
+               (citation.issuer or citation.region_name or "").casefold(), citation.region_level)
         if key not in seen:
             seen.add(key)
             citations.append(citation)
@@ -163,7 +168,7 @@ def _long_citation(match: re.Match) -> Citation:
     else:
         form, issuer, region = LONG_FORMS[kind], None, None
     citation = Citation(match.group(0), form, match["number"], int(match["year"]), issuer)
-    citation.region_name = region[1] if region else None
+    citation.region_level, citation.region_name = region if region else (None, None)
     return citation
 
 

@@ -93,12 +93,13 @@ def phrase_terms() -> dict[str, tuple[tuple[str, ...], str]]:
 
 
 class _WordTerms(dict):
-    """Each lower-case word with the terms it indexes as (a stop word: none), filled lazily."""
+    """Each word, as written, with the terms it indexes as (a stop word: none), filled lazily."""
 
     def __missing__(self, word):
-        words = abbreviations().get(word)
+        lower = word.lower()
+        words = abbreviations().get(lower)
         if words is None:
-            words = () if word in stopwords() else (stem(word),)
+            words = () if lower in stopwords() else (stem(lower),)
         if len(self) >= STEM_CACHE_LIMIT:
             self.clear()
         self[word] = words
@@ -116,7 +117,9 @@ def word_terms(word: str) -> tuple[str, ...]:
 def index_terms(text: str) -> list[str]:
     """The terms of `text` in order, as the analyzer makes them (without synthetic terms):
     one regex pass and a cached dictionary lookup per word, no Python per token."""
-    return list(chain.from_iterable(map(_word_terms.__getitem__, TOKEN_RE.findall(text.lower()))))
+    # Words are found before lower-casing, as the analyzer finds them: "İ" lower-cases to "i"
+    # and a combining dot, which is no word character.
+    return list(chain.from_iterable(map(_word_terms.__getitem__, TOKEN_RE.findall(text))))
 
 
 def term_positions(terms: list[str]) -> dict[str, list[int]]:

@@ -54,7 +54,8 @@ _FORM_ALTERNATION = "|".join(re.escape(words).replace(r"\ ", r"\s+")
 CITATION = re.compile(
     rf"\b(?P<form>{_FORM_ALTERNATION})\s+(?:no\.?\s*|nomor\s+)?"
     r"(?:(?P<number>[\w.-]+(?:/[\w.-]+)*?)\s*/\s*(?P<year>(?:19|20)\d\d)"
-    r"|(?P<number2>[\w./-]+)\s+tahun\s+(?P<year2>(?:19|20)\d\d))\b", re.I)
+    r"|(?P<number2>[\w./-]+)\s+tahun\s+(?P<year2>(?:19|20)\d\d))\b",
+    re.I | re.A)  # ASCII: the form is looked up by its spelling, and "ſ" is no "s" there
 FIELD_PREFIX = re.compile(r"(?<![\w.])([A-Za-z_]+):")
 
 
@@ -220,7 +221,13 @@ def _parser():
 
 
 def _parse_words(text: str):
-    query = _parser().parse(text).accept(_rewrite)
+    try:
+        parsed = _parser().parse(text)
+    except (IndexError, AssertionError):
+        # Whoosh 2.7.4 fails on an operator with nothing to apply to ("NOT AND pajak").
+        raise Invalid("Kueri tidak dapat dibaca: operator AND, OR dan NOT harus diikuti kata "
+                      "yang dicari, misalnya pajak AND NOT hotel.", {"q": text}) from None
+    query = parsed.accept(_rewrite)
     errors = [str(error) for error in _errors(query)]
     if errors:
         raise Invalid("Kueri tidak dapat dibaca: ada nilai kolom yang tidak sah (tahun: harus "
@@ -257,7 +264,14 @@ def _positive_body_words(query):
 def _rewrite(query):
     """Phrases as term lookups: a phrase that is exactly an abbreviation's expansion becomes the
     one synthetic term indexed for it; another phrase on the body, all its word pairs."""
-    if not isinstance(query, Phrase) or query.slop != 1 or len(query.words) < 2:
+    if not isinstance(query, Phrase):
+        return query
+    if not _schema()[query.fieldname].format.supports("positions"):
+        # Whoosh fails when it runs a phrase on a keyword field (jenis:, wilayah:).
+        raise Invalid("Tanda kutip tidak dapat dipakai pada kolom jenis: dan wilayah:; tulis "
+                      "satu nilai, misalnya jenis:perda atau wilayah:16.71.",
+                      {"field": FIELD_ALIASES.get(query.fieldname, [query.fieldname])[0]})
+    if query.slop != 1 or len(query.words) < 2:
         return query
     words = tuple(query.words)
     if words in _expansions():
