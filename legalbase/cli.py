@@ -1,7 +1,7 @@
 """The `legalbase` command: Flask's commands plus one group per room.
 
     legalbase setup            migrate the database and sync the seed corpus
-    legalbase serve            serve on LEGALBASE_HOST:LEGALBASE_PORT
+    legalbase serve            serve on LEGALBASE_HOST:LEGALBASE_PORT (--workers N: gunicorn)
     legalbase db upgrade       apply migrations
     legalbase corpus sync      upsert the seed corpus
     legalbase users create     create an account and print its API token
@@ -14,9 +14,9 @@ from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup
-from werkzeug.serving import run_simple
 
 from . import create_app, db
+from .serving import serve
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -73,12 +73,19 @@ def setup_command():
 @click.command("serve")
 @click.option("--port", type=int, help="Port (bawaan: LEGALBASE_PORT atau 5000).")
 @click.option("--host", help="Alamat (bawaan: LEGALBASE_HOST atau 127.0.0.1).")
-def serve_command(port, host):
-    """Serve legalbase with the development server."""
-    host = host or current_app.config["HOST"]
-    port = port or current_app.config["PORT"]
-    click.echo(f"legalbase melayani di http://{host}:{port}")
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Jumlah proses pekerja (bawaan: LEGALBASE_WORKERS atau 1). Lebih dari 1: "
+                   "gunicorn untuk produksi.")
+@click.option("--threads", type=click.IntRange(min=1),
+              help="Utas per pekerja gunicorn (bawaan: LEGALBASE_THREADS atau 4).")
+def serve_command(port, host, workers, threads):
+    """Serve legalbase: the development server, or gunicorn with --workers N."""
+    config = current_app.config
+    host, port = host or config["HOST"], port or config["PORT"]
+    workers, threads = workers or config["WORKERS"], threads or config["THREADS"]
+    kind = f"gunicorn, {workers} pekerja" if workers > 1 else "server pengembangan"
+    click.echo(f"legalbase melayani di http://{host}:{port} ({kind})")
+    serve(current_app._get_current_object(), host, port, workers, threads)
 
 
 cli = FlaskGroup(create_app=create_app, help="legalbase: dasar hukum Gugus Tugas PP-TPPO daerah.")

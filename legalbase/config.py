@@ -35,8 +35,10 @@ SETTINGS = (
             "Largest request body accepted, in bytes (uploads included).", int),
     Setting("SECRET_KEY", None,
             "Key signing sessions; generated into the instance folder when not given."),
-    Setting("HOST", "127.0.0.1", "Address the development server listens on."),
-    Setting("PORT", 5000, "Port the development server listens on.", int),
+    Setting("HOST", "127.0.0.1", "Address the server listens on."),
+    Setting("PORT", 5000, "Port the server listens on.", int),
+    Setting("WORKERS", 1, "Worker processes of `legalbase serve`; more than 1 runs gunicorn.", int),
+    Setting("THREADS", 4, "Threads per gunicorn worker process.", int),
     Setting("OCR_MODE", "background",
             "When scans are read by OCR (where Tesseract is installed): background, inline, off.",
             choices=("background", "inline", "off")),
@@ -57,6 +59,9 @@ SETTINGS = (
     Setting("CORS_ORIGINS", "",
             "Origins (comma-separated) whose pages may call the API from a browser; none by "
             "default."),
+    Setting("JOB_LEASE_SECONDS", 600,
+            "How long a running job may go without recording progress before it is taken as "
+            "stopped (its worker killed) and queued again.", int),
     Setting("PER_PAGE_MAX", 1000, "Largest page size a list endpoint accepts.", int),
 )
 

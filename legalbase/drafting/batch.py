@@ -14,7 +14,6 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 
 from flask import Flask, current_app
-from sqlalchemy import select
 
 from .. import audit, db
 from ..corpus.uploads import file_store
@@ -23,6 +22,7 @@ from ..coverage.reports import coverage_report
 from ..errors import Invalid, NotFound
 from .catalog import Template, chosen_template, get_template
 from .context import draft_context
+from .jobs import claim_job, wake_runner
 from .models import Job
 from .render import render_docx, zip_entry
 
@@ -60,29 +60,32 @@ def get_job(job_id: int) -> Job:
 
 
 def schedule(job_id: int) -> None:
-    """Run a committed job as JOBS_MODE says: in a background thread, inline, or not here
-    (`queued`: a separate `legalbase drafts run-jobs` takes it)."""
+    """Run a committed job as JOBS_MODE says: by this process's job runner (background),
+    inline, or not here (`queued`: `legalbase drafts run-jobs` or a serving process takes it)."""
     app = current_app._get_current_object()
     mode = app.config["JOBS_MODE"]
     if mode == "inline":
         run_job(job_id)
-    elif mode == "background":
+    elif mode == "background" and not wake_runner(app):
         threading.Thread(target=_run_in_app, args=(app, job_id), daemon=True).start()
 
 
 def _run_in_app(app: Flask, job_id: int) -> None:
     with app.app_context():
         run_job(job_id)
-
-
-def queued_job_ids() -> list[int]:
-    """The ids of jobs waiting to run, oldest first."""
-    query = select(Job.id).where(Job.status == "queued").order_by(Job.id)
-    return list(db.session.scalars(query))
+        db.session.remove()
 
 
 def run_job(job_id: int, progress=None) -> Job:
-    """Run a job of any kind to its end: finished, or failed with the reason recorded."""
+    """Claim a queued job and run it to its end (finished, or failed with the reason); a job
+    another process holds, or one already ended, is returned as it is."""
+    if not claim_job(job_id):
+        return get_job(job_id)
+    return run_claimed_job(job_id, progress)
+
+
+def run_claimed_job(job_id: int, progress=None) -> Job:
+    """Run a job this process claimed: finished, or failed with the reason recorded."""
     from .uploads import run_validation
 
     kinds = {"batch_drafts": lambda job: _render_all(job, progress),
@@ -90,11 +93,12 @@ def run_job(job_id: int, progress=None) -> Job:
     job = get_job(job_id)
     try:
         kinds[job.kind](job)
-        job.status = "finished"
+        job.status, job.lease_until = "finished", None
     except Exception as exc:  # the job must end finished or failed, never silently lost
         db.session.rollback()
         job = get_job(job_id)
         job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
+        job.lease_until = None
     db.session.commit()
     return job
 

@@ -10,8 +10,9 @@ from .. import db
 from ..audit import Actor
 from ..clitools import domain_errors_exit
 from ..corpus.uploads import file_store
-from .batch import queued_job_ids, run_job, select_regions, start_batch
+from .batch import run_claimed_job, run_job, select_regions, start_batch
 from .catalog import get_template
+from .jobs import claim_next_job, recover_stalled_jobs
 
 drafts_group = AppGroup("drafts", help="Penyusunan draf keputusan.")
 
@@ -47,10 +48,15 @@ def _as_of(job) -> date:
 
 @drafts_group.command("run-jobs")
 def run_jobs_command():
-    """Run every queued job to its end (for JOBS_MODE=queued, or after a restart)."""
-    ids = queued_job_ids()
-    for job_id in ids:
-        job = run_job(job_id)
+    """Recover stalled jobs, then run every queued job to its end (JOBS_MODE=queued, or after
+    a restart); safe beside serving processes that run jobs too."""
+    recovered = recover_stalled_jobs()
+    if recovered:
+        click.echo(f"{len(recovered)} pekerjaan terhenti diantrekan ulang atau digagalkan.")
+    count = 0
+    while (job_id := claim_next_job()) is not None:
+        job = run_claimed_job(job_id)
+        count += 1
         click.echo(f"Pekerjaan {job.id} ({job.kind}): {job.status}"
                    + (f" - {job.error}" if job.error else ""))
-    click.echo(f"{len(ids)} pekerjaan dijalankan.")
+    click.echo(f"{count} pekerjaan dijalankan.")
