@@ -62,6 +62,9 @@ SETTINGS = (
     Setting("JOB_LEASE_SECONDS", 600,
             "How long a running job may go without recording progress before it is taken as "
             "stopped (its worker killed) and queued again.", int),
+    Setting("SEARCH_BACKEND", "whoosh",
+            "Full-text search: whoosh (an index folder of this machine) or postgresql (in the "
+            "PostgreSQL database, shared by every machine).", choices=("whoosh", "postgresql")),
     Setting("PER_PAGE_MAX", 1000, "Largest page size a list endpoint accepts.", int),
 )
 
