@@ -2,6 +2,6 @@
 LEGALBASE_* environment)."""
 
 from . import create_app
-from .serving import start_job_runner
+from .serving import start_background_work
 
-app = start_job_runner(create_app())
+app = start_background_work(create_app())

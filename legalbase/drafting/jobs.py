@@ -2,13 +2,13 @@
 runner renews whenever it records progress, and queued again (or failed, after the last
 attempt) when the lease runs out because the worker was killed or restarted.
 
-Each serving process runs one `JobRunner` thread (JOBS_MODE=background); `legalbase drafts
-run-jobs` claims the same way, so any number of processes can share the queue.
+Each serving process runs them in its background thread (legalbase/serving.py, with
+JOBS_MODE=background); `legalbase drafts run-jobs` claims the same way, so any number of
+processes can share the queue.
 """
 
 import os
 import socket
-import threading
 from datetime import timedelta
 
 from flask import Flask, current_app
@@ -20,7 +20,6 @@ from ..db import utcnow
 from .models import Job
 
 MAX_ATTEMPTS = 3
-POLL_SECONDS = 5.0
 
 
 def worker_name() -> str:
@@ -76,36 +75,22 @@ def _renew_leases(session, _context, _instances):
             obj.lease_until = _lease_end()
 
 
-class JobRunner:
-    """One thread per serving process: recovers stalled jobs, then runs queued ones in turn."""
+def run_queued_jobs() -> int:
+    """Take back stalled jobs, then run queued ones until none is left; how many ran."""
+    from .batch import run_claimed_job
 
-    def __init__(self, app: Flask):
-        self.app = app
-        self.wake = threading.Event()
-        self.thread = threading.Thread(target=self._loop, name="legalbase-jobs", daemon=True)
-
-    def start(self) -> "JobRunner":
-        self.app.extensions["legalbase.jobs"] = self
-        self.thread.start()
-        return self
-
-    def _loop(self) -> None:
-        from .batch import run_claimed_job
-
-        while True:
-            with self.app.app_context():
-                recover_stalled_jobs()
-                while (job_id := claim_next_job()) is not None:
-                    run_claimed_job(job_id)
-                db.session.remove()
-            self.wake.wait(POLL_SECONDS)
-            self.wake.clear()
+    recover_stalled_jobs()
+    count = 0
+    while (job_id := claim_next_job()) is not None:
+        run_claimed_job(job_id)
+        count += 1
+    return count
 
 
 def wake_runner(app: Flask) -> bool:
-    """Tell this process's runner a job is waiting; False when the process has none."""
-    runner = app.extensions.get("legalbase.jobs")
-    if runner is None:
+    """Tell this process's background worker a job is waiting; False when it has none."""
+    background = app.extensions.get("legalbase.background")
+    if background is None:
         return False
-    runner.wake.set()
+    background.wake.set()
     return True
