@@ -10,7 +10,7 @@ import functools
 import threading
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
@@ -65,9 +65,33 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+_writing: contextvars.ContextVar = contextvars.ContextVar("legalbase_writing", default=False)
+READING_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+@contextlib.contextmanager
+def writing():
+    """Within this block, SQLite transactions take the write lock when they begin: for the
+    writes a reading request makes (applying search index changes, keeping a PDF)."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def _sqlite_begin(connection) -> None:
+    # A transaction that reads, then writes after another process committed, fails at once
+    # with "database is locked" (its snapshot is stale), whatever the timeout. So everything
+    # but a reading request takes the write lock first (waiting up to the timeout for it);
+    # readers never wait, thanks to WAL.
+    reading = has_request_context() and request.method in READING_METHODS
+    connection.exec_driver_sql("BEGIN" if reading and not _writing.get() else "BEGIN IMMEDIATE")
 
 
 def _sqlite_on_connect(dbapi_connection, _record):
