@@ -72,6 +72,7 @@ def make_engine(url: str) -> Engine:
 
 _writing: contextvars.ContextVar = contextvars.ContextVar("legalbase_writing", default=False)
 READING_METHODS = ("GET", "HEAD", "OPTIONS")
+DEFERRED = "legalbase_deferred_begin"
 
 
 @contextlib.contextmanager
@@ -89,9 +90,11 @@ def _sqlite_begin(connection) -> None:
     # A transaction that reads, then writes after another process committed, fails at once
     # with "database is locked" (its snapshot is stale), whatever the timeout. So everything
     # but a reading request takes the write lock first (waiting up to the timeout for it);
-    # readers never wait, thanks to WAL.
+    # readers never wait, thanks to WAL. A connection marked DEFERRED (the one a test pins for
+    # its whole run) always begins deferred, so other connections may still write meanwhile.
     reading = has_request_context() and request.method in READING_METHODS
-    connection.exec_driver_sql("BEGIN" if reading and not _writing.get() else "BEGIN IMMEDIATE")
+    deferred = connection.info.get(DEFERRED) or (reading and not _writing.get())
+    connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
 def _sqlite_on_connect(dbapi_connection, _record):

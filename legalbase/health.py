@@ -3,13 +3,12 @@
 from importlib.metadata import version
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import db
-from .api import API_PREFIX
+from .api import API_PREFIX, Blueprint
 from .errors import Unavailable
 
 blp = Blueprint("health", __name__, url_prefix=f"{API_PREFIX}/health",
@@ -25,6 +24,7 @@ class HealthSchema(Schema):
 @blp.route("")
 class Health(MethodView):
     @blp.response(200, HealthSchema)
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self):
         """Status layanan dan basis data."""
         try:

@@ -80,6 +80,7 @@ def clean_database(app):
     """Run each test inside a transaction that is rolled back afterwards."""
     state = app.extensions["legalbase.db"]
     connection = state.engine.connect()
+    connection.info[db.DEFERRED] = True  # other connections of a test may write meanwhile
     transaction = connection.begin()
     state.connection = connection
     with app.app_context():

@@ -2,10 +2,9 @@
 it for admins, a region's own records for that region; no route changes it)."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..api import API_PREFIX, BEARER, PageArgs, page_schema
+from ..api import API_PREFIX, BEARER, Blueprint, PageArgs, Timestamp, page_schema
 from ..audit import audit_entries
 from .auth import current_user, token_required
 from .policy import require
@@ -23,7 +22,7 @@ class MeSchema(Schema):
 
 class AuditLogEntrySchema(Schema):
     id = fields.Integer(required=True)
-    at = fields.DateTime(required=True)
+    at = Timestamp(required=True)
     actor = fields.String(attribute="actor_label", required=True)
     actor_id = fields.Integer(allow_none=True, required=True)
     action = fields.String(required=True)

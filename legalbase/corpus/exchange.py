@@ -458,8 +458,8 @@ def _fold(text) -> str:
 def _import_links(where: dict, entry: dict, source: Regulation | None,
                   actor: audit.Actor) -> list[Outcome]:
     links = entry.get("legalbase_relations")
-    if not isinstance(links, list):
-        return []
+    if not isinstance(links, list) or not all(isinstance(link, dict) for link in links):
+        return []  # the entry itself was refused for it
     outcomes = []
     for link in links:
         place = {**where, "type": link.get("type"), "target": link.get("target")}

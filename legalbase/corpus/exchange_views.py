@@ -2,13 +2,12 @@
 
 from flask import Response, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, BEARER, json_array_body, refuse_too_large
+from ..api import API_PREFIX, BEARER, Blueprint, json_array_body, refuse_nul, refuse_too_large
 from ..errors import Invalid, UnsupportedMediaType
 from .exchange import (
     JDIHN_KEYS,
@@ -30,10 +29,12 @@ JdihnEntrySchema = Schema.from_dict(
 
 class OutcomeSchema(Schema):
     index = fields.Integer(metadata={"description": "Urutan entri umpan (mulai 0)"})
-    idData = fields.String(allow_none=True)
+    idData = fields.Raw(allow_none=True, metadata={"description": "idData entri seperti dikirim"})
     line = fields.Integer(metadata={"description": "Nomor baris CSV"})
-    type = fields.String(metadata={"description": "Jenis relasi (untuk relasi)"})
-    target = fields.Raw(metadata={"description": "Identitas peraturan tujuan (untuk relasi)"})
+    type = fields.Raw(allow_none=True, metadata={
+        "description": "Jenis relasi seperti dikirim (untuk relasi)"})
+    target = fields.Raw(allow_none=True, metadata={
+        "description": "Identitas peraturan tujuan seperti dikirim (untuk relasi)"})
     outcome = fields.String(required=True,
                             metadata={"description": "created, updated, unchanged, refused"})
     id = fields.Integer(allow_none=True, required=True)
@@ -98,13 +99,15 @@ class CsvImport(MethodView):
 
 def csv_body() -> str:
     """The request's CSV text (UTF-8): 413 when too large, 415 when not text/csv, 422 when not
-    UTF-8."""
+    UTF-8 or holding the NUL character."""
     refuse_too_large()
     if request.mimetype != "text/csv":
         raise UnsupportedMediaType("Kirim isi berformat text/csv.",
                                    {"content_type": request.content_type})
     try:
-        return request.get_data().decode("utf-8-sig")
+        text = request.get_data().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Invalid("Isi CSV harus berupa teks UTF-8.",
                       {"fields": {"_body": ["Bukan teks UTF-8."]}}) from None
+    refuse_nul(text)
+    return text

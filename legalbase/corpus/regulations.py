@@ -132,7 +132,8 @@ def find_live_duplicate(regulation: Regulation) -> Regulation | None:
                                      Regulation.withdrawn_at.is_(None))
     if regulation.id is not None:
         query = query.where(Regulation.id != regulation.id)
-    return db.session.scalar(query)
+    with db.session.no_autoflush:  # a changed identity is checked before it is written
+        return db.session.scalar(query)
 
 
 def regulation_snapshot(regulation: Regulation) -> dict:

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..api import ID_MAX, Day, Timestamp
 from .forms import FORM_CODES
 
 GAZETTE_KINDS = ("LN", "BN", "LD", "BD")
@@ -37,8 +38,8 @@ class RegulationInputSchema(Schema):
     issuer = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=160))
     teu_badan = fields.String(allow_none=True, load_default=None,
                               validate=validate.Length(max=200))
-    enacted_on = fields.Date(allow_none=True, load_default=None)
-    promulgated_on = fields.Date(allow_none=True, load_default=None)
+    enacted_on = Day(allow_none=True, load_default=None)
+    promulgated_on = Day(allow_none=True, load_default=None)
     place_of_enactment = fields.String(allow_none=True, load_default=None,
                                        validate=validate.Length(max=120))
     gazette = fields.Nested(GazetteSchema, allow_none=True, load_default=None)
@@ -50,8 +51,8 @@ class RegulationInputSchema(Schema):
                               validate=validate.Length(max=200))
     field_of_law = fields.String(allow_none=True, load_default=None,
                                  validate=validate.Length(max=120))
-    valid_from = fields.Date(allow_none=True, load_default=None)
-    valid_until = fields.Date(allow_none=True, load_default=None)
+    valid_from = Day(allow_none=True, load_default=None)
+    valid_until = Day(allow_none=True, load_default=None)
     text = fields.String(allow_none=True, load_default=None)
 
     @validates_schema
@@ -90,9 +91,9 @@ class RegulationSchema(RegulationInputSchema):
     unresolved_citations = fields.List(fields.String(), required=True)
     lint = fields.List(fields.Nested(LintFindingSchema), required=True, metadata={
         "description": "Temuan pemeriksaan Mengingat yang dibaca dari berkas"})
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
-    withdrawn_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
+    withdrawn_at = Timestamp(allow_none=True)
     withdrawn_reason = fields.String(allow_none=True)
 
 
@@ -110,13 +111,13 @@ class RegulationListArgs(Schema):
     year = fields.Integer(validate=validate.Range(min=1900, max=2100))
     subject = fields.String(validate=validate.Length(max=120))
     in_force = fields.Boolean()
-    as_of = fields.Date(metadata={"description": "YYYY-MM-DD; bawaan hari ini"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    as_of = Day(metadata={"description": "YYYY-MM-DD; bawaan hari ini"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=ID_MAX))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
 
 
 class AsOfArgs(Schema):
-    as_of = fields.Date(metadata={"description": "YYYY-MM-DD; bawaan hari ini"})
+    as_of = Day(metadata={"description": "YYYY-MM-DD; bawaan hari ini"})
 
 
 class WithdrawSchema(Schema):
@@ -126,8 +127,8 @@ class WithdrawSchema(Schema):
 class RelationInputSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(
         ("amends", "revokes", "implements", "cites")))
-    target_id = fields.Integer(required=True)
-    effective_on = fields.Date(allow_none=True, load_default=None)
+    target_id = fields.Integer(required=True, validate=validate.Range(min=1, max=ID_MAX))
+    effective_on = Day(allow_none=True, load_default=None)
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
 
 
@@ -157,7 +158,7 @@ class RelationsSchema(Schema):
 
 class AuditEntrySchema(Schema):
     id = fields.Integer(required=True)
-    at = fields.DateTime(required=True)
+    at = Timestamp(required=True)
     actor = fields.String(attribute="actor_label", required=True)
     action = fields.String(required=True)
     before = fields.Dict(allow_none=True, required=True)

@@ -5,7 +5,6 @@ import json
 
 from flask import request, send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from .. import audit, db
 from ..accounts.auth import current_actor, current_user, token_required
@@ -13,10 +12,12 @@ from ..accounts.policy import require, require_record_write
 from ..api import (
     API_PREFIX,
     BEARER,
+    Blueprint,
     json_body,
     json_request_body,
     load_json,
     page_schema,
+    refuse_nul,
     refuse_too_large,
 )
 from ..errors import Invalid, NotFound, UnsupportedMediaType
@@ -64,6 +65,7 @@ class Regulations(MethodView):
     @token_required
     @blp.doc(security=BEARER, requestBody=UPLOAD_BODY)
     @blp.response(201, RegulationSchema)
+    @blp.alt_response(409, response="CONFLICT")
     def post(self):
         """Simpan peraturan baru dari metadatanya, dengan atau tanpa berkas."""
         metadata, upload = _metadata_and_upload()
@@ -101,6 +103,7 @@ class RegulationDetail(MethodView):
         "application/json": {"schema": RegulationInputSchema}},
         "description": "Hanya kolom yang dikirim yang diubah."})
     @blp.response(200, RegulationSchema)
+    @blp.alt_response(409, response="CONFLICT")
     def patch(self, regulation_id):
         """Ubah sebagian metadata peraturan."""
         regulation = get_regulation(regulation_id)
@@ -118,6 +121,7 @@ class Withdrawal(MethodView):
     @token_required
     @blp.doc(security=BEARER, requestBody=json_request_body(WithdrawSchema))
     @blp.response(200, RegulationSchema)
+    @blp.alt_response(409, response="CONFLICT")
     def post(self, regulation_id):
         """Tarik catatan yang keliru, dengan alasannya (admin; tidak pernah dihapus)."""
         regulation = get_regulation(regulation_id)
@@ -164,6 +168,7 @@ class RegulationRelations(MethodView):
     @token_required
     @blp.doc(security=BEARER, requestBody=json_request_body(RelationInputSchema))
     @blp.response(201, RelationsSchema)
+    @blp.alt_response(409, response="CONFLICT")
     def post(self, regulation_id):
         """Catat relasi dari peraturan ini ke peraturan lain."""
         source = get_regulation(regulation_id)
@@ -203,6 +208,7 @@ def _metadata_part() -> dict:
     if not isinstance(metadata, dict):
         raise Invalid("Bagian 'metadata' harus berupa objek JSON yang sah.",
                       {"fields": {"metadata": ["Bukan objek JSON yang sah."]}})
+    refuse_nul(metadata, "metadata")
     return metadata
 
 

@@ -4,13 +4,21 @@ from datetime import date
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, BEARER, json_request_body, load_json
+from ..api import (
+    API_PREFIX,
+    BEARER,
+    ID_MAX,
+    Blueprint,
+    Day,
+    Timestamp,
+    json_request_body,
+    load_json,
+)
 from ..corpus.regulations import get_regulation
 from ..corpus.schemas import RelatedRegulationSchema
 from ..drafting.drafts import drafts_citing
@@ -64,11 +72,11 @@ class CoverageArgs(Schema):
     province = fields.String(validate=validate.Length(max=8))
     level = fields.String(validate=validate.OneOf(LEVELS))
     status = fields.String(validate=validate.OneOf(STATUSES))
-    as_of = fields.Date()
+    as_of = Day()
 
 
 class AsOfArgs(Schema):
-    as_of = fields.Date()
+    as_of = Day()
 
 
 class HistoryEntrySchema(Schema):
@@ -82,8 +90,8 @@ class RegionCoverageSchema(Schema):
 
 
 class TimelineArgs(Schema):
-    start = fields.Date(required=True, data_key="from")
-    end = fields.Date(required=True, data_key="to")
+    start = Day(required=True, data_key="from")
+    end = Day(required=True, data_key="to")
 
 
 class TimelinePointSchema(Schema):
@@ -103,8 +111,8 @@ class ProvinceRowSchema(Schema):
 
 
 class ImpactArgs(Schema):
-    regulation = fields.Integer(required=True)
-    as_of = fields.Date()
+    regulation = fields.Integer(required=True, validate=validate.Range(min=1, max=ID_MAX))
+    as_of = Day()
 
 
 class ImpactRowSchema(Schema):
@@ -117,7 +125,7 @@ class ImpactDraftSchema(Schema):
     id = fields.Integer(required=True)
     template = fields.String(required=True)
     region_code = fields.String(required=True)
-    created_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
 
 
 class ImpactSchema(Schema):
@@ -127,7 +135,7 @@ class ImpactSchema(Schema):
 
 class AttestationInputSchema(Schema):
     has_basis = fields.Boolean(required=True)
-    stated_on = fields.Date(required=True)
+    stated_on = Day(required=True)
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
 
 
@@ -141,6 +149,7 @@ class AttestationSchema(AttestationInputSchema):
 class Coverage(MethodView):
     @blp.arguments(CoverageArgs, location="query")
     @blp.response(200, CoverageSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args):
         """Status dasar hukum setiap wilayah, dengan ringkasannya."""
         return coverage_report(**args)
@@ -168,6 +177,7 @@ class Timeline(MethodView):
 class Impact(MethodView):
     @blp.arguments(ImpactArgs, location="query")
     @blp.response(200, ImpactSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args):
         """Dasar hukum daerah dan draf tersimpan yang bersandar pada satu peraturan."""
         bases = impact(args["regulation"], args.get("as_of"))

@@ -2,13 +2,12 @@
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, BEARER, refuse_too_large
+from ..api import API_PREFIX, BEARER, Blueprint, refuse_too_large
 from ..errors import Invalid, UnsupportedMediaType
 from .batch import schedule
 from .catalog import validation_of
@@ -38,6 +37,8 @@ class TemplateUploads(MethodView):
     @token_required
     @blp.doc(security=BEARER, requestBody=UPLOAD_BODY)
     @blp.response(201, UploadedTemplateSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self):
         """Unggah templat baru atau versi baru suatu templat (admin). Templat diperiksa dulu
         (arsip Word, sandbox, variabel konteks, render contoh dengan batas waktu); versinya

@@ -4,13 +4,12 @@ import io
 
 from flask import send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, BEARER, json_body, json_request_body, load_json
+from ..api import API_PREFIX, BEARER, Blueprint, Timestamp, json_body, json_request_body, load_json
 from ..corpus.schemas import LintFindingSchema
 from ..corpus.uploads import file_store
 from ..coverage.basis import STATUSES
@@ -55,7 +54,7 @@ class RerenderSchema(Schema):
 class VersionSchema(Schema):
     number = fields.Integer(required=True)
     inputs_hash = fields.String(required=True)
-    created_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
 
 
 class DraftSchema(Schema):
@@ -69,7 +68,7 @@ class DraftSchema(Schema):
     versions = fields.List(fields.Nested(VersionSchema), required=True)
     document_url = fields.Function(lambda d: f"{API_PREFIX}/drafts/{d.id}/document.docx")
     pdf_url = fields.Function(lambda d: f"{API_PREFIX}/drafts/{d.id}/document.pdf")
-    created_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
 
 
 class BatchInputSchema(Schema):
@@ -92,8 +91,8 @@ class JobSchema(Schema):
     params = fields.Dict(required=True)
     result_url = fields.Function(lambda job: f"{API_PREFIX}/jobs/{job.id}/result.zip"
                                  if job.result_sha256 else None)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
 
 
 class VersionArgs(Schema):
@@ -159,6 +158,7 @@ class JobResult(MethodView):
     @jobs_blp.doc(security=BEARER)
     @jobs_blp.response(200, {"type": "string", "format": "binary"},
                        content_type="application/zip")
+    @jobs_blp.alt_response(409, response="CONFLICT")
     def get(self, job_id):
         """Unduh hasil pekerjaan (ZIP) setelah selesai."""
         job = _readable_job(job_id)
@@ -213,6 +213,7 @@ class DraftPdf(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(VersionArgs, location="query")
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
+    @blp.alt_response(501, response="NOT_IMPLEMENTED")
     def get(self, args, draft_id):
         """Unduh draf sebagai PDF (melalui LibreOffice; 501 bila tidak terpasang)."""
         draft = _readable(draft_id)

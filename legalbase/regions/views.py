@@ -1,10 +1,9 @@
 """GET /api/v1/regions and /api/v1/regions/CODE."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..api import API_PREFIX, PageArgs, page_schema
+from ..api import API_PREFIX, Blueprint, PageArgs, page_schema
 from .models import LEVELS
 from .registry import get_region, list_regions
 

@@ -265,7 +265,8 @@ def test_entries_of_the_wrong_shape_are_refused_never_a_server_error(client):
            {"legalbase_gazette": "LN"}, {"tahun_pengundangan": True},
            {"legalbase_region_code": 34}, {"legalbase_subjects": "A"},
            {"legalbase_text_status": "lost"}, {"legalbase_form": "permen", "legalbase_issuer": 7},
-           {"noPeraturan": "x" * 500}, {"legalbase_relations": "none"}]
+           {"noPeraturan": "x" * 500}, {"legalbase_relations": "none"},
+           {"legalbase_relations": [None, 5]}]
     links = [{"type": ["cites"], "target": UU_21_2007}, {"type": "cites", "target": "UU 21"},
              {"type": "cites", "target": {**UU_21_2007, "year": "x"}},
              {"type": "cites", "target": UU_21_2007, "effective_on": 5},
@@ -278,6 +279,13 @@ def test_entries_of_the_wrong_shape_are_refused_never_a_server_error(client):
     assert [e["outcome"] for e in body["entries"]] == ["refused"] * len(odd) + ["created"]
     assert all(e["reason"]["message"] for e in body["entries"][:-1])
     assert body["relation_totals"] == {"created": 0, "unchanged": 0, "refused": len(links)}
+
+
+def test_the_document_lets_a_report_echo_what_was_sent(client):
+    outcome = client.get("/api/v1/openapi.json").json["components"]["schemas"]["Outcome"]
+    for name in ("idData", "type", "target"):  # a refused entry may have sent anything
+        assert "type" not in outcome["properties"][name], name
+        assert outcome["properties"][name]["nullable"], name
 
 
 def test_a_feed_that_is_not_an_array_of_objects_is_invalid_as_a_whole():
@@ -407,6 +415,15 @@ def test_an_admin_imports_csv_over_http(client):
     assert response.json["entries"][0]["line"] == 2
     wrong_type = client.post("/api/v1/import/csv", json=[], headers=auth(admin))
     assert wrong_type.status_code == 415
+
+
+def test_a_csv_holding_a_nul_character_is_refused_as_a_whole(client):
+    _, admin = make_user("admin", None)
+    before = counts()
+    response = client.post("/api/v1/import/csv", headers=auth(admin), content_type="text/csv",
+                           data="form,number,year,title\r\nuu,1,2026,Uji\x00\r\n")
+    assert response.status_code == 422
+    assert counts() == before
 
 
 # --- command line -----------------------------------------------------------------------------

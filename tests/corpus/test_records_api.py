@@ -80,3 +80,14 @@ def test_a_record_without_a_file_has_no_download(client):
     decree = make_regulation()
     response = client.get(f"/api/v1/regulations/{decree.id}/file")
     assert response.status_code == 404
+
+
+def test_patching_a_record_onto_another_ones_identity_is_409_and_changes_nothing(client):
+    _, token = make_user("region", "16.71")
+    first = make_regulation(number="1")
+    second = make_regulation(number="2")
+    response = client.patch(f"/api/v1/regulations/{second.id}", headers=auth(token),
+                            json={"number": "1"})
+    assert response.status_code == 409
+    assert response.json["error"]["details"] == {"existing_id": first.id}
+    assert client.get(f"/api/v1/regulations/{second.id}").json["number"] == "2"

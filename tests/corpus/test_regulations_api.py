@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from sqlalchemy import func, select
 
 from legalbase import db
@@ -156,3 +158,41 @@ def test_an_unknown_regulation_is_404(client):
     response = client.get("/api/v1/regulations/999999")
     assert response.status_code == 404
     assert "999999" in response.json["error"]["message"]
+
+
+def test_an_id_too_large_for_the_database_is_404_not_a_server_error(client):
+    for regulation_id in ("0", "2147483648", "99999999999999999999999"):
+        assert client.get(f"/api/v1/regulations/{regulation_id}").status_code == 404
+
+
+def test_timestamps_carry_their_utc_offset(client):
+    _, token = make_user("region", "16.71")
+    body = post(client, token, regulation_data()).json
+    for name in ("created_at", "updated_at"):
+        assert datetime.fromisoformat(body[name]).utcoffset() == timedelta(0), body[name]
+
+
+def test_dates_outside_the_years_of_the_corpus_are_422(client):
+    _, token = make_user("region", "16.71")
+    response = post(client, token, regulation_data(valid_until="9999-12-31"))
+    assert response.status_code == 422
+    assert response.json["error"]["details"]["fields"] == {
+        "valid_until": ["Harus antara 1900-01-01 dan 2100-12-31."]}
+    assert client.get("/api/v1/regulations?as_of=0999-01-01").status_code == 422
+
+
+def test_a_nul_character_anywhere_in_the_body_is_422(client):
+    _, token = make_user("region", "16.71")
+    response = post(client, token, regulation_data(title="Gugus\x00Tugas"))
+    assert response.status_code == 422
+    assert response.json["error"]["details"]["fields"] == {
+        "_body": ["Tidak boleh memuat karakter NUL."]}
+    assert client.get("/api/v1/regulations?subject=a%00").status_code == 422
+
+
+def test_the_document_lists_the_409_of_every_write_that_can_conflict(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for path, method in (("/regulations", "post"), ("/regulations/{regulation_id}", "patch"),
+                         ("/regulations/{regulation_id}/withdraw", "post"),
+                         ("/regulations/{regulation_id}/relations", "post")):
+        assert "409" in paths[f"/api/v1{path}"][method]["responses"], (method, path)

@@ -79,3 +79,11 @@ def test_401_comes_before_404(client):
     response = client.post("/api/v1/regulations/999999/relations",
                            json={"type": "cites", "target_id": 1})
     assert response.status_code == 401
+
+
+def test_a_target_id_too_large_for_the_database_is_422_naming_it(client, palembang):
+    decree = make_regulation()
+    response = client.post(f"/api/v1/regulations/{decree.id}/relations", headers=auth(palembang),
+                           json={"type": "cites", "target_id": 2**63})
+    assert response.status_code == 422
+    assert set(response.json["error"]["details"]["fields"]) == {"target_id"}

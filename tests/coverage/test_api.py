@@ -43,6 +43,13 @@ def test_attestations_need_a_token_a_known_region_and_the_right_scope(client):
 def test_an_unknown_region_is_404(client):
     assert client.get("/api/v1/coverage/99.99").status_code == 404
     assert client.get("/api/v1/coverage?province=99").status_code == 404
+    assert client.get("/api/v1/coverage/%00").status_code == 404
+
+
+def test_the_document_lists_the_404_of_a_province_or_regulation_not_found(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for path in ("/api/v1/coverage", "/api/v1/coverage/impact"):
+        assert "404" in paths[path]["get"]["responses"], path
 
 
 def test_province_indicators_give_the_share_without_a_current_basis(client):
@@ -72,6 +79,12 @@ def test_the_timeline_counts_each_month(client):
     assert bad.status_code == 422
 
 
+def test_a_timeline_reaching_beyond_the_calendar_is_422_not_a_server_error(client):
+    response = client.get("/api/v1/coverage/timeline?from=9999-11-01&to=9999-12-15")
+    assert response.status_code == 422
+    assert set(response.json["error"]["details"]["fields"]) == {"from", "to"}
+
+
 def test_impact_lists_the_regional_bases_resting_on_a_national_act(client):
     _, token = make_user("region", "16.03")
     decree = upload_decree(client, token, "188.45/1/KPTS/2025", "2025-06-04")
@@ -80,6 +93,9 @@ def test_impact_lists_the_regional_bases_resting_on_a_national_act(client):
     rows = client.get(f"/api/v1/coverage/impact?regulation={perpres_22}").json["bases"]
     assert decree["id"] in [row["regulation"]["id"] for row in rows]
     assert client.get("/api/v1/coverage/impact?regulation=999999").status_code == 404
+    too_large = client.get(f"/api/v1/coverage/impact?regulation={2**63}")
+    assert too_large.status_code == 422
+    assert set(too_large.json["error"]["details"]["fields"]) == {"regulation"}
 
 
 def test_the_xlsx_report_counts_equal_the_api_summary(client):

@@ -3,6 +3,7 @@
 import csv
 import io
 import zipfile
+from datetime import datetime, timedelta
 
 import docx
 import pytest
@@ -82,6 +83,18 @@ def test_only_the_ministry_and_admins_batch_and_jobs_are_private(client, ministr
     job = batch(client, ministry, "kepbupwal-pembentukan", province="19").json
     assert client.get(f"/api/v1/jobs/{job['id']}", headers=auth(region)).status_code == 403
     assert client.get("/api/v1/jobs/999999", headers=auth(ministry)).status_code == 404
+
+
+def test_the_result_of_an_unfinished_job_is_409_as_the_document_says(app, client, ministry,
+                                                                     monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_MODE", "queued")
+    job = batch(client, ministry, "kepbupwal-pembentukan", province="19").json
+    response = client.get(f"/api/v1/jobs/{job['id']}/result.zip", headers=auth(ministry))
+    assert response.status_code == 409
+    assert response.json["error"]["code"] == "job_not_finished"
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert "409" in paths["/api/v1/jobs/{job_id}/result.zip"]["get"]["responses"]
+    assert datetime.fromisoformat(job["created_at"]).utcoffset() == timedelta(0)
 
 
 def test_the_command_writes_the_zip(runner, tmp_path):

@@ -89,6 +89,8 @@ def test_pdf_without_libreoffice_is_a_clear_501(client, muara_enim, monkeypatch)
     response = client.get(draft["pdf_url"], headers=auth(muara_enim))
     assert response.status_code == 501
     assert "LibreOffice" in response.json["error"]["message"]
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert "501" in paths["/api/v1/drafts/{draft_id}/document.pdf"]["get"]["responses"]
 
 
 def test_lint_comes_with_the_draft_and_names_placeholders(client, muara_enim):

@@ -53,3 +53,26 @@ def test_bad_filters_are_422_naming_the_field(client):
     fields = response.json["error"]["details"]["fields"]
     assert set(fields) == {"level", "per_page"}
     assert fields["level"] == ["Harus salah satu dari: provinsi, kabupaten, kota."]
+
+
+def test_a_page_beyond_any_offset_is_422_not_a_server_error(client):
+    response = client.get(f"/api/v1/regions?page={2**70}")
+    assert response.status_code == 422
+    assert set(response.json["error"]["details"]["fields"]) == {"page"}
+
+
+def test_a_nul_character_is_a_404_in_the_path_and_a_422_in_the_query(client):
+    assert client.get("/api/v1/regions/%00").status_code == 404
+    response = client.get("/api/v1/regions?q=Palembang%00")
+    assert response.status_code == 422
+    assert response.json["error"]["details"]["fields"] == {
+        "q": ["Tidak boleh memuat karakter NUL."]}
+
+
+def test_the_document_lists_every_error_a_read_can_answer(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    # 401: a token that is sent must be valid, even where none is needed.
+    assert set(paths["/api/v1/regions/{code}"]["get"]["responses"]) == {"200", "401", "404"}
+    assert set(paths["/api/v1/regions"]["get"]["responses"]) == {"200", "401", "422"}
+    response = client.get("/api/v1/regions/16.71", headers={"Authorization": "Bearer salah"})
+    assert response.status_code == 401
