@@ -218,8 +218,10 @@ class DraftPdf(MethodView):
         """Unduh draf sebagai PDF (melalui LibreOffice; 501 bila tidak terpasang)."""
         draft = _readable(draft_id)
         version = version_of(draft, args.get("version"))
-        content = draft_pdf(version)
-        db.session.commit()
+        db.session.commit()  # the first conversion keeps the PDF: a write, from a fresh transaction
+        with db.writing():
+            content = draft_pdf(version)
+            db.session.commit()
         return _send(content, "application/pdf", f"draf-{draft.id}-v{version.number}.pdf")
 
 
