@@ -43,6 +43,7 @@ def downgrade_database(revision: str) -> None:
 @click.argument("revision", default="head")
 def upgrade_command(revision):
     """Apply migrations (default: up to the newest)."""
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)  # SQLite's file lives there
     upgrade_database(revision)
     click.echo(f"Basis data pada revisi {revision}.")
 
