@@ -86,6 +86,14 @@ def writing():
         _writing.reset(token)
 
 
+def release_locks() -> None:
+    """Before slow work that needs no database (reading an uploaded file), end the session's
+    transaction when it holds nothing to write, so that no lock (SQLite's write lock) is kept
+    meanwhile; with changes pending it is left as it is."""
+    if not (session.new or session.dirty or session.deleted):
+        session.commit()
+
+
 def _sqlite_begin(connection) -> None:
     # A transaction that reads, then writes after another process committed, fails at once
     # with "database is locked" (its snapshot is stale), whatever the timeout. So everything

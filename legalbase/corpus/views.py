@@ -83,7 +83,9 @@ class Extraction(MethodView):
     @blp.response(200, ExtractionSchema)
     def post(self):
         """Baca berkas dan usulkan metadatanya tanpa menyimpan apa pun secara tetap."""
-        upload = read_upload(_file_part(required=True))
+        content = _file_part(required=True)
+        db.release_locks()
+        upload = read_upload(content)
         proposal, citations = propose(upload)
         return {"handle": stage(upload), "media_type": upload.media_type,
                 "text_status": upload.text_status, "proposal": proposal,
@@ -190,12 +192,14 @@ def _metadata_and_upload():
     if request.mimetype != "multipart/form-data":
         metadata = json_body()
         handle = metadata.pop("file_handle", None)
+        db.release_locks()
         return metadata, take_staged(handle) if handle is not None else None
     refuse_too_large()
     metadata = _metadata_part()
     if metadata.get("region_code"):
         authorize_record_write(metadata)  # 403 before anything about the file
     content = _file_part(required=False)
+    db.release_locks()
     return metadata, read_upload(content) if content is not None else None
 
 

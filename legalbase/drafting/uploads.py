@@ -9,10 +9,8 @@ import fcntl
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import re
-import resource
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -26,10 +24,10 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2 import sandbox as jinja_sandbox
 from sqlalchemy import select
 
-from .. import audit, db
+from .. import audit, db, limits
 from ..corpus.files import check_docx_archive
 from ..corpus.models import Regulation
-from ..errors import Conflict, Invalid, Unavailable
+from ..errors import Conflict, Invalid
 from ..regions.models import Region
 from .batch import with_placeholders
 from .catalog import (
@@ -47,7 +45,6 @@ from .models import Job
 from .render import render_docx, sandbox
 
 SMOKE_TIMEOUT_SECONDS = 10.0      # the checks and renders of one upload, once the worker is up
-WORKER_START_SECONDS = 60.0       # starting the worker's interpreter, not counted above
 WORKER_MEMORY_BYTES = 1024 ** 3   # address space of the worker
 LEVELS = ("provinsi", "kabupaten", "kota")
 NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -68,13 +65,15 @@ FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.foot
 RENDER_SECONDS_EACH = 0.5
 OUTSIDE_SANDBOX = "Templat ditolak karena mencoba menjangkau ke luar sandbox"
 
+limits.warm(__name__)
+
 
 def upload_template(manifest_text: str, content: bytes, actor: audit.Actor) -> Template:
     """Check an uploaded template in full, then keep it as a new version: Invalid (422) names
     what is wrong, Conflict (409) a version not above every existing one."""
     template = read_upload_manifest(manifest_text)
     check_newer(template)
-    check_docx_archive(content)
+    db.release_locks()  # the check runs for seconds and needs no database
     run_bounded(verify_template, content, template.sample, region_contexts(template),
                 date.today())
     audit.record(actor, "create", "template", template.name, None,
@@ -234,9 +233,11 @@ def _stand_in(spec: dict, region: Region):
 # --- checks on the DOCX, run in a bounded worker ------------------------------------------
 
 def verify_template(content: bytes, sample: dict, regions: list[dict], moment: date) -> None:
-    """Everything checked on the DOCX itself: it opens, the Jinja of every part parses and
-    stays in the sandbox, it names only the sample's variables (and, for real regions, only
-    variables a draft provides), and the sample and every region render."""
+    """Everything checked on the DOCX itself: a sound archive without a DTD, it opens, the
+    Jinja of every part parses and stays in the sandbox, it names only the sample's variables
+    (and, for real regions, only variables a draft provides), and the sample and every region
+    render."""
+    check_docx_archive(content)
     document = open_template(content)
     for where, source in template_sources(document):
         check_source(where, source)
@@ -253,6 +254,8 @@ def open_template(content: bytes) -> DocxTemplate:
     try:
         document = DocxTemplate(io.BytesIO(content))
         document.init_docx()
+    except MemoryError:
+        raise  # the worker reports its memory limit
     except Exception as exc:  # python-docx raises many kinds for a malformed package
         raise Invalid(f"Berkas templat bukan dokumen Word yang dapat dibaca: "
                       f"{type(exc).__name__}.", {"fields": {"template": ["Bukan DOCX."]}}) from None
@@ -327,61 +330,28 @@ def _smoke_render(content: bytes, context: dict, moment: date) -> None:
 # --- the bounded worker -------------------------------------------------------------------
 
 def run_bounded(function, *args, timeout: float | None = None) -> None:
-    """Run `function(*args)` in a spawned process, within `timeout` seconds (default
-    SMOKE_TIMEOUT_SECONDS, counted once it is up) and WORKER_MEMORY_BYTES; its Invalid, a
-    timeout, running out of memory or a crash are an Invalid here."""
+    """Run `function(*args)` in a bounded worker process (legalbase.limits), within `timeout`
+    seconds (default SMOKE_TIMEOUT_SECONDS) and WORKER_MEMORY_BYTES; its Invalid, a timeout,
+    running out of memory or a crash are an Invalid here."""
     timeout = SMOKE_TIMEOUT_SECONDS if timeout is None else timeout
-    spawn = multiprocessing.get_context("spawn")
-    receiver, sender = spawn.Pipe(duplex=False)
-    worker = spawn.Process(target=_worker, args=(sender, WORKER_MEMORY_BYTES, function, args),
-                           daemon=True)
-    worker.start()
-    sender.close()
     try:
-        outcome = _await_outcome(receiver, timeout)
-    finally:
-        receiver.close()
-        worker.join(timeout=1)
-        if worker.is_alive():
-            worker.kill()
-            worker.join()
-    if outcome is not None:
-        raise Invalid(*outcome)
+        limits.run_bounded(function, *args, timeout=timeout, memory=WORKER_MEMORY_BYTES)
+    except limits.BoundedCallFailed as exc:
+        raise Invalid(*_failure_message(exc, timeout)) from None
 
 
-def _await_outcome(receiver, timeout: float) -> tuple[str, dict] | None:
-    try:
-        if not receiver.poll(WORKER_START_SECONDS):
-            raise EOFError
-        receiver.recv()  # "ready": the interpreter is up, the clock starts now
-    except EOFError:
-        raise Unavailable("Pemeriksa templat tidak dapat dijalankan; coba lagi nanti.") from None
-    if not receiver.poll(timeout):
+def _failure_message(failure: limits.BoundedCallFailed, timeout: float) -> tuple[str, dict]:
+    if failure.reason == "time":
         return (f"Pemeriksaan dan render contoh templat melebihi batas waktu {timeout:g} detik; "
                 "periksa perulangan dalam templat.", {"timeout_seconds": timeout})
-    try:
-        return receiver.recv()
-    except EOFError:
-        return ("Pemeriksa templat berhenti tanpa hasil (kemungkinan kehabisan memori); "
-                "periksa perulangan dalam templat.", {})
-
-
-def _worker(sender, memory: int, function, args) -> None:
-    """The spawned side of run_bounded: say it is up, cap its memory, run, send the outcome."""
-    sender.send("ready")
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    try:
-        function(*args)
-        outcome = None
-    except Invalid as exc:
-        outcome = (exc.message, exc.details)
-    except MemoryError:
-        outcome = ("Render contoh templat melebihi batas memori; periksa perulangan dalam "
-                   "templat.", {"memory_bytes": memory})
-    except Exception as exc:  # whatever the template provokes in docxtpl or lxml is its fault
-        outcome = (f"Templat gagal diperiksa: {type(exc).__name__}: {exc}.", {})
-    sender.send(outcome)
-    sender.close()
+    if failure.reason == "memory":
+        return ("Render contoh templat melebihi batas memori; periksa perulangan dalam "
+                "templat.", {"memory_bytes": WORKER_MEMORY_BYTES})
+    if failure.reason == "crashed":
+        return ("Pemeriksa templat berhenti tanpa hasil (kemungkinan kehabisan batas memori); "
+                "periksa perulangan dalam templat.", {"memory_bytes": WORKER_MEMORY_BYTES})
+    # whatever the template provokes in docxtpl or lxml is its fault
+    return f"Templat gagal diperiksa: {failure.detail}.", {}
 
 
 # --- keeping it ---------------------------------------------------------------------------
@@ -445,6 +415,7 @@ def run_validation(job: Job) -> None:
         contexts = [draft_context(template, region.code, smoke_fields(template, region),
                                   {}).context for region in regions]
     job.progress = len(contexts)
+    db.session.commit()  # the renders take minutes: no transaction (SQLite's write lock) held
     try:
         run_bounded(_render_each, template.path.read_bytes(), contexts, date.today(),
                     timeout=SMOKE_TIMEOUT_SECONDS + RENDER_SECONDS_EACH * len(contexts))

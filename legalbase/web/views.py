@@ -132,7 +132,9 @@ def unggah():
         return render_template("web/unggah.html", reading=None)
     check_csrf()
     part = request.files.get("berkas")
-    upload = read_upload(part.read() if part else b"")
+    content = part.read() if part else b""
+    db.release_locks()
+    upload = read_upload(content)
     proposal, citations = propose(upload)
     return render_template("web/unggah.html", reading={
         "handle": stage(upload), "proposal": proposal, "citations": citations,
@@ -147,6 +149,7 @@ def unggah_simpan():
                 for key in ("form", "region_code", "number", "title", "enacted_on",
                             "place_of_enactment")}
     metadata["year"] = request.form.get("year") or None
+    db.release_locks()
     upload = take_staged(request.form.get("handle"))
     regulation = save_regulation(metadata, upload, Actor(user.username, user.id),
                                  lambda merged: require_record_write(user,

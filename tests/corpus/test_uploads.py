@@ -2,14 +2,21 @@
 
 import io
 import json
+import socket
+import threading
+import time
 from pathlib import Path
 
+import docx
 import pytest
 from sqlalchemy import func, select
 
 from legalbase import db
+from legalbase.corpus import files
+from legalbase.corpus.files import read_upload
 from legalbase.corpus.models import Regulation, Relation
 from legalbase.corpus.ocr import ocr_available
+from legalbase.errors import Invalid
 from tests.corpus.documents import (
     CITED_KEYS,
     DECREE_TITLE,
@@ -21,6 +28,16 @@ from tests.corpus.documents import (
     zip_bomb,
 )
 from tests.factories import auth, make_user
+from tests.security.hostile import (
+    TRAVERSING_ENTRIES,
+    billion_pages_pdf,
+    cyclic_pdf,
+    endless_pdf,
+    inflating_pdf,
+    traversing_docx,
+    with_xxe,
+    xxe_docx,
+)
 
 
 def upload(client, token, content, metadata=None, name="berkas.bin"):
@@ -232,3 +249,148 @@ def test_the_mengingat_of_an_uploaded_decree_is_linted_on_the_record(client, mua
     # Permendagri 120/2018; item 5 is unknown to the corpus.
     assert findings == {("amendment_phrase", 3), ("amendment_not_latest", 4), ("unknown_act", 5)}
     assert client.get(f"/api/v1/regulations/{body['id']}").json["lint"] == body["lint"]
+
+
+# --- hostile files ------------------------------------------------------------------------
+
+@pytest.fixture
+def short_limits(monkeypatch):
+    """Two seconds to read any file, so that a PDF that never ends is stopped quickly."""
+    monkeypatch.setattr(files, "READ_SECONDS", 2.0)
+    monkeypatch.setattr(files, "READ_SECONDS_PER_MIB", 0.0)
+
+
+def test_a_pdf_that_never_ends_is_stopped_at_its_time_limit(client, muara_enim, app,
+                                                            short_limits):
+    before = counts(app)
+    started = time.perf_counter()
+    response = upload(client, muara_enim, endless_pdf(), {"region_code": "16.03"})
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 422, response.json
+    error = response.json["error"]
+    assert "batas waktu 2 detik" in error["message"]
+    assert error["details"]["limit"] == "time"
+    assert elapsed < 2 + 10, elapsed  # the limit, plus starting a worker if none is idle
+    assert counts(app) == before
+
+
+@pytest.mark.parametrize("make", [billion_pages_pdf, cyclic_pdf, inflating_pdf],
+                         ids=["billion-pages", "cyclic-pages", "inflating-stream"])
+def test_a_pdf_built_to_exhaust_the_reader_is_refused(client, muara_enim, app, short_limits,
+                                                      make):
+    before = counts(app)
+    response = upload(client, muara_enim, make(), {"region_code": "16.03"})
+    assert response.status_code == 422, response.json
+    assert response.json["error"]["message"].startswith("Berkas PDF tidak dapat dibaca")
+    assert counts(app) == before
+
+
+def test_a_pdf_running_out_of_memory_is_refused_and_the_next_file_is_read(monkeypatch):
+    monkeypatch.setattr(files, "READ_MEMORY_BYTES", 64 * 2 ** 20)  # less than inflating takes
+    with pytest.raises(Invalid) as refused:
+        read_upload(inflating_pdf())
+    assert refused.value.details["limit"] == "memory"
+    monkeypatch.undo()
+    assert read_upload(decree_pdf()).text_status == "available"
+
+
+def test_a_hostile_pdf_holds_up_no_other_upload(monkeypatch):
+    """While one worker chews on a PDF that never ends, other files are read as usual."""
+    monkeypatch.setattr(files, "READ_SECONDS", 5.0)
+    monkeypatch.setattr(files, "READ_SECONDS_PER_MIB", 0.0)
+    outcome = {}
+
+    def read_hostile():
+        try:
+            read_upload(endless_pdf())
+        except Invalid as exc:
+            outcome["hostile"] = exc.details["limit"]
+
+    hostile = threading.Thread(target=read_hostile)
+    hostile.start()
+    time.sleep(0.5)
+    for number in ("701", "702", "703"):
+        assert "Nomor 21 Tahun 2007" in read_upload(decree_pdf(number)).text
+    assert hostile.is_alive()  # the others were read before the hostile one was stopped
+    hostile.join()
+    assert outcome == {"hostile": "time"}
+    assert read_upload(decree_pdf("704")).text_status == "available"
+
+
+@pytest.mark.parametrize("part, encoding", [
+    ("word/document.xml", "utf-8"),
+    ("word/document.xml", "utf-16"),
+    ("word/styles.xml", "utf-8"),
+    ("[Content_Types].xml", "utf-8"),
+    ("word/_rels/document.xml.rels", "utf-16-le"),
+])
+def test_a_docx_with_an_xml_external_entity_is_refused(client, muara_enim, app, part,
+                                                       encoding):
+    before = counts(app)
+    content = with_xxe(decree_docx("903"), part=part, encoding=encoding)
+    response = upload(client, muara_enim, content, {"region_code": "16.03"})
+    assert response.status_code == 422, response.json
+    assert "DOCTYPE" in response.json["error"]["message"]
+    assert response.json["error"]["details"] == {"entry": part}
+    assert counts(app) == before
+
+
+def test_python_docx_never_resolves_an_external_entity_nor_fetches_one(tmp_path):
+    """Behind the DOCTYPE check: python-docx's own parser resolves no entity, reads no file
+    and opens no connection (checked, not assumed)."""
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text("RAHASIA-NEGARA")
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/xxe"
+        for target in (secret.as_uri(), url):
+            document = docx.Document(io.BytesIO(xxe_docx(target)))
+            text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+            assert "PROVINSI SUMATERA SELATAN" in text and "RAHASIA" not in text
+        with pytest.raises(TimeoutError):
+            listener.accept()
+
+
+@pytest.mark.parametrize("name", TRAVERSING_ENTRIES)
+def test_a_docx_with_an_entry_leaving_its_folder_is_refused(client, muara_enim, app, name):
+    before = counts(app)
+    response = upload(client, muara_enim, traversing_docx(name), {"region_code": "16.03"})
+    assert response.status_code == 422, response.json
+    assert response.json["error"]["details"] == {"entries": [name]}
+    assert counts(app) == before
+
+
+def test_the_client_file_name_is_never_used(client, muara_enim, app, tmp_path_factory):
+    """A file called ../../../etc/passwd is kept under its sha256 only, and downloads under a
+    name made from its metadata."""
+    root = tmp_path_factory.getbasetemp()
+    before = {path for path in root.rglob("*") if path.is_file()}
+    response = upload(client, muara_enim, decree_docx("904"), {}, name="../../../etc/passwd")
+    assert response.status_code == 201, response.json
+    sha = response.json["file"]["sha256"]
+    instance = Path(app.instance_path)
+    store = instance / "files"
+    new = {path for path in root.rglob("*") if path.is_file()} - before
+    assert all(path.is_relative_to(instance) for path in new), new
+    assert {path for path in new if path.is_relative_to(store)} == {store / sha[:2] / sha}
+    assert not any("passwd" in str(path) for path in new)
+    download = client.get(response.json["file"]["url"])
+    disposition = download.headers["Content-Disposition"]
+    assert "kepbup-188-45-904-KPTS-2025-2025.docx" in disposition
+    assert "passwd" not in disposition and ".." not in disposition
+    assert "passwd" not in json.dumps(response.json)
+
+
+def test_nul_characters_in_a_pdf_text_layer_are_dropped():
+    from fpdf import FPDF
+
+    from legalbase.corpus.files import PDF, extract_text
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="KEPUTUSAN\x00 WALI KOTA")
+    text = extract_text(bytes(pdf.output()), PDF)
+    assert "\x00" not in text and "KEPUTUSAN" in text

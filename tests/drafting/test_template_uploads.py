@@ -2,6 +2,7 @@
 by the drafts made after it."""
 
 import io
+import socket
 import time
 import zipfile
 from pathlib import Path
@@ -9,10 +10,18 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
+from docxtpl import DocxTemplate
 
 from legalbase.audit import history
 from legalbase.drafting import uploads
 from tests.factories import auth, make_user
+from tests.security.hostile import (
+    SANDBOX_ESCAPES,
+    TRAVERSING_ENTRIES,
+    rewritten_docx,
+    with_xxe,
+    xxe_docx,
+)
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NAME = "kepbupwal-pembentukan"
@@ -20,7 +29,8 @@ URL = "/api/v1/templates"
 MARK = "Disusun dengan templat unggahan versi 2."
 FIELDS = {"nama_penandatangan": "H. Edison",
           "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Sekretaris Daerah Muara Enim"}]}
-ESCAPES = ("{{ cycler.__init__.__globals__.os.getcwd() }}", "{{ ''.__class__.__mro__ }}")
+ESCAPES = ("{{ cycler.__init__.__globals__.os.getcwd() }}", "{{ ''.__class__.__mro__ }}",
+           *SANDBOX_ESCAPES)
 BOMB = "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"
 
 
@@ -126,6 +136,8 @@ def test_a_version_must_be_above_every_existing_one(client, admin, instance):
         assert response.status_code == 409, response.json
         assert response.json["error"]["details"]["newest_version"] == 3
     assert [entry.after["version"] for entry in history("template", NAME)] == [3]
+    documented = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/templates"]["post"]
+    assert "409" in documented["responses"]
 
 
 def test_the_manifest_may_come_as_a_file_part(client, admin, instance):
@@ -197,6 +209,50 @@ def test_a_sample_key_no_draft_provides_is_refused(client, admin, instance):
     manifest = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     response = upload(client, admin, manifest, template_bytes("{{ moto_daerah }}"))
     assert "moto_daerah" in refused(response) and stored(instance) == []
+
+
+def header_part(content):
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return next(name for name in archive.namelist() if name.startswith("word/header"))
+
+
+@pytest.mark.parametrize("where", ["document", "header"])
+def test_a_template_with_an_xml_external_entity_is_refused(client, admin, instance, where):
+    content = template_bytes(header="Kop")
+    part = "word/document.xml" if where == "document" else header_part(content)
+    response = upload(client, admin, template=with_xxe(content, part=part))
+    assert "DOCTYPE" in refused(response)
+    assert response.json["error"]["details"] == {"entry": part}
+    assert stored(instance) == [] and history("template", NAME) == []
+
+
+@pytest.mark.parametrize("name", TRAVERSING_ENTRIES)
+def test_a_template_with_an_entry_leaving_its_folder_is_refused(client, admin, instance, name):
+    response = upload(client, admin, template=rewritten_docx(template_bytes(),
+                                                             {name: b"<evil/>"}))
+    assert "jalur yang tidak sah" in refused(response)
+    assert stored(instance) == []
+
+
+def test_docxtpl_never_resolves_an_external_entity_nor_fetches_one(tmp_path):
+    """Behind the DOCTYPE check: rendering reads no file and opens no connection (checked,
+    not assumed)."""
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text("RAHASIA-NEGARA")
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/xxe"
+        for target in (secret.as_uri(), url):
+            document = DocxTemplate(io.BytesIO(xxe_docx(target)))
+            document.render({"nomor": "1"}, autoescape=True)
+            out = io.BytesIO()
+            document.save(out)
+            text = document_text(out.getvalue())
+            assert "PROVINSI SUMATERA SELATAN" in text and "RAHASIA" not in text
+        with pytest.raises(TimeoutError):
+            listener.accept()
 
 
 @pytest.mark.parametrize("content", [
