@@ -54,10 +54,17 @@ def browser():
 
 @pytest.fixture
 def page(browser, site):
+    """A page that fails its test when the browser reports a Content-Security-Policy breach
+    (an inline script or style the pages must not use)."""
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID",
                                   accept_downloads=True, base_url=site["base"])
-    yield context.new_page()
+    page = context.new_page()
+    breaches = []
+    page.on("console", lambda message: breaches.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    yield page
     context.close()
+    assert breaches == [], breaches
 
 
 def shot(page, name: str) -> None:
