@@ -1,37 +1,49 @@
-"""Search benchmark: legalbase's Whoosh index against SQLite FTS5 and a naive Whoosh build.
+"""Search benchmark: legalbase's two search backends (Whoosh, PostgreSQL) against SQLite FTS5,
+PostgreSQL's own `indonesian` configuration and a naive Whoosh build.
 
     .venv/bin/python bench/search.py                  # 2,000 documents, about a minute
     .venv/bin/python bench/search.py --docs 10000     # the issue's first size (~2 min)
-    .venv/bin/python bench/search.py --docs 100000    # the second (~20 min, most of it the
-                                                      # naive build; --skip-naive skips it)
+    .venv/bin/python bench/search.py --docs 100000    # the second (~15 min with --skip-naive,
+                                                      # which skips the naive build)
 
 A seeded generator writes Indonesian regional regulations shaped like a JDIH collection (title,
 Menimbang, Mengingat, diktum/pasal; 300 to 3,000 words), most about regional taxes and levies,
 budget, spatial planning, personnel, health and education, TPPO a minority. For the same
 documents, in the same run, it prints:
-- build rate (documents/s) and size of legalbase's index, of a naive Whoosh index
-  (StandardAnalyzer, one default writer) and of SQLite FTS5 (unicode61);
+- build rate (documents/s) and size of legalbase's Whoosh index, of legalbase's PostgreSQL
+  search table (`legalbase search reindex`: rows, TOAST and GIN indexes), of a table built with
+  PostgreSQL's `indonesian` configuration (to_tsvector, title A / text D, one GIN index), of a
+  naive Whoosh index (StandardAnalyzer, one default writer) and of SQLite FTS5 (unicode61);
 - p50/p95 latency of the query mix in `search_judged.yaml` (words, phrases, region and year
-  filters, citations), highlights included (legalbase: `search()` with facets, the page's rows
-  from the database and three highlighted snippets; FTS5: bm25 top 10 with snippet() plus a
-  count), and the ratios;
-- precision and recall at 10 on the same hand-judged queries for both engines
+  filters, citations), highlights included (legalbase, either backend: `search()` with facets,
+  the page's rows from the database and three highlighted snippets; `indonesian`:
+  websearch_to_tsquery, ts_rank top 10 with ts_headline plus a count; FTS5: bm25 top 10 with
+  snippet() plus a count), and the ratios;
+- precision and recall at 10 on the same hand-judged queries for every engine
   (P@10 = relevant among those returned in the top 10 / returned; R@10 = relevant in the top 10
   / min(10, relevant in the corpus)).
+
+The PostgreSQL engines run in a schema of their own on LEGALBASE_BENCH_POSTGRES_URL (default
+the CI server at 127.0.0.1:5432), dropped at the end; --skip-postgres leaves them out.
 """
 
 import argparse
+import os
 import random
 import sqlite3
 import statistics
 import tempfile
 import time
+import uuid
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import yaml
 from common import seeded_app  # noqa: F401  (puts the repository on sys.path)
-from sqlalchemy import delete, insert
+from sqlalchemy import create_engine, delete, insert, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from legalbase import create_app, db
 from legalbase.audit import Actor
@@ -39,11 +51,14 @@ from legalbase.cli import upgrade_database
 from legalbase.corpus.models import Regulation
 from legalbase.regions.models import Region
 from legalbase.regions.seed import sync_regions
-from legalbase.search.index import build_index
+from legalbase.search.index import build_index, reindex
 from legalbase.search.models import SearchOutbox
+from legalbase.search.pg_queries import RANK_NORMALIZATION, RANK_WEIGHTS, index_scans
 from legalbase.search.queries import SearchRequest, search
 
 BENCH = Path(__file__).resolve().parent
+PG_URL = os.environ.get("LEGALBASE_BENCH_POSTGRES_URL",
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 FOCUS = ("63.01", "63.71", "64.72", "64.02", "16.71", "16.03", "35.78", "33.03", "33.74",
          "52.71", "53.71", "61.71")
 TOPIC_WEIGHTS = {"pajak": 16, "retribusi": 16, "anggaran": 16, "tataruang": 10,
@@ -245,16 +260,49 @@ def _text(rng, topic, sub, region, form, number, year, title, cites) -> str:
     return "\n".join(parts)
 
 
-def prepared_app(folder: str):
-    """An app on a new SQLite database holding the region registry and no regulation."""
-    app = create_app({"INSTANCE_DIR": folder, "SECRET_KEY": "bench",
-                      "SEARCH_INDEX_DIR": str(Path(folder) / "search")})
+def prepared_app(folder: str, database_url: str | None = None, backend: str = "whoosh"):
+    """An app on a new database (SQLite in `folder`, or `database_url`) holding the region
+    registry and no regulation."""
+    app = create_app({"INSTANCE_DIR": folder, "SECRET_KEY": "bench", "SEARCH_BACKEND": backend,
+                      "SEARCH_INDEX_DIR": str(Path(folder) / "search"),
+                      **({"DATABASE_URL": database_url} if database_url else {})})
     with app.app_context():
         upgrade_database()
         corpus = Path(app.config["CORPUS_DIR"]) / "regions"
         sync_regions(corpus, Actor("bench"))
         db.session.commit()
     return app
+
+
+def postgres_answers(url: str) -> bool:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def postgres_app(folder: Path, url: str):
+    """An app searching with the PostgreSQL backend, in a schema of its own on `url`."""
+    schema = f"lb_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    folder.mkdir()
+    app = prepared_app(str(folder), scoped.render_as_string(hide_password=False), "postgresql")
+    try:
+        yield app
+    finally:
+        app.extensions["legalbase.db"].engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
 
 
 def load_documents(docs: list[dict]) -> None:
@@ -312,6 +360,34 @@ def build_fts(path: Path, docs: list[dict]) -> float:
     return time.perf_counter() - start
 
 
+def build_postgres() -> float:
+    """legalbase's PostgreSQL backend: `legalbase search reindex` on its table."""
+    start = time.perf_counter()
+    reindex()
+    return time.perf_counter() - start
+
+
+def build_indonesian() -> float:
+    """A table of PostgreSQL's own `indonesian` analysis of the same regulations."""
+    start = time.perf_counter()
+    db.session.execute(text(
+        "CREATE TABLE bench_indonesian AS SELECT r.id, r.year, r.region_code AS region, "
+        "split_part(r.region_code, '.', 1) AS province, "
+        "setweight(to_tsvector('indonesian', r.title), 'A') || "
+        "setweight(to_tsvector('indonesian', coalesce(r.text, '')), 'D') AS document "
+        "FROM regulations r"))
+    db.session.execute(text(
+        "CREATE INDEX ix_bench_indonesian ON bench_indonesian USING gin (document)"))
+    db.session.execute(text("ANALYZE bench_indonesian"))
+    db.session.commit()
+    return time.perf_counter() - start
+
+
+def relation_size(name: str) -> int:
+    return db.session.scalar(text("SELECT pg_total_relation_size(CAST(:name AS regclass))"),
+                             {"name": name})
+
+
 def run_ours(query: dict) -> list[int]:
     request = SearchRequest(q=query["q"], region=query.get("region"), per_page=10,
                             year_from=query.get("year_from"), year_to=query.get("year_to"))
@@ -333,6 +409,32 @@ def run_fts(conn, query: dict) -> list[int]:
     rows = conn.execute(
         f"SELECT docs.rowid, snippet(docs, 1, '<mark>', '</mark>', '…', 24) {joined} "
         "ORDER BY bm25(docs, 3.0, 1.0) LIMIT 10", params).fetchall()
+    return [row[0] for row in rows]
+
+
+def run_indonesian(query: dict) -> list[int]:
+    """The query as websearch_to_tsquery('indonesian') reads it (NOT written as -), ranked by
+    ts_rank with the same weights and normalisation as legalbase's backend, ts_headline."""
+    rank = (f"ts_rank('{RANK_WEIGHTS}', document, websearch_to_tsquery('indonesian', :q), "
+            f"{RANK_NORMALIZATION})")
+    where, params = ["document @@ websearch_to_tsquery('indonesian', :q)"], {
+        "q": query["q"].replace(" NOT ", " -").replace(" AND ", " ")}
+    if query.get("region"):
+        where.append("(region = :region OR province = :region)")
+        params["region"] = query["region"]
+    if query.get("year_from"):
+        where.append("year BETWEEN :year_from AND :year_to")
+        params.update(year_from=query["year_from"], year_to=query["year_to"])
+    condition = " AND ".join(where)
+    with index_scans():  # the same planner settings as legalbase's backend
+        db.session.execute(text(f"SELECT count(*) FROM bench_indonesian WHERE {condition}"),
+                           params)
+        rows = db.session.execute(text(
+            "SELECT top.id, ts_headline('indonesian', r.text, "
+            f"websearch_to_tsquery('indonesian', :q), 'MaxFragments=3') FROM (SELECT id, {rank} "
+            f"AS score FROM bench_indonesian WHERE {condition} ORDER BY score DESC, id LIMIT 10) "
+            "top JOIN regulations r ON r.id = top.id ORDER BY top.score DESC, top.id"),
+            params).all()
     return [row[0] for row in rows]
 
 
@@ -379,10 +481,29 @@ def main() -> None:
     parser.add_argument("--procs", type=int, default=None,
                         help="processes building our index (default: build_index's choice)")
     parser.add_argument("--skip-naive", action="store_true", help="skip the naive Whoosh build")
+    parser.add_argument("--skip-postgres", action="store_true",
+                        help="skip the PostgreSQL engines (backend and `indonesian`)")
+    parser.add_argument("--postgres-url", default=PG_URL, help="PostgreSQL server to use")
     args = parser.parse_args()
     queries = yaml.safe_load((BENCH / "search_judged.yaml").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as folder:
         report(Path(folder), args, queries)
+
+
+class Engine:
+    """One engine of the comparison: its build, its size, and how it answers a judged query
+    (in its app's context, when it has one)."""
+
+    def __init__(self, name: str, run, app=None):
+        self.name, self.run, self.app = name, run, app
+        self.seconds = self.size = None
+        self.samples, self.scores = [], []
+
+    def answer(self, query: dict, repeat: int) -> tuple[list[float], list[int]]:
+        if self.app is None:
+            return timed(lambda: self.run(query), repeat)
+        with self.app.app_context():
+            return timed(lambda: self.run(query), repeat)
 
 
 def report(folder: Path, args, queries: list[dict]) -> None:
@@ -395,59 +516,103 @@ def report(folder: Path, args, queries: list[dict]) -> None:
         print(f"{len(docs)} documents, {words / len(docs):.0f} words on average, "
               f"{tppo} about TPPO ({100 * tppo / len(docs):.1f}%)")
         load_documents(docs)
-        ours_s = build_ours(folder / "search", args.procs)
+        whoosh = Engine("Whoosh", run_ours, app)
+        whoosh.seconds = build_ours(folder / "search", args.procs)
+        whoosh.size = folder_size(folder / "search")
         naive_s = None if args.skip_naive else build_naive(folder / "naive", docs)
-        fts_s = build_fts(folder / "fts.sqlite", docs)
-        print_builds(folder, len(docs), ours_s, naive_s, fts_s)
-        compare_queries(folder, docs, queries, args.repeat)
-
-
-def print_builds(folder: Path, count: int, ours_s: float, naive_s, fts_s: float) -> None:
-    print(f"\n{'build':10} {'docs/s':>9} {'seconds':>9} {'size MB':>9}")
-    rows = [("legalbase", ours_s, folder / "search"), ("naive", naive_s, folder / "naive"),
-            ("FTS5", fts_s, folder / "fts.sqlite")]
-    for name, seconds, path in rows:
-        if seconds is None:
-            continue
-        size = folder_size(path) if path.is_dir() else path.stat().st_size
-        print(f"{name:10} {count / seconds:9.0f} {seconds:9.1f} {size / 1e6:9.1f}")
-    if naive_s:
-        print(f"build rate legalbase / naive Whoosh: {naive_s / ours_s:.2f}x")
-    print(f"build rate legalbase / FTS5: {fts_s / ours_s:.2f}x")
-
-
-def compare_queries(folder: Path, docs: list[dict], queries: list[dict], repeat: int) -> None:
+        fts = Engine("FTS5", None)
+        fts.seconds = build_fts(folder / "fts.sqlite", docs)
+        fts.size = (folder / "fts.sqlite").stat().st_size
     conn = sqlite3.connect(folder / "fts.sqlite")
-    ours_samples, fts_samples, scores = [], [], {"ours": [], "fts": []}
-    print(f"\n{'query':44} {'ours ms':>8} {'FTS ms':>8} {'P@10':>9} {'R@10':>9}")
+    fts.run = lambda query: run_fts(conn, query)
+    if not args.skip_postgres and not postgres_answers(args.postgres_url):
+        print(f"\nPostgreSQL does not answer at {args.postgres_url}: its engines are left out.")
+        args.skip_postgres = True
+    if args.skip_postgres:
+        compare(folder, len(docs), docs, queries, args.repeat, [whoosh, fts], naive_s)
+        return
+    with postgres_app(folder / "postgres", args.postgres_url) as pg_app:
+        with pg_app.app_context():
+            load_documents(docs)
+            postgres = Engine("PostgreSQL", run_ours, pg_app)
+            postgres.seconds = build_postgres()
+            postgres.size = relation_size("search_documents")
+            indonesian = Engine("indonesian", run_indonesian, pg_app)
+            indonesian.seconds = build_indonesian()
+            indonesian.size = relation_size("bench_indonesian")
+        compare(folder, len(docs), docs, queries, args.repeat,
+                [whoosh, postgres, indonesian, fts], naive_s)
+
+
+def compare(folder: Path, count: int, docs: list[dict], queries: list[dict], repeat: int,
+            engines: list[Engine], naive_s) -> None:
+    print_builds(folder, count, engines, naive_s)
+    compare_queries(docs, queries, repeat, engines)
+    print_latency(engines)
+    print_quality(engines)
+
+
+def print_builds(folder: Path, count: int, engines: list[Engine], naive_s) -> None:
+    print(f"\n{'build':12} {'docs/s':>9} {'seconds':>9} {'size MB':>9}")
+    rows = [(engine.name, engine.seconds, engine.size) for engine in engines]
+    if naive_s:
+        rows.insert(1, ("naive", naive_s, folder_size(folder / "naive")))
+    for name, seconds, size in rows:
+        print(f"{name:12} {count / seconds:9.0f} {seconds:9.1f} {size / 1e6:9.1f}")
+    if naive_s:
+        print(f"build rate legalbase Whoosh / naive Whoosh: {naive_s / engines[0].seconds:.2f}x")
+    anchor = engines[-1]
+    for engine in engines[:-1]:
+        print(f"build rate {engine.name} / {anchor.name}: "
+              f"{anchor.seconds / engine.seconds:.2f}x; size {engine.size / anchor.size:.2f}x")
+    if len(engines) > 2:
+        whoosh, postgres = engines[0], engines[1]
+        print(f"build rate {postgres.name} / {whoosh.name}: "
+              f"{whoosh.seconds / postgres.seconds:.2f}x; size {postgres.size / whoosh.size:.2f}x")
+
+
+def compare_queries(docs: list[dict], queries: list[dict], repeat: int,
+                    engines: list[Engine]) -> None:
+    names = "/".join(engine.name[:5] for engine in engines)
+    print(f"\nper query: median ms, P@10, R@10 ({names})")
     for query in queries:
         relevant = relevant_ids(docs, query["relevant"])
-        ours_t, ours_ids = timed(lambda q=query: run_ours(q), repeat)
-        fts_t, fts_ids = timed(lambda q=query: run_fts(conn, q), repeat)
-        ours_samples += ours_t
-        fts_samples += fts_t
-        ours_pr, fts_pr = precision_recall(ours_ids, relevant), precision_recall(fts_ids, relevant)
-        scores["ours"].append(ours_pr)
-        scores["fts"].append(fts_pr)
+        cells = []
+        for engine in engines:
+            samples, found = engine.answer(query, repeat)
+            engine.samples += samples
+            engine.scores.append(precision_recall(found, relevant))
+            cells.append(engine.scores[-1] + (1000 * statistics.median(samples),))
         label = (query["q"] + (f" [{query.get('region') or ''}{query.get('year_from') or ''}]"
-                               if query.get("region") or query.get("year_from") else ""))[:44]
-        print(f"{label:44} {1000 * statistics.median(ours_t):8.1f} "
-              f"{1000 * statistics.median(fts_t):8.1f} {ours_pr[0]:4.2f}/{fts_pr[0]:4.2f} "
-              f"{ours_pr[1]:4.2f}/{fts_pr[1]:4.2f}")
-    print_latency(ours_samples, fts_samples)
-    for name, label in (("ours", "legalbase"), ("fts", "FTS5")):
-        precision = statistics.mean(p for p, _ in scores[name])
-        recall = statistics.mean(r for _, r in scores[name])
-        print(f"{label:10} mean P@10 {precision:.3f}  mean R@10 {recall:.3f}")
+                               if query.get("region") or query.get("year_from") else ""))[:40]
+        print(f"{label:40} " + " ".join(f"{ms:7.1f}" for _, _, ms in cells) + "  "
+              + "/".join(f"{p:.2f}" for p, _, _ in cells) + "  "
+              + "/".join(f"{r:.2f}" for _, r, _ in cells))
 
 
-def print_latency(ours: list[float], fts: list[float]) -> None:
-    print(f"\n{'latency':10} {'p50 ms':>8} {'p95 ms':>8}")
-    for name, samples in (("legalbase", ours), ("FTS5", fts)):
-        print(f"{name:10} {1000 * percentile(samples, 0.5):8.1f} "
-              f"{1000 * percentile(samples, 0.95):8.1f}")
-    print(f"ratio p50 {percentile(ours, 0.5) / percentile(fts, 0.5):.2f}x, "
-          f"p95 {percentile(ours, 0.95) / percentile(fts, 0.95):.2f}x (legalbase / FTS5)")
+def print_latency(engines: list[Engine]) -> None:
+    print(f"\n{'latency':12} {'p50 ms':>8} {'p95 ms':>8}")
+    for engine in engines:
+        print(f"{engine.name:12} {1000 * percentile(engine.samples, 0.5):8.1f} "
+              f"{1000 * percentile(engine.samples, 0.95):8.1f}")
+    anchor = engines[-1]
+    for engine in engines[:-1]:
+        print(f"ratio {engine.name} / {anchor.name}: "
+              f"p50 {percentile(engine.samples, 0.5) / percentile(anchor.samples, 0.5):.2f}x, "
+              f"p95 {percentile(engine.samples, 0.95) / percentile(anchor.samples, 0.95):.2f}x")
+    if len(engines) > 2:
+        whoosh, postgres = engines[0], engines[1]
+        print(f"ratio {postgres.name} / {whoosh.name}: "
+              f"p50 {percentile(postgres.samples, 0.5) / percentile(whoosh.samples, 0.5):.2f}x, "
+              f"p95 {percentile(postgres.samples, 0.95) / percentile(whoosh.samples, 0.95):.2f}x")
+
+
+def print_quality(engines: list[Engine]) -> None:
+    print()
+    for engine in engines:
+        precision = statistics.mean(p for p, _ in engine.scores)
+        recall = statistics.mean(r for _, r in engine.scores)
+        print(f"{engine.name:12} mean P@10 {precision:.3f}  mean R@10 {recall:.3f}")
 
 
 if __name__ == "__main__":

@@ -63,6 +63,8 @@ def _register_pages(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from .accounts.cli import users_group
+    from .backup import backup_command, restore_command
+    from .check import check_command
     from .cli import db_group, serve_command, setup_command
     from .corpus import exchange_cli  # noqa: F401  (adds its commands to the corpus group)
     from .corpus.cli import corpus_group
@@ -71,5 +73,5 @@ def _register_commands(app: Flask) -> None:
     from .search.cli import search_group
 
     for command in (db_group, corpus_group, coverage_group, drafts_group, users_group, search_group,
-                    setup_command, serve_command):
+                    setup_command, serve_command, backup_command, restore_command, check_command):
         app.cli.add_command(command)

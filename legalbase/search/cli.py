@@ -1,10 +1,11 @@
-"""`legalbase search`: rebuild the index and check it against the database."""
+"""`legalbase search`: rebuild the index and check it against the database (either backend)."""
 
 import json
 
 import click
 from flask.cli import AppGroup
 
+from ..clitools import domain_errors_exit
 from .index import check_index, reindex
 from .outbox import apply_pending
 
@@ -12,8 +13,10 @@ search_group = AppGroup("search", help="Indeks pencarian teks lengkap.")
 
 
 @search_group.command("reindex")
+@domain_errors_exit
 def reindex_command():
-    """Build a new index beside the old one and swap it in, then apply waiting changes."""
+    """Build a new index beside the old one and swap it in, then apply waiting changes
+    (PostgreSQL backend: rewrite its table)."""
     count = reindex()
     applied = apply_pending()
     click.echo(f"Indeks dibangun ulang: {count} peraturan; "
@@ -22,6 +25,7 @@ def reindex_command():
 
 @search_group.command("check")
 @click.option("--json", "as_json", is_flag=True, help="Cetak laporan sebagai JSON.")
+@domain_errors_exit
 def check_command(as_json):
     """Report records missing from, extra in, or stale in the index (exit 1 when any)."""
     report = check_index()

@@ -3,6 +3,9 @@ swapping a rebuilt one in, and comparing it with the database.
 
 Whoosh stays behind this module and `queries.py`: nothing else in legalbase imports it.
 One writer at a time: writers are taken with a timeout and retried on LockError.
+
+`reindex`, `ensure_index`, `check_index` and `index_exists` (without a path) serve the
+configured backend: with SEARCH_BACKEND=postgresql they act on its table (pg_index.py).
 """
 
 import os
@@ -25,6 +28,7 @@ from ..corpus.models import Regulation, Relation
 from ..corpus.status import relation_takes_effect
 from ..errors import Unavailable
 from .analysis import IndonesianAnalyzer, IndonesianPairs, IndonesianText
+from .backends import uses_postgresql
 from .postings import LengthCachedBM25F
 
 NEVER = 99991231  # the end date of a regulation with no known end
@@ -68,7 +72,10 @@ def index_dir() -> str:
 
 
 def index_exists(path: str | None = None) -> bool:
-    """Whether an index has been built at `path` (default: the app's)."""
+    """Whether an index has been built at `path` (default: the app's, or the PostgreSQL
+    backend's table)."""
+    if path is None and uses_postgresql():
+        return postgresql_backend().built()
     path = path or index_dir()
     return os.path.isdir(path) and whoosh_index.exists_in(path)
 
@@ -122,6 +129,13 @@ def revocation_dates(ids=None) -> dict[int, date]:
     if ids is not None:
         query = query.where(Relation.target_id.in_(list(ids)))
     return {target: _as_date(day) for target, day in db.session.execute(query)}
+
+
+def revoked_by(ids: set[int]) -> set[int]:
+    """Regulations that those `ids` revoke (their end date follows the revoking act's dates)."""
+    query = select(Relation.target_id).where(Relation.kind == "revokes",
+                                             Relation.source_id.in_(list(ids)))
+    return set(db.session.scalars(query))
 
 
 def _as_date(value) -> date:
@@ -249,7 +263,10 @@ def reindex() -> int:
 
     The old index's write lock is held throughout, so no drain writes into the old index
     meanwhile: their outbox rows wait and are applied to the new one afterwards.
+    PostgreSQL backend: rewrites its table in one transaction (pg_index.rebuild).
     """
+    if uses_postgresql():
+        return postgresql_backend().rebuild()
     path = index_dir()
     fresh, retired = f"{path}.new", f"{path}.old"
     for leftover in (fresh, retired):
@@ -277,7 +294,11 @@ def write_lock(ix):
 
 def ensure_index() -> int | None:
     """Build the index when there is none, or when its fields are not this version's (an
-    upgrade that changed the layout): returns the count; None when the index is current."""
+    upgrade that changed the layout): returns the count; None when the index is current.
+    PostgreSQL backend: rewrites the rows of its table that `check_index` finds missing, extra
+    or stale (pg_index.ensure)."""
+    if uses_postgresql():
+        return postgresql_backend().ensure()
     if index_exists() and fields_current():
         return None
     return reindex()
@@ -290,6 +311,8 @@ def fields_current() -> bool:
 
 def check_index() -> dict:
     """Ids missing from, extra in, and stale in the index, against the live database."""
+    if uses_postgresql():
+        return postgresql_backend().check()
     revoked = revocation_dates()
     expected = {str(row.id): stamp(row, revoked.get(row.id)) for row in live_rows()}
     with open_index().searcher() as index_searcher:
@@ -302,3 +325,10 @@ def check_index() -> dict:
                         if expected[key] != indexed[key]),
         "indexed": len(indexed), "expected": len(expected),
     }
+
+
+def postgresql_backend():
+    """The PostgreSQL backend's module (imported late: it builds on this one)."""
+    from . import pg_index as module
+
+    return module

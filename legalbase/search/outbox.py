@@ -1,5 +1,7 @@
 """Keeping the index in step with the database: an outbox filled in the writing transaction,
-drained after commit by one writer at a time.
+drained after commit by one writer at a time (Whoosh backend). With SEARCH_BACKEND=postgresql
+the same listener writes the search rows themselves in that transaction (pg_index.py): no
+outbox rows, nothing to drain.
 
 - Every flush that inserts or changes a `Regulation`, or inserts, changes or deletes a revoking
   `Relation` (both ends), inserts outbox rows on the same connection: they commit or roll back
@@ -20,6 +22,7 @@ from sqlalchemy import delete, event, insert, select
 from .. import db
 from ..corpus.models import Regulation, Relation
 from ..db import AppSession, utcnow
+from .backends import database_is_postgresql, uses_postgresql
 from .index import (
     acquire_writer,
     document,
@@ -28,8 +31,10 @@ from .index import (
     live_rows,
     open_index,
     revocation_dates,
+    revoked_by,
 )
 from .models import SearchOutbox
+from .pg_index import refresh_documents
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -40,6 +45,10 @@ DIRTY, COMMITTED = "search_outbox_dirty", "search_outbox_committed"
 def _enqueue_changes(session, _flush_context):
     ids = changed_regulation_ids(session)
     if not ids:
+        return
+    if uses_postgresql():
+        if database_is_postgresql():  # elsewhere the backend refuses to run (backends.py)
+            refresh_documents(ids)
         return
     now = utcnow()
     session.connection().execute(insert(SearchOutbox.__table__),
@@ -57,7 +66,8 @@ def changed_regulation_ids(session) -> set[int]:
     """Regulations whose index entry the flush in progress may change."""
     ids = set()
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, Regulation) and (obj in session.new or session.is_modified(obj)):
+        if isinstance(obj, Regulation) and (obj in session.new or obj in session.deleted
+                                            or session.is_modified(obj)):
             ids.add(obj.id)
         elif isinstance(obj, Relation) and obj.kind == "revokes":
             ids.update((obj.source_id, obj.target_id))
@@ -72,17 +82,19 @@ def has_committed_changes() -> bool:
 def apply_pending(batch: int = BATCH) -> int:
     """Apply every pending outbox row to the index; returns how many rows were applied.
 
-    Does nothing (rows wait) while no index has been built.
+    Does nothing (rows wait) while no index has been built, nor with the PostgreSQL backend.
     """
     db.session.info.pop(COMMITTED, None)
-    if not index_exists():
+    if uses_postgresql() or not index_exists():
         return 0
+    db.session.commit()  # end any reading transaction: the drain writes from a fresh one
     applied = 0
-    while True:
-        done = _apply_batch(batch)
-        applied += done
-        if done < batch:
-            return applied
+    with db.writing():
+        while True:
+            done = _apply_batch(batch)
+            applied += done
+            if done < batch:
+                return applied
 
 
 def _apply_batch(batch: int) -> int:
@@ -115,13 +127,6 @@ def _write(writer, ids: set[int]) -> None:
         writer.delete_by_term("id", str(key))
 
 
-def revoked_by(ids: set[int]) -> set[int]:
-    """Regulations that those `ids` revoke (their end date follows the revoking act's dates)."""
-    query = select(Relation.target_id).where(Relation.kind == "revokes",
-                                             Relation.source_id.in_(list(ids)))
-    return set(db.session.scalars(query))
-
-
 def drain_after_request(response):
     """After a request that committed index changes, apply them before the response leaves."""
     if not has_committed_changes():
@@ -142,6 +147,7 @@ def pending_count() -> int:
 
 
 def ensure_search_index() -> None:
-    """Build the index when there is none, then apply the changes waiting in the outbox."""
+    """Build the index when there is none (PostgreSQL backend: bring its table in line), then
+    apply the changes waiting in the outbox."""
     ensure_index()
     apply_pending()

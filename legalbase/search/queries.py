@@ -10,6 +10,9 @@ are matched from arrays cached per segment reader (postings.py). Filters are par
 (an intersection), so they restrict the matching itself. Highlights are made from the text in
 the database, for the page of hits only, reading it word by word until three snippets are
 found.
+
+With SEARCH_BACKEND=postgresql, `search` hands the same request to pg_queries.py, which reads
+the same parsed query (parse_query, with_filters) and answers in the same shape (hit_items).
 """
 
 import heapq
@@ -19,17 +22,29 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from sqlalchemy import select
 from whoosh.qparser import FieldAliasPlugin, QueryParser
-from whoosh.query import And, AndNot, Not, NullQuery, NumericRange, Or, Phrase, Term
+from whoosh.query import (
+    And,
+    AndNot,
+    Not,
+    NullQuery,
+    NumericRange,
+    Or,
+    Phrase,
+    Require,
+    Term,
+)
 
 from .. import db
 from ..corpus.forms import FORMS
 from ..corpus.models import Regulation
 from ..errors import Invalid
 from .analysis import JOIN, TOKEN_RE, abbreviations, analyze, pair_term, phrase_term, word_terms
-from .index import NEVER, citation_group, date_number, searcher
+from .backends import uses_postgresql
+from .index import NEVER, citation_group, date_number, make_schema, searcher
 from .postings import dense_terms
 
 # Words are matched in the body (which holds the title and subjects too); the title and the
@@ -83,7 +98,12 @@ class SearchResult:
 
 
 def search(request: SearchRequest) -> SearchResult:
-    """Run a search: the page of hits with highlights, the total and the facets."""
+    """Run a search: the page of hits with highlights, the total and the facets (with the
+    configured backend: the same query language, filters, facets and highlights)."""
+    if uses_postgresql():
+        from .pg_queries import search as search_postgresql
+
+        return search_postgresql(request)
     as_of = request.as_of or date.today()
     text_query = parse_query(request.q)
     query = with_filters(text_query, request, as_of)
@@ -93,8 +113,11 @@ def search(request: SearchRequest) -> SearchResult:
     matches = _matches(index_searcher, query, scored, boost_terms(text_query) if scored else [])
     docnums = list(matches)
     result = SearchResult(total=len(matches), facets=count_facets(docnums, columns, as_of))
-    hits = _page_of_hits(index_searcher, matches, columns, request)
-    result.items = _items(hits, columns, as_of, highlight_terms(text_query))
+    day = date_number(as_of)
+    hits = [(regulation_id, score, columns["start"][docnum] <= day < columns["end"][docnum])
+            for docnum, regulation_id, score in _page_of_hits(index_searcher, matches, columns,
+                                                              request)]
+    result.items = hit_items(hits, highlight_terms(text_query))
     return result
 
 
@@ -211,7 +234,7 @@ _parsers = threading.local()
 
 def _parser():
     """The query parser, made once per thread and schema (making one costs more than parsing)."""
-    schema = _schema()
+    schema = query_schema()
     cached = getattr(_parsers, "parser", None)
     if cached is None or cached[0] is not schema:
         parser = QueryParser("body", schema)
@@ -263,10 +286,13 @@ def _positive_body_words(query):
 
 def _rewrite(query):
     """Phrases as term lookups: a phrase that is exactly an abbreviation's expansion becomes the
-    one synthetic term indexed for it; another phrase on the body, all its word pairs."""
+    one synthetic term indexed for it; another phrase on the body, all its word pairs. And
+    `a REQUIRE b` as `a AND b` (Whoosh 2.7.4's Require also returns documents without b)."""
+    if isinstance(query, Require):
+        return And([query.a, query.b], boost=query.boost)
     if not isinstance(query, Phrase):
         return query
-    if not _schema()[query.fieldname].format.supports("positions"):
+    if not query_schema()[query.fieldname].format.supports("positions"):
         # Whoosh fails when it runs a phrase on a keyword field (jenis:, wilayah:).
         raise Invalid("Tanda kutip tidak dapat dipakai pada kolom jenis: dan wilayah:; tulis "
                       "satu nilai, misalnya jenis:perda atau wilayah:16.71.",
@@ -295,8 +321,10 @@ def _errors(query):
         yield from _errors(child)
 
 
-def _schema():
-    return searcher().schema
+@cache
+def query_schema():
+    """The fields queries are parsed against (the same for both backends)."""
+    return make_schema()
 
 
 def with_filters(query, request: SearchRequest, as_of: date):
@@ -382,22 +410,22 @@ def highlight_terms(query) -> frozenset:
     return frozenset(terms)
 
 
-def _items(hits, columns: dict, as_of: date, terms: frozenset) -> list[dict]:
-    ids = [regulation_id for _, regulation_id, _ in hits]
+def hit_items(hits: list[tuple], terms: frozenset) -> list[dict]:
+    """The API items of a page of hits, each (regulation id, score or None, in force), read
+    from the database with their highlights."""
+    ids = [regulation_id for regulation_id, _, _ in hits]
     rows = {row.id: row for row in db.session.execute(
         select(Regulation.id, Regulation.title, Regulation.form, Regulation.number,
                Regulation.year, Regulation.region_code, Regulation.text)
         .where(Regulation.id.in_(ids), Regulation.withdrawn_at.is_(None)))}
-    day = date_number(as_of)
     items = []
-    for docnum, regulation_id, score in hits:
+    for regulation_id, score, in_force in hits:
         row = rows.get(regulation_id)
         if row is None:  # withdrawn since the index saw it: the database wins
             continue
         items.append({
             "id": row.id, "title": row.title, "form": row.form, "number": row.number,
-            "year": row.year, "region_code": row.region_code,
-            "in_force": columns["start"][docnum] <= day < columns["end"][docnum],
+            "year": row.year, "region_code": row.region_code, "in_force": in_force,
             "score": round(score, 4) if score is not None else None,
             "highlights": highlights(row.text, terms),
         })

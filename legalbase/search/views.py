@@ -1,17 +1,18 @@
 """The search API: GET /api/v1/search, with filters, facets and highlights."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..api import API_PREFIX
+from ..api import API_PREFIX, Blueprint, Day
 from ..corpus.forms import FORM_CODES
+from .backends import refuse_unsupported_configuration
 from .outbox import apply_pending, drain_after_request
 from .queries import SearchRequest, search
 
 blp = Blueprint("search", __name__, url_prefix=f"{API_PREFIX}/search",
                 description="Pencarian teks lengkap berbahasa Indonesia atas korpus.")
 blp.after_app_request(drain_after_request)
+blp.record_once(lambda state: refuse_unsupported_configuration(state.app))
 
 
 class SearchArgs(Schema):
@@ -24,7 +25,7 @@ class SearchArgs(Schema):
     year_from = fields.Integer(validate=validate.Range(min=1900, max=2100))
     year_to = fields.Integer(validate=validate.Range(min=1900, max=2100))
     in_force = fields.Boolean()
-    as_of = fields.Date(metadata={"description": "YYYY-MM-DD; bawaan hari ini"})
+    as_of = Day(metadata={"description": "YYYY-MM-DD; bawaan hari ini"})
     sort = fields.String(load_default="relevance",
                          validate=validate.OneOf(("relevance", "date")))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
@@ -58,6 +59,7 @@ class SearchResultSchema(Schema):
 class Search(MethodView):
     @blp.arguments(SearchArgs, location="query")
     @blp.response(200, SearchResultSchema)
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self, args):
         """Cari peraturan dalam teks lengkapnya (perubahan yang sudah disimpan selalu terlihat)."""
         apply_pending()

@@ -1,17 +1,21 @@
-"""The index follows committed changes: writes, withdrawals, revocations; check and reindex."""
+"""The index follows committed changes: writes, withdrawals, revocations; check and reindex
+(both backends)."""
 
 import shutil
 
 import pytest
+from sqlalchemy import select, text
 from whoosh import fields as whoosh_fields
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from legalbase import db
+from legalbase.corpus.models import Regulation
 from legalbase.search import index as search_index
 from legalbase.search.index import check_index, ensure_index, fields_current, open_index
 from legalbase.search.outbox import apply_pending, pending_count
 from tests.factories import auth, make_user, regulation_data
+from tests.search.backend import ON_POSTGRESQL, whoosh_only
 
 TEXT = "Menimbang: bahwa perdagangan orang harus dicegah. Mengingat: Undang-Undang Nomor 21."
 
@@ -91,14 +95,35 @@ def test_check_is_clean_after_writes_and_after_a_reindex(client, runner):
 def test_check_reports_missing_extra_and_stale(client, search_index):
     _, token = make_user("region", "16.71")
     new_id = post(client, token)
-    writer = open_index().writer()
-    writer.delete_by_term("id", str(new_id))
-    writer.add_document(id="999999", stamp="x")
-    writer.commit()
+    seeded = db.session.scalar(select(Regulation.id).where(Regulation.seed_key.is_not(None))
+                               .order_by(Regulation.id))
+    tamper(missing=new_id, extra=999999, stale=seeded)
     report = check_index()
-    assert report["missing"] == [new_id] and report["extra"] == [999999]
+    assert (report["missing"], report["extra"], report["stale"]) == ([new_id], [999999], [seeded])
 
 
+def tamper(missing: int, extra: int, stale: int) -> None:
+    """Drop `missing`'s entry, add one for the unknown `extra`, and mark `stale`'s outdated, in
+    the backend's own store (as a crash or a bug elsewhere could)."""
+    if ON_POSTGRESQL:
+        db.session.execute(text(
+            "INSERT INTO search_documents SELECT :extra, terms, pairs, form, year, province, "
+            "starts, ends, stamp FROM search_documents WHERE regulation_id = :missing"),
+            {"extra": extra, "missing": missing})
+        db.session.execute(text("DELETE FROM search_documents WHERE regulation_id = :missing"),
+                           {"missing": missing})
+        db.session.execute(text("UPDATE search_documents SET stamp = 'x' "
+                                "WHERE regulation_id = :stale"), {"stale": stale})
+        return
+    writer = open_index().writer()
+    writer.delete_by_term("id", str(missing))
+    writer.add_document(id=str(extra), stamp="x")
+    writer.update_document(id=str(stale), stamp="x")
+    writer.commit()
+
+
+@whoosh_only("the PostgreSQL backend writes in the regulation's own transaction: no outbox, "
+             "no writer lock")
 def test_a_locked_index_keeps_the_rows_for_the_next_drain(client, monkeypatch):
     monkeypatch.setattr(search_index, "WRITER_TIMEOUT", 0.1)
     _, token = make_user("region", "16.71")
@@ -115,6 +140,7 @@ def test_a_locked_index_keeps_the_rows_for_the_next_drain(client, monkeypatch):
     assert new_id in hits(client, q="dicegah")[1]
 
 
+@whoosh_only("the outbox is Whoosh's; test_postgresql_backend.py rolls back a search row")
 def test_a_rolled_back_change_never_reaches_the_outbox(client):
     _, token = make_user("region", "16.71")
     response = client.post("/api/v1/regulations", headers=auth(token),
@@ -124,6 +150,8 @@ def test_a_rolled_back_change_never_reaches_the_outbox(client):
     assert pending_count() == 0
 
 
+@whoosh_only("an index folder of an older layout; test_postgresql_backend.py fills an empty "
+             "search table")
 def test_setup_rebuilds_an_index_of_an_older_layout(tmp_path):
     """After an upgrade that changed the fields, `legalbase setup` rebuilds the index."""
     folder = tmp_path / "search"  # this test's index (tests/search/conftest.py)

@@ -5,6 +5,9 @@ from whoosh.query import Term
 
 from legalbase.search.index import make_schema
 from legalbase.search.postings import LengthCachedBM25F
+from tests.search.backend import whoosh_only
+
+pytestmark = whoosh_only("Whoosh's BM25F scorer reading field lengths per segment")
 
 
 def test_a_segment_where_some_documents_have_no_subjects_scores_the_others(tmp_path):

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from legalbase import db
 from legalbase.corpus.models import Regulation
 from tests.factories import make_regulation
+from tests.search.backend import whoosh_only
 
 TRAFFICKING = ("Menimbang: bahwa perdagangan orang merupakan kejahatan terhadap martabat "
                "manusia. Mengingat: Peraturan Presiden Nomor 49 Tahun 2023 tentang Perubahan "
@@ -129,7 +130,65 @@ def test_a_query_the_parser_cannot_read_is_a_422(client, q, why):
     assert why in response.json["error"]["message"]
 
 
+@whoosh_only("an index folder that was never built; the PostgreSQL backend's table comes with "
+             "the migration (its refusal on another database: test_postgresql_backend.py)")
 def test_without_an_index_search_is_unavailable(app, client):
     app.config["SEARCH_INDEX_DIR"] = str(app.instance_path) + "/no-such-index"
     response = client.get("/api/v1/search", query_string={"q": "pajak"})
     assert response.status_code == 503
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert "503" in paths["/api/v1/search"]["get"]["responses"]
+
+
+def test_a_nul_character_in_the_query_is_422_naming_the_parameter(client):
+    response = client.get("/api/v1/search", query_string={"q": "gugus\x00tugas"})
+    assert response.status_code == 422
+    assert response.json["error"]["details"]["fields"] == {
+        "q": ["Tidak boleh memuat karakter NUL."]}
+
+
+TOWERS = {
+    "titled": {"title": "Penataan Menara Telekomunikasi", "subjects": ["TATA RUANG"],
+               "text": "Menetapkan ketentuan umum tentang kabel serat optik.", "number": "1",
+               "year": 2023, "enacted_on": "2023-02-01"},
+    "mentioned": {"title": "Ketentuan Umum Bangunan", "subjects": ["TELEKOMUNIKASI"],
+                  "text": "Menara telekomunikasi didata setiap tahun. Menetapkan ketentuan umum.",
+                  "number": "2", "year": 2024, "enacted_on": "2024-02-01"},
+}
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("judul:telekomunikasi", {"titled"}),
+    ("subjek:telekomunikasi", {"mentioned"}),
+    ("telekomunik*", {"titled", "mentioned"}),
+    ("judul:telekom*", {"titled"}),
+    ("tel?komunikasi", {"titled", "mentioned"}),
+    ("*komunikasi", {"titled", "mentioned"}),
+    ("judul:[telekomunikasi TO telekomunikasiz]", {"titled"}),
+    ('judul:"menara telekomunikasi"', {"titled"}),
+    ('judul:"telekomunikasi menara"', set()),
+    ('"menara didata"~2', {"mentioned"}),
+    ('"menara didata"', set()),
+    ("menara ANDMAYBE kabel", {"titled", "mentioned"}),
+    ("menara REQUIRE kabel", {"titled"}),
+    ("menara ANDNOT kabel", {"mentioned"}),
+    ("menara AND NOT (kabel OR bangunan)", set()),
+    ("menara tahun:[2024 TO]", {"mentioned"}),
+    ("menara tahun:2023", {"titled"}),
+    ("menara jenis:kep*", {"titled", "mentioned"}),
+    ("menara jenis:kep?al", {"titled", "mentioned"}),
+    ("menara nomor:2", {"mentioned"}),
+    ("menara (wilayah:16.71 OR tahun:1999)", {"titled", "mentioned"}),
+    ("menara OR tahun:2023", {"titled", "mentioned"}),
+    ("menara^3 kabel", {"titled"}),
+])
+def test_the_query_language_finds_the_same_on_every_backend(client, q, expected):
+    """Fields, prefixes, wildcards, ranges, phrases with slop and the operators Whoosh's parser
+    reads (the PostgreSQL backend translates each)."""
+    made = {name: with_text(fields.pop("text"), **fields)
+            for name, fields in ((name, dict(fields)) for name, fields in TOWERS.items())}
+    names = {regulation_id: name for name, regulation_id in
+             ((name, regulation.id) for name, regulation in made.items())}
+    found = {names[found_id] for found_id in ids(search(client, q=q, region="16.71", per_page=100))
+             if found_id in names}
+    assert found == expected

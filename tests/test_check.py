@@ -1,0 +1,124 @@
+"""`legalbase check`: clean on a whole instance; a deleted or corrupted file, a missing index
+entry, a broken reference and a chain of amendments back to itself each reported."""
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, insert, text
+
+from legalbase import db
+from legalbase.corpus.models import Regulation, Relation
+from legalbase.corpus.relations import add_relation
+from legalbase.search.index import open_index, reindex
+from tests.factories import TEST_ACTOR
+from tests.test_backup import invoke, write_decree
+
+
+@pytest.fixture
+def decrees(empty_instance):
+    """An instance with three decrees and their files, each amending the one before; yields
+    the app and the decrees' (id, sha256)."""
+    with empty_instance() as other:
+        with other.app_context():
+            first = write_decree(6001, None)
+            second = write_decree(6002, first)
+            third = write_decree(6003, second)
+            made = [(decree.id, decree.file_sha256) for decree in (first, second, third)]
+            db.session.remove()
+        yield other, made
+
+
+def stored_path(other, sha256: str) -> Path:
+    return Path(other.instance_path) / "files" / sha256[:2] / sha256
+
+
+def searches_in_postgresql(other) -> bool:
+    return other.config["SEARCH_BACKEND"] == "postgresql"
+
+
+def drop_from_index(other, regulation_id: int) -> None:
+    """Lose one regulation's entry in the search index of either backend."""
+    with other.app_context():
+        if searches_in_postgresql(other):
+            documents = db.Base.metadata.tables["search_documents"]
+            db.session.execute(delete(documents).where(documents.c.regulation_id == regulation_id))
+            db.session.commit()
+            return
+        writer = open_index().writer()
+        writer.delete_by_term("id", str(regulation_id))
+        writer.commit()
+
+
+def test_a_whole_instance_checks_clean_once_its_index_is_built(decrees):
+    other, _ = decrees
+    if not searches_in_postgresql(other):  # whose table the migration made
+        result = invoke(other, "check")
+        assert result.exit_code == 1
+        assert "Indeks pencarian belum dibangun" in result.output
+    with other.app_context():
+        reindex()
+    result = invoke(other, "check")
+    assert result.exit_code == 0, result.output
+    assert "Berkas tersimpan: 3 dirujuk; 0 hilang; 0 rusak" in result.output
+    assert "3 terindeks, 3 di basis data" in result.output
+    assert result.output.rstrip().endswith("Instans utuh.")
+    report = json.loads(invoke(other, "check", "--json").output)
+    assert (report["problems"], report["files"], report["dangling"]) == (0, 3, [])
+
+
+def test_a_deleted_file_a_corrupted_file_and_a_missing_index_entry_are_reported(decrees):
+    other, [(first, gone), (second, damaged), (third, _)] = decrees
+    with other.app_context():
+        reindex()
+    stored_path(other, gone).unlink()
+    content = bytearray(stored_path(other, damaged).read_bytes())
+    content[0] ^= 0x20
+    stored_path(other, damaged).write_bytes(bytes(content))
+    drop_from_index(other, third)
+    result = invoke(other, "check")
+    assert result.exit_code == 1
+    assert f"  hilang: {gone} (peraturan {first})" in result.output
+    assert f"  rusak: {damaged} (peraturan {second})" in result.output
+    assert f"  tidak ada di indeks: peraturan [{third}]" in result.output
+    assert "Ditemukan 3 masalah." in result.output
+    report = json.loads(invoke(other, "check", "--json").output)
+    assert (list(report["missing_files"]), list(report["corrupted_files"]),
+            report["index"]["missing"]) == ([gone], [damaged], [third])
+
+
+@contextmanager
+def foreign_keys_unchecked():
+    """A connection on which the database does not check foreign keys (what damage or a hand
+    edit can leave), committed on exit."""
+    with db.engine().connect() as connection:
+        driver = connection.connection.driver_connection
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys = OFF")  # only outside a transaction
+        else:
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+        yield connection
+        connection.commit()
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys = ON")
+
+
+def test_a_broken_reference_and_an_amendment_chain_back_to_itself_are_reported(decrees):
+    other, [(first, _), (second, _), (third, _)] = decrees
+    with other.app_context():
+        reindex()
+        add_relation(db.session.get(Regulation, first), "amends",
+                     db.session.get(Regulation, third), TEST_ACTOR)
+        db.session.commit()
+        with foreign_keys_unchecked() as connection:
+            connection.execute(insert(Relation), [{"kind": "cites", "source_id": second,
+                                                   "target_id": 999999}])
+        db.session.remove()
+    result = invoke(other, "check")
+    assert result.exit_code == 1
+    assert "  putus: relations.target_id -> regulations: 1 baris" in result.output
+    assert f"  mengubah dirinya sendiri: peraturan {first} -> {third} -> {second} -> {first}" \
+        in result.output
+    assert "Ditemukan 2 masalah." in result.output
