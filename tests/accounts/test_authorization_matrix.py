@@ -224,7 +224,7 @@ REQUESTS = {
 }
 
 
-SEARCHES = {("GET", "/api/v1/search"), ("GET", "/cari")}
+SEARCHES = {("GET", "/api/v1/search"), ("GET", "/cari"), ("GET", "/api/v1/health/ready")}
 
 
 @pytest.fixture
