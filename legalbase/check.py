@@ -1,12 +1,19 @@
 """`legalbase check`: whether this instance is whole. Every stored file a record references
 exists and hashes to its name; every reference between records finds its row, and no regulation
-amends or revokes itself, directly or through a chain; the search index equals the database."""
+amends or revokes itself, directly or through a chain; the search index equals the database; and
+no stored file is an orphan (referenced by no record: what a worker killed between writing a file
+and committing its record leaves). `--repair` deletes the orphans.
+
+A file is only taken for an orphan once it is ORPHAN_GRACE_SECONDS old: a request in flight may
+have written its file and not yet committed the record that references it."""
 
 import hashlib
 import json
 import re
+import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import click
 from sqlalchemy import and_, select
@@ -27,6 +34,8 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 CHAIN_KINDS = ("amends", "revokes")
 CHUNK = 1 << 20
 SHOWN = 10
+# How old an unreferenced stored file must be to count as an orphan (`--grace-seconds`).
+ORPHAN_GRACE_SECONDS = 3600
 
 
 @dataclass
@@ -39,6 +48,8 @@ class InstanceCheck:
     dangling: list = field(default_factory=list)
     cycles: dict = field(default_factory=dict)
     index: dict = field(default_factory=dict)
+    orphan_files: list = field(default_factory=list)  # paths under the store, sorted
+    repaired: int = 0  # orphans deleted (by --repair); no longer counted as problems
 
     @property
     def problems(self) -> int:
@@ -47,18 +58,61 @@ class InstanceCheck:
                 + sum(len(cycles) for cycles in self.cycles.values())
                 + (0 if index.get("built") else 1)
                 + len(index.get("missing", ())) + len(index.get("extra", ()))
-                + len(index.get("stale", ())))
+                + len(index.get("stale", ()))
+                + len(self.orphan_files) - self.repaired)
 
 
-def check_instance() -> InstanceCheck:
-    """Check files, references between records and the search index of this instance."""
+def check_instance(grace_seconds: float = ORPHAN_GRACE_SECONDS,
+                   repair: bool = False) -> InstanceCheck:
+    """Check files, references between records and the search index of this instance; with
+    `repair`, delete the orphan files (those unreferenced and at least `grace_seconds` old)."""
     connection = db.session.connection()
     owners = referenced_files(connection)
     report = InstanceCheck(files=len(owners), dangling=dangling_references(connection),
                            cycles=relation_cycles(connection), index=index_state())
     db.session.rollback()  # end the reading (on SQLite it holds the write lock) before hashing
     report.missing_files, report.corrupted_files = file_problems(owners)
+    orphans = orphan_files(set(owners), grace_seconds)
+    report.orphan_files = [str(path.relative_to(file_store().root)) for path in orphans]
+    if repair and orphans:
+        report.repaired = remove_orphans(orphans)
     return report
+
+
+def orphan_files(referenced: set[str], grace_seconds: float) -> list[Path]:
+    """Every regular file under the store that no record references (a stored file, or a
+    temporary one a killed writer left), last modified at least `grace_seconds` ago."""
+    store = file_store()
+    if not store.root.is_dir():
+        return []
+    oldest = time.time() - grace_seconds
+    found = []
+    for path in sorted(store.root.rglob("*")):
+        if path.name in referenced and path == store.path_of(path.name):
+            continue
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime <= oldest:
+                found.append(path)
+        except FileNotFoundError:  # removed meanwhile (a failed request's rollback)
+            continue
+    return found
+
+
+def remove_orphans(orphans: list[Path]) -> int:
+    """Delete `orphans`, except any a record has come to reference since they were found (an
+    upload of the same bytes reuses a stored file); how many were deleted."""
+    referenced = set(referenced_files(db.session.connection()))
+    db.session.rollback()
+    removed = 0
+    for path in orphans:
+        if path.name in referenced:
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed += 1
+    return removed
 
 
 def referenced_files(connection: Connection) -> dict[str, list[str]]:
@@ -164,9 +218,16 @@ def index_state() -> dict:
                              "antarrekaman dan relasi, serta indeks pencarian terhadap basis "
                              "data. Keluar dengan status 1 bila ada masalah.")
 @click.option("--json", "as_json", is_flag=True, help="Cetak laporan sebagai JSON.")
-def check_command(as_json):
-    """Report what is wrong with this instance (exit 1 when anything is)."""
-    report = check_instance()
+@click.option("--grace-seconds", type=click.FloatRange(min=0), default=ORPHAN_GRACE_SECONDS,
+              show_default=True,
+              help="Umur minimum (detik) berkas tanpa rujukan sebelum dianggap yatim; berkas "
+                   "yang lebih muda mungkin milik permintaan yang belum selesai.")
+@click.option("--repair", is_flag=True,
+              help="Hapus berkas yatim (tidak dirujuk rekaman mana pun) dari penyimpanan.")
+def check_command(as_json, grace_seconds, repair):
+    """Report what is wrong with this instance (exit 1 when anything is); `--repair` deletes
+    the orphan files."""
+    report = check_instance(grace_seconds, repair)
     if as_json:
         click.echo(json.dumps({**asdict(report), "problems": report.problems},
                               ensure_ascii=False))
@@ -183,6 +244,7 @@ def report_lines(report: InstanceCheck) -> list[str]:
              f"{len(report.corrupted_files)} rusak (hash tidak cocok)."]
     lines += _file_lines("hilang", report.missing_files)
     lines += _file_lines("rusak", report.corrupted_files)
+    lines += _orphan_lines(report)
     cycles = sum(len(found) for found in report.cycles.values())
     lines.append(f"Rujukan antarrekaman: {len(report.dangling)} rujukan putus; {cycles} rantai "
                  "perubahan/pencabutan yang kembali ke dirinya sendiri.")
@@ -203,6 +265,15 @@ def report_lines(report: InstanceCheck) -> list[str]:
 def _file_lines(label: str, files: dict) -> list[str]:
     return [f"  {label}: {sha256} ({', '.join(records)})"
             for sha256, records in list(files.items())[:SHOWN]]
+
+
+def _orphan_lines(report: InstanceCheck) -> list[str]:
+    orphans = report.orphan_files
+    lines = [f"Berkas yatim (tidak dirujuk rekaman mana pun): {len(orphans)}."]
+    lines += [f"  yatim: {name}" for name in orphans[:SHOWN]]
+    if report.repaired:
+        lines.append(f"  {report.repaired} berkas yatim dihapus.")
+    return lines
 
 
 def _index_lines(index: dict) -> list[str]:

@@ -20,6 +20,8 @@ class Served:
     instance: Path
     tokens: dict          # username: API token
     log: Path             # the server's standard error
+    pid: int = 0          # the `legalbase serve` process (gunicorn's master with WORKERS > 1)
+    env: dict | None = None  # the environment its command line runs with (see `cli`)
 
 
 def free_port() -> int:
@@ -56,7 +58,7 @@ def served(instance: Path, users, password: str | None = None, database_url: str
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/api/v1/health")
-        yield Served(base, instance, tokens, log)
+        yield Served(base, instance, tokens, log, server.pid, env)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -1,7 +1,10 @@
 """`legalbase check`: clean on a whole instance; a deleted or corrupted file, a missing index
 entry, a broken reference and a chain of amendments back to itself each reported."""
 
+import hashlib
 import json
+import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -9,6 +12,7 @@ import pytest
 from sqlalchemy import delete, insert, text
 
 from legalbase import db
+from legalbase.check import ORPHAN_GRACE_SECONDS
 from legalbase.corpus.models import Regulation, Relation
 from legalbase.corpus.relations import add_relation
 from legalbase.search.index import open_index, reindex
@@ -122,3 +126,66 @@ def test_a_broken_reference_and_an_amendment_chain_back_to_itself_are_reported(d
     assert f"  mengubah dirinya sendiri: peraturan {first} -> {third} -> {second} -> {first}" \
         in result.output
     assert "Ditemukan 2 masalah." in result.output
+
+
+def plant_orphan(other, content: bytes, age_seconds: float) -> Path:
+    """A stored file no record references, last modified `age_seconds` ago."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    path = stored_path(other, sha256)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    when = time.time() - age_seconds
+    os.utime(path, (when, when))
+    return path
+
+
+def test_an_old_orphan_file_is_reported_and_a_young_one_is_not(decrees):
+    other, _ = decrees
+    with other.app_context():
+        reindex()
+    old = plant_orphan(other, b"ditinggal pekerja yang dihentikan", ORPHAN_GRACE_SECONDS + 60)
+    young = plant_orphan(other, b"unggahan yang belum selesai", 5)
+    result = invoke(other, "check")
+    assert result.exit_code == 1, result.output
+    assert "Berkas yatim (tidak dirujuk rekaman mana pun): 1." in result.output
+    assert f"  yatim: {old.parent.name}/{old.name}" in result.output
+    assert young.name not in result.output
+    assert "Ditemukan 1 masalah." in result.output
+    report = json.loads(invoke(other, "check", "--json").output)
+    assert report["orphan_files"] == [f"{old.parent.name}/{old.name}"]
+    assert report["problems"] == 1
+    # With no grace the young one is an orphan too; neither is removed without --repair.
+    report = json.loads(invoke(other, "check", "--json", "--grace-seconds", "0").output)
+    assert sorted(report["orphan_files"]) == sorted(
+        f"{path.parent.name}/{path.name}" for path in (old, young))
+    assert old.is_file() and young.is_file()
+
+
+def test_repair_removes_orphans_and_never_a_referenced_file(decrees):
+    other, made = decrees
+    with other.app_context():
+        reindex()
+    referenced = [stored_path(other, sha256) for _, sha256 in made]
+    for path in referenced:  # as old as any orphan: only the references keep them
+        os.utime(path, (time.time() - 2 * ORPHAN_GRACE_SECONDS,) * 2)
+    orphan = plant_orphan(other, b"berkas tanpa rekaman", ORPHAN_GRACE_SECONDS + 60)
+    leftover = orphan.parent / f"{orphan.name}.4242.tmp"  # a killed writer's temporary file
+    leftover.write_bytes(b"setengah")
+    os.utime(leftover, (time.time() - ORPHAN_GRACE_SECONDS,) * 2)
+    young = plant_orphan(other, b"masih diunggah", 5)
+    result = invoke(other, "check", "--repair", "--grace-seconds", "60")
+    assert result.exit_code == 0, result.output
+    assert "Berkas yatim (tidak dirujuk rekaman mana pun): 2." in result.output
+    assert "  2 berkas yatim dihapus." in result.output
+    assert not orphan.exists() and not leftover.exists()
+    assert young.is_file()
+    assert all(path.is_file() for path in referenced)
+    result = invoke(other, "check", "--grace-seconds", "60")
+    assert result.exit_code == 0, result.output
+    assert "Berkas yatim (tidak dirujuk rekaman mana pun): 0." in result.output
+    assert "Berkas tersimpan: 3 dirujuk; 0 hilang; 0 rusak" in result.output
+    result = invoke(other, "check", "--repair", "--grace-seconds", "0")
+    assert result.exit_code == 0, result.output
+    assert "  1 berkas yatim dihapus." in result.output
+    assert not young.exists()
+    assert all(path.is_file() for path in referenced)
