@@ -85,8 +85,8 @@ def apply_pending(batch: int = BATCH) -> int:
     Does nothing (rows wait) while no index has been built, nor with the PostgreSQL backend.
     """
     db.session.info.pop(COMMITTED, None)
-    if uses_postgresql() or not index_exists():
-        return 0
+    if uses_postgresql() or not index_exists() or pending_count() == 0:
+        return 0  # most calls (every search) find nothing waiting: no index writer is taken
     db.session.commit()  # end any reading transaction: the drain writes from a fresh one
     applied = 0
     with db.writing():
