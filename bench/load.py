@@ -198,9 +198,8 @@ def postgres_answers() -> bool:
         return False
 
 
-def serve(command: list[str], env: dict, port: int, health: str):
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+def serve(command: list[str], env: dict, port: int, health: str, log=subprocess.DEVNULL):
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
     wait_until_up(f"http://127.0.0.1:{port}{health}")
     return server
 
@@ -221,13 +220,16 @@ def measure_legalbase(database: str, workers: int, args) -> tuple[dict, str]:
         try:
             port = free_port()
             env = {**instance.env, "LEGALBASE_PORT": str(port)}
-            server = serve([BIN / "legalbase", "serve", "--workers", str(workers)], env, port,
-                           "/api/v1/health")
+            log_path = Path(folder) / "server.log"
+            with open(log_path, "wb") as log:
+                server = serve([BIN / "legalbase", "serve", "--workers", str(workers)], env,
+                               port, "/api/v1/health", log)
             try:
                 results = run_load(port, instance.token, regulation_ids(port), args.seconds,
                                    args.clients)
             finally:
                 stop(server)
+            print_last_error(log_path)
             check = subprocess.run([BIN / "legalbase", "search", "check"], env=instance.env,
                                    capture_output=True, text=True)
             verdict = "sama dengan basis data" if check.returncode == 0 else (
@@ -235,6 +237,14 @@ def measure_legalbase(database: str, workers: int, args) -> tuple[dict, str]:
             return results, verdict
         finally:
             instance.drop()
+
+
+def print_last_error(log_path: Path) -> None:
+    """The last traceback the server logged, if any (what a 500 in the table was)."""
+    lines = log_path.read_text(errors="replace").splitlines()
+    starts = [number for number, line in enumerate(lines) if line.startswith("Traceback")]
+    if starts:
+        print("  last server error:\n    " + "\n    ".join(lines[starts[-1]:][-12:]))
 
 
 def measure_floor(workers: int, args) -> dict:

@@ -92,6 +92,19 @@ def open_index(path: str | None = None):
 def searcher():
     """A searcher on the latest committed index, cached per thread (Whoosh readers are not
     shared between threads) and reopened after a commit or a swap."""
+    for attempt in range(3):
+        try:
+            return _latest_searcher()
+        except FileNotFoundError:
+            # Another process committed meanwhile and removed the segment files this one was
+            # opening: forget them and open the newer ones.
+            getattr(_local, "searchers", {}).pop(index_dir(), None)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _latest_searcher():
     path = index_dir()
     key = (path, _inode(path))
     cached = getattr(_local, "searchers", {}).get(path)
