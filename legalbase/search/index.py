@@ -86,7 +86,15 @@ def open_index(path: str | None = None):
     if not index_exists(path):
         raise Unavailable("Indeks pencarian belum dibangun; jalankan `legalbase search reindex`.",
                           code="search_index_missing")
-    return whoosh_index.open_dir(path)
+    for attempt in range(3):
+        try:
+            return whoosh_index.open_dir(path)
+        except FileNotFoundError:
+            # Another process committed between Whoosh listing the newest table of contents
+            # and reading it (and removed it): list again.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def searcher():
