@@ -244,7 +244,10 @@ def print_last_error(log_path: Path) -> None:
     lines = log_path.read_text(errors="replace").splitlines()
     starts = [number for number, line in enumerate(lines) if line.startswith("Traceback")]
     if starts:
-        print("  last server error:\n    " + "\n    ".join(lines[starts[-1]:][-12:]))
+        trace = lines[starts[-1]:]
+        end = next((i for i, line in enumerate(trace) if line.startswith("[")), len(trace))
+        frames = [line for line in trace[:end] if "/legalbase/" in line] + trace[end - 1:end]
+        print("  last server error:\n    " + "\n    ".join(frames))
 
 
 def measure_floor(workers: int, args) -> dict:

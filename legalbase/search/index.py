@@ -77,7 +77,10 @@ def index_exists(path: str | None = None) -> bool:
     if path is None and uses_postgresql():
         return postgresql_backend().built()
     path = path or index_dir()
-    return os.path.isdir(path) and whoosh_index.exists_in(path)
+    # A table of contents (_MAIN_<generation>.toc) exists once an index has been committed;
+    # Whoosh's exists_in opens it, which fails if another process replaces it meanwhile.
+    return os.path.isdir(path) and any(name.startswith("_MAIN_") and name.endswith(".toc")
+                                       for name in os.listdir(path))
 
 
 def open_index(path: str | None = None):
