@@ -67,5 +67,9 @@ def test_output_beyond_the_size_limit_is_refused():
 
 
 def test_each_render_gets_its_own_deadline():
-    first, second = sandbox(), sandbox()
-    assert second.deadline >= first.deadline
+    loop = "{% for i in range(3) %}{{ i }}{% endfor %}"
+    spent = BoundedSandbox(seconds=0.05, undefined=StrictUndefined)
+    time.sleep(0.1)
+    with pytest.raises(SecurityError, match="batas waktu"):
+        spent.from_string(loop).render()
+    assert sandbox().from_string(loop).render() == "012"
