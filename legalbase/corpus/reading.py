@@ -70,6 +70,14 @@ class Citation:
     region_level: str | None = None   # a Perda's: Kota Bekasi is not Kabupaten Bekasi
 
 
+# How sure the reader is of each proposed field: written in the document (`read`), worked out
+# from something else it says (`inferred`, e.g. the year from the date of enactment), or not
+# found (`absent`).
+READ, INFERRED, ABSENT = "read", "inferred", "absent"
+FIELDS = ("form", "region_code", "number", "year", "title", "place_of_enactment", "enacted_on",
+          "promulgated_on")
+
+
 @dataclass
 class Reading:
     """What was read from a document: proposed metadata and the citations of its Mengingat."""
@@ -77,6 +85,15 @@ class Reading:
     proposal: dict = field(default_factory=dict)
     region_hint: tuple[str, str] | None = None   # (level, NAME IN CAPITALS) to resolve
     citations: list[Citation] = field(default_factory=list)
+    confidence: dict[str, str] = field(default_factory=dict)   # field -> READ|INFERRED|ABSENT
+    notes: dict[str, str] = field(default_factory=dict)   # field -> why, in Indonesian
+
+    def mark(self, name: str, value, how: str = READ, note: str | None = None) -> None:
+        """Propose `value` for a field, saying how sure the reading is."""
+        self.proposal[name] = value
+        self.confidence[name] = how
+        if note:
+            self.notes[name] = note
 
 
 def read_document(text: str | None) -> Reading:

@@ -5,6 +5,7 @@ save later"."""
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
@@ -15,7 +16,7 @@ from .citation_lint import lint_document
 from .citations import region_named, resolve
 from .files import PDF, FileStore, Upload, read_upload
 from .models import Regulation
-from .reading import Citation, read_document
+from .reading import ABSENT, FIELDS, READ, Citation, read_document
 from .regulations import create_regulation
 from .relations import add_relation, find_relation
 
@@ -27,14 +28,41 @@ def file_store() -> FileStore:
     return FileStore(Path(current_app.instance_path) / "files")
 
 
-def propose(upload: Upload) -> tuple[dict, list[Citation]]:
-    """Metadata proposed from the file's text, and its citations resolved against the corpus."""
+@dataclass
+class Proposed:
+    """What a file proposes: metadata, citations resolved against the corpus, and how sure the
+    reading is of each field (`read`, `inferred`, `absent`, with a note on why)."""
+
+    proposal: dict
+    citations: list[Citation]
+    confidence: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def uncertain(self) -> dict[str, str]:
+        """Fields not read as written: field -> confidence."""
+        return {name: how for name, how in self.confidence.items() if how != READ}
+
+
+def read_proposal(upload: Upload) -> Proposed:
+    """Read a file's text: proposed metadata, resolved citations and the reader's confidence."""
     reading = read_document(upload.text)
     proposal = dict(reading.proposal)
+    confidence = {name: reading.confidence.get(name, ABSENT) for name in FIELDS}
+    notes = dict(reading.notes)
     region = region_named(*reading.region_hint) if reading.region_hint else None
     if region is not None:
         proposal["region_code"] = region.code
-    return proposal, resolve_citations(reading.citations)
+    elif reading.region_hint:
+        confidence["region_code"] = ABSENT
+        notes["region_code"] = (f"Wilayah '{reading.region_hint[1].title()}' tidak ditemukan "
+                                f"dalam daftar wilayah.")
+    return Proposed(proposal, resolve_citations(reading.citations), confidence, notes)
+
+
+def propose(upload: Upload) -> tuple[dict, list[Citation]]:
+    """Metadata proposed from the file's text, and its citations resolved against the corpus."""
+    proposed = read_proposal(upload)
+    return proposed.proposal, proposed.citations
 
 
 def resolve_citations(citations: list[Citation]) -> list[Citation]:
