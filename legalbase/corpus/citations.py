@@ -7,6 +7,7 @@
 A fact the corpus holds as unknown is printed as PLACEHOLDER, never left out.
 """
 
+import difflib
 from datetime import date
 
 from sqlalchemy import select
@@ -152,6 +153,23 @@ def region_named(level: str, name: str) -> Region | None:
     title = HEAD_PREFIX[level] + " ".join(name.upper().split())
     return db.session.scalar(select(Region).where(Region.head_title == title,
                                                   Region.level == level))
+
+
+def region_spelled_like(level: str, name: str) -> Region | None:
+    """The one region of `level` whose name is nearest to a misspelt or garbled `name`
+    ("BANJARNGERA" -> Kabupaten Banjarnegara), or None when none is near enough."""
+    titles = dict(db.session.execute(select(Region.head_title, Region.code)
+                                     .where(Region.level == level)).all())
+    wanted = HEAD_PREFIX[level] + " ".join(name.upper().split())
+    near = difflib.get_close_matches(wanted, list(titles), n=2, cutoff=0.88)
+    if len(near) == 1 or (near and _clearly_nearest(wanted, near)):
+        return db.session.get(Region, titles[near[0]])
+    return None
+
+
+def _clearly_nearest(wanted: str, near: list[str]) -> bool:
+    ratios = [difflib.SequenceMatcher(None, wanted, title).ratio() for title in near]
+    return ratios[0] - ratios[1] > 0.05
 
 
 def _perda_region(citation: Citation) -> Region | None:

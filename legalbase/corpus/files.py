@@ -32,11 +32,15 @@ EXTENSIONS = {PDF: "pdf", DOCX: "docx", TEXT: "txt"}
 DOCX_MAX_UNPACKED = 200 * 1024 * 1024
 DOCX_MAX_RATIO = 200
 DOCX_MAX_ENTRIES = 2000
-# Reading one file's text: this many seconds, plus READ_SECONDS_PER_MIB for each MiB of it (a
-# 600-page text PDF of 0.7 MiB takes pypdf 1.5 s), within READ_MEMORY_BYTES of address space.
-READ_SECONDS = 5.0
+# Reading one file's text: this many seconds, plus READ_SECONDS_PER_MIB for each MiB of it,
+# within READ_MEMORY_BYTES of address space. A 600-page text PDF of 0.7 MiB takes pypdf 1.5 s,
+# but a real 23-page Perwal of 141 KiB (Kota Batu 72/2016) takes it 8 s of CPU and 700 MiB:
+# its font's ToUnicode map of 196,000 ranges is parsed again for every page.
+READ_SECONDS = 30.0
 READ_SECONDS_PER_MIB = 3.0
-READ_MEMORY_BYTES = 512 * 1024 * 1024
+READ_MEMORY_BYTES = 1024 * 1024 * 1024
+# Readers accept the header anywhere in the first KiB; real files begin with a newline or junk.
+PDF_HEADER_WITHIN = 1024
 UNSAFE_ENTRY = re.compile(r"^/|\\|^[A-Za-z]:|(^|/)\.\.(/|$)")
 # Prolog only: never a DTD loaded, an entity resolved, or the network reached while checking.
 PROLOG_PARSER = {"events": ("start",), "resolve_entities": False, "no_network": True,
@@ -74,7 +78,7 @@ def read_upload(content: bytes) -> Upload:
 def detect_type(content: bytes) -> str:
     """PDF, DOCX (any ZIP: its archive is checked when read) or plain text, judged from the
     bytes (never from the file name)."""
-    if content.startswith(b"%PDF-"):
+    if b"%PDF-" in content[:PDF_HEADER_WITHIN]:
         return PDF
     if content.startswith(b"PK\x03\x04"):
         return DOCX

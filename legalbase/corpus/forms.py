@@ -2,13 +2,14 @@
 
 Rank orders legal bases by the hierarchy of UU 12/2011 Pasal 7 and 8 (lower is higher).
 Scope says which region a record of that form must name: none (national), a province, a
-kabupaten, a kota, or either of the last two.
+kabupaten, a kota, either of the last two, or any region (the decrees of a regional secretary
+or of the head of a regional office, which bureaus keep beside their head's instruments).
 """
 
 from dataclasses import dataclass
 
 NATIONAL, PROVINSI, KABUPATEN, KOTA = "national", "provinsi", "kabupaten", "kota"
-KABKOTA = "kabkota"
+KABKOTA, REGIONAL = "kabkota", "regional"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ FORMS = {form.code: form for form in (
     Form("kepgub", "Keputusan Gubernur", "Kepgub", 100, PROVINSI),
     Form("kepbup", "Keputusan Bupati", "Kepbup", 100, KABUPATEN),
     Form("kepwal", "Keputusan Wali Kota", "Kepwal", 100, KOTA),
+    Form("kepsekda", "Keputusan Sekretaris Daerah", "Kep. Sekda", 110, REGIONAL),
+    Form("kepkadis", "Keputusan Kepala Perangkat Daerah", "Kep. Kepala PD", 120, REGIONAL),
 )}
 
 FORM_CODES = tuple(FORMS)
@@ -49,4 +52,6 @@ def scope_admits(scope: str, level: str | None) -> bool:
         return level is None
     if scope == KABKOTA:
         return level in (KABUPATEN, KOTA)
+    if scope == REGIONAL:
+        return level in (PROVINSI, KABUPATEN, KOTA)
     return level == scope

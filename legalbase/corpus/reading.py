@@ -6,52 +6,45 @@ Everything here is a proposal for the officer to confirm; explicit metadata alwa
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
-MONTHS = {name: number for number, name in enumerate(
-    ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
-     "oktober", "november", "desember"), start=1)}
-MONTHS.update(pebruari=2, nopember=11)   # the older spellings, still found in decrees
+from .cleaning import clean, flatten
+from .closing import read_enactment, read_promulgation
+from .headings import read_heading
 
-HEAD_FORMS = {("keputusan", "gubernur"): "kepgub", ("keputusan", "bupati"): "kepbup",
-              ("keputusan", "wali kota"): "kepwal", ("peraturan", "gubernur"): "pergub",
-              ("peraturan", "bupati"): "perbup", ("peraturan", "wali kota"): "perwal"}
-HEAD_LEVELS = {"gubernur": "provinsi", "bupati": "kabupaten", "wali kota": "kota"}
-
-# Names, places and titles have a bounded length: unbounded, a text repeating the start of a
-# heading without its end is scanned to its end from every repetition (quadratic time).
-REGIONAL_HEADING = re.compile(
-    r"\b(?P<kind>KEPUTUSAN|PERATURAN)\s+(?P<head>GUBERNUR|BUPATI|WALI\s?KOTA)\s+"
-    r"(?P<name>[A-Z][A-Z .'-]{0,80}?)"
-    r"\s+NOMOR\s*:?\s*(?P<number>\S+(?:\s+TAHUN\s+\d{4})?)\s+TENTANG\s+(?P<title>.{1,1000}?)"
-    r"\s+(?=DENGAN\s+RAHMAT|(?:GUBERNUR|BUPATI|WALI\s?KOTA)\s+[A-Z .'-]{1,80},|MENIMBANG)")
-PERDA_HEADING = re.compile(
-    r"\bPERATURAN\s+DAERAH\s+(?P<level>PROVINSI|KABUPATEN|KOTA)\s+"
-    r"(?P<name>[A-Z][A-Z .'-]{0,80}?)"
-    r"\s+NOMOR\s+(?P<number>\S+)\s+TAHUN\s+(?P<year>\d{4})\s+TENTANG\s+(?P<title>.{1,1000}?)"
-    r"\s+(?=DENGAN\s+RAHMAT|MENIMBANG)")
-ENACTED = re.compile(
-    r"Ditetapkan\s+di\s*:?\s*(?P<place>[A-Za-z][A-Za-z .'-]{0,80}?)\s+pada\s+tanggal\s*:?\s*"
-    r"(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\s+(?P<year>\d{4})", re.I)
 MENGINGAT = re.compile(r"\bMengingat\s*:?(?P<body>.*?)(?:\bMemperhatikan\b|\bMEMUTUSKAN\b|"
                        r"\bMenetapkan\b|$)", re.S)
 
+# "Nomor" as OCR and PDF extraction leave it: "N omor", "Ncmor", "Thmor".
+NOMOR = r"(?:(?i:n\s?omor)|[NT][a-z]{2}or)"
 CITATION_LONG = re.compile(
-    r"(?P<kind>Undang-Undang|Peraturan\s+Pemerintah\s+Pengganti\s+Undang-Undang|"
-    r"Peraturan\s+Pemerintah|Peraturan\s+Presiden|"
-    r"Peraturan\s+(?P<issuer>Menteri(?:\s+Negara)?(?:\s+[A-Z][a-z]+|\s+dan|\s+dan/atau){1,12}?)|"
+    r"(?P<kind>(?i:Undang-Undang|Peraturan\s+Pemerintah\s+Pengganti\s+Undang-Undang|"
+    r"Peraturan\s+Pemerintah|Peraturan\s+Presiden)|"
+    r"Peraturan\s+(?P<issuer>Menteri(?:\s+Negara)?"
+    r"(?:\s+[A-Z][a-z]+|\s+dan|\s+dan/atau|/[A-Z][a-z]+){1,16}?)|"
     r"Peraturan\s+Daerah\s+(?P<plevel>Provinsi|Kabupaten|Kota)\s+(?P<pname>[A-Z][\w .'-]{0,80}?))"
-    r"\s+Nomor\s+(?P<number>[\w./-]+)\s+Tahun\s+(?P<year>\d{4})")
+    rf"\s+{NOMOR}\s*:?\s*(?:(?P<number>[\w./-]+?)(?:\s*\(?(?i:Drt)\)?)?\s+(?i:Tahun)\s+"
+    r"(?P<year>\d{4})|(?P<slashed>[\w.-]+(?:/[\w.-]+)*/(?P<slashed_year>\d{4}))\b)", re.A)
 CITATION_SHORT = re.compile(
     r"\b(?P<kind>UU|Perppu|PP|Perpres|Permendagri|Permen\s?PPPA)\s+(?:No\.?\s*|Nomor\s+)?"
     r"(?P<number>\d+)\s*/\s*(?P<year>\d{4})\b", re.I | re.A)  # ASCII: "ſ" is no "s" here
-TITLE_LEAD = re.compile(r"(?:\batas|\bPenetapan)\s*$", re.I)
+# Inside an item, what follows "tentang" up to a gazette, an amendment clause or the item's
+# end is a title: an act named there ("... tentang Penetapan Peraturan Pemerintah Pengganti
+# Undang-Undang Nomor 2 Tahun 2022 ...", "... tentang Peraturan Pelaksanaan Undang-Undang ...")
+# is not cited.
+CLAUSE_BREAK = re.compile(r"[;()]|\bsebagaimana\b|\bdengan\b|\bMengingat\b|(?:^|\s)\d{1,2}\s*\.\s",
+                          re.I)
+ITEM_NUMBER = re.compile(r"(?:^|\s)\d{1,2}\s?\.\s*$")
+TITLE_WORD = re.compile(r"\btentang\b", re.I)
 LONG_FORMS = {"undang-undang": "uu", "peraturan pemerintah pengganti undang-undang": "perppu",
               "peraturan pemerintah": "pp", "peraturan presiden": "perpres"}
 SHORT_FORMS = {"uu": ("uu", None), "perppu": ("perppu", None), "pp": ("pp", None),
                "perpres": ("perpres", None), "permendagri": ("permen", "Menteri Dalam Negeri"),
                "permenpppa": ("permen", "Menteri Pemberdayaan Perempuan dan Perlindungan Anak")}
-KEEP_UPPER = {"TPPO", "PP-TPPO", "APBD", "APBN", "RAD", "RAN", "DPRD", "RI", "SK", "UPTD", "P2TP2A"}
+KEEP_UPPER = {"TPPO", "PP-TPPO", "APBD", "APBN", "RAD", "RAN", "DPRD", "RI", "SK", "UPTD", "P2TP2A",
+              "TNI", "POLRI", "PPID", "BUMD", "BLUD", "OPD", "SKPD", "RTRW", "RPJMD", "II", "III",
+              "IV", "VI", "VII", "VIII", "IX", "XI", "XII"}
+# "P.N.", "I.B.W.", "PT.", Roman numerals: kept as written.
+ABBREVIATION = re.compile(r"[A-Z](?:\.[A-Z])+\.?|[A-Z]\.?|[B-DF-HJ-NP-TV-Z]{2}\.?|[IVXL]{2,7}")
 KEEP_LOWER = {"dan", "di", "ke", "dari", "atas", "tentang", "untuk", "yang", "pada", "dalam",
               "serta", "atau", "bagi", "terhadap", "dengan", "oleh"}
 
@@ -83,10 +76,15 @@ class Reading:
     """What was read from a document: proposed metadata and the citations of its Mengingat."""
 
     proposal: dict = field(default_factory=dict)
-    region_hint: tuple[str, str] | None = None   # (level, NAME IN CAPITALS) to resolve
     citations: list[Citation] = field(default_factory=list)
     confidence: dict[str, str] = field(default_factory=dict)   # field -> READ|INFERRED|ABSENT
     notes: dict[str, str] = field(default_factory=dict)   # field -> why, in Indonesian
+    region_hints: list[tuple[str, str]] = field(default_factory=list)   # to try in turn
+
+    @property
+    def region_hint(self) -> tuple[str, str] | None:
+        """The first region to look up: (level, NAME IN CAPITALS)."""
+        return self.region_hints[0] if self.region_hints else None
 
     def mark(self, name: str, value, how: str = READ, note: str | None = None) -> None:
         """Propose `value` for a field, saying how sure the reading is."""
@@ -101,63 +99,67 @@ def read_document(text: str | None) -> Reading:
     reading = Reading()
     if not text:
         return reading
-    flat = " ".join(text.split())
+    flat = flatten(clean(text))
     _read_heading(flat, reading)
-    _read_enactment(flat, reading)
+    _read_closing(flat, reading)
     reading.citations = read_citations(flat)
     return reading
 
 
 def _read_heading(flat: str, reading: Reading) -> None:
-    match = REGIONAL_HEADING.search(flat)
-    if match:
-        head = " ".join(match["head"].lower().replace("walikota", "wali kota").split())
-        reading.proposal["form"] = HEAD_FORMS[(match["kind"].lower(), head)]
-        reading.region_hint = (HEAD_LEVELS[head], match["name"].strip())
-        _number_year_title(match["number"], None, match["title"], reading)
+    heading = read_heading(flat)
+    if heading is None:
         return
-    match = PERDA_HEADING.search(flat)
-    if match:
-        level = match["level"].lower()
-        reading.proposal["form"] = "perda_provinsi" if level == "provinsi" else "perda_kabkota"
-        reading.region_hint = (level, match["name"].strip())
-        _number_year_title(match["number"], match["year"], match["title"], reading)
+    reading.mark("form", heading.form)
+    reading.region_hints = heading.region_hints
+    if heading.issuer:
+        reading.proposal["issuer"] = heading.issuer
+    if heading.number:
+        reading.mark("number", heading.number)
+    if heading.year:
+        reading.mark("year", heading.year)
+    if heading.title:
+        reading.mark("title", title_case(heading.title))
 
 
-def _number_year_title(number: str, year: str | None, title: str, reading: Reading) -> None:
-    written_year = re.search(r"(?:TAHUN\s+|/)(\d{4})$", number, re.I)
-    reading.proposal["number"] = number
-    if year or written_year:
-        reading.proposal["year"] = int(year or written_year.group(1))
-    reading.proposal["title"] = title_case(title.rstrip(" ,;"))
-
-
-def _read_enactment(flat: str, reading: Reading) -> None:
-    match = ENACTED.search(flat)
-    month = MONTHS.get(match["month"].lower()) if match else None
-    if not month:
-        return
-    try:
-        enacted = date(int(match["year"]), month, int(match["day"]))
-    except ValueError:
-        return
-    reading.proposal["enacted_on"] = enacted.isoformat()
-    reading.proposal["place_of_enactment"] = match["place"].strip()
-    reading.proposal.setdefault("year", enacted.year)
+def _read_closing(flat: str, reading: Reading) -> None:
+    enacted, promulgated = read_enactment(flat), read_promulgation(flat)
+    if enacted and enacted.place:
+        reading.mark("place_of_enactment", enacted.place)
+    if enacted and enacted.on:
+        reading.mark("enacted_on", enacted.on.isoformat())
+    elif enacted:
+        reading.notes["enacted_on"] = "Tanggal penetapan dibiarkan kosong dalam dokumen."
+    if promulgated and promulgated.on:
+        reading.mark("promulgated_on", promulgated.on.isoformat())
+    elif promulgated:
+        reading.notes["promulgated_on"] = "Tanggal pengundangan dibiarkan kosong dalam dokumen."
+    if "year" not in reading.proposal and enacted and enacted.on:
+        reading.mark("year", enacted.on.year, INFERRED,
+                     "Tahun tidak tertulis pada nomor; diambil dari tanggal penetapan.")
 
 
 def read_citations(flat: str) -> list[Citation]:
     """Every distinct regulation the Mengingat cites, long ("Peraturan Presiden Nomor 69 Tahun
     2008") or short ("Perpres 49/2023") forms alike, in order of appearance."""
     section = MENGINGAT.search(flat)
+    body = section["body"] if section else ""
+    strays = _stray_items(flat[:section.start()]) if section else []
     citations, seen = [], set()
-    for _, _, citation in find_citations(section["body"] if section else ""):
+    for _, _, citation in strays + find_citations(body):
         key = (citation.form, citation.number.casefold(), citation.year,
                (citation.issuer or citation.region_name or "").casefold(), citation.region_level)
         if key not in seen:
             seen.add(key)
             citations.append(citation)
     return citations
+
+
+def _stray_items(before: str) -> list[tuple[int, int, Citation]]:
+    """Numbered Mengingat items that PDF extraction moved above the word "Mengingat" (the
+    Menimbang's items are lettered, not numbered)."""
+    return [hit for hit in find_citations(before[-6000:])
+            if ITEM_NUMBER.search(before[-6000:][max(0, hit[0] - 6):hit[0]])]
 
 
 def find_citations(text: str) -> list[tuple[int, int, Citation]]:
@@ -169,9 +171,10 @@ def find_citations(text: str) -> list[tuple[int, int, Citation]]:
 
 
 def _inside_a_title(body: str, start: int) -> bool:
-    # "... tentang Perubahan atas Undang-Undang Nomor 23 Tahun 2014 ..." names the amended act
-    # inside a title; "... tentang Penetapan Peraturan Pemerintah Pengganti ..." likewise.
-    return bool(TITLE_LEAD.search(body[max(0, start - 40):start]))
+    before = body[max(0, start - 400):start]
+    breaks = list(CLAUSE_BREAK.finditer(before))
+    clause = before[breaks[-1].end():] if breaks else before
+    return bool(TITLE_WORD.search(clause))
 
 
 def _long_citation(match: re.Match) -> Citation:
@@ -184,7 +187,9 @@ def _long_citation(match: re.Match) -> Citation:
         issuer, region = None, (level, " ".join(match["pname"].split()).upper())
     else:
         form, issuer, region = LONG_FORMS[kind], None, None
-    citation = Citation(match.group(0), form, match["number"], int(match["year"]), issuer)
+    number, year = ((match["number"], match["year"]) if match["number"]
+                    else (match["slashed"], match["slashed_year"]))
+    citation = Citation(match.group(0), form, number, int(year), issuer)
     citation.region_level, citation.region_name = region if region else (None, None)
     return citation
 
@@ -201,11 +206,20 @@ def title_case(capitals: str) -> str:
         return capitals
     words = []
     for index, word in enumerate(capitals.split()):
-        bare = word.strip(",.;:()")
-        if bare in KEEP_UPPER:
-            words.append(word)
-        elif index and bare.lower() in KEEP_LOWER:
+        bare = word.strip(",.;:()\"'*")
+        if index and bare.lower() in KEEP_LOWER:
             words.append(word.lower())
+        elif bare in KEEP_UPPER or ABBREVIATION.fullmatch(bare):
+            words.append(word)
         else:
-            words.append("-".join(part.capitalize() for part in word.split("-")))
+            words.append("-".join(_capitalized(part) for part in word.split("-")))
     return " ".join(words)
+
+
+def _capitalized(word: str) -> str:
+    # "(PERSERO)" -> "(Persero)", where str.capitalize gives "(persero)".
+    lower = word.lower()
+    for index, char in enumerate(lower):
+        if char.isalpha():
+            return lower[:index] + char.upper() + lower[index + 1:]
+    return lower

@@ -15,8 +15,8 @@ from .models import Regulation
 from .schemas import RegulationInputSchema
 from .status import in_force_from
 
-DECREE_FORMS = ("kepgub", "kepbup", "kepwal")
-ISSUER_SERIES = ("permen", "kepmen")
+DECREE_FORMS = ("kepgub", "kepbup", "kepwal", "kepsekda", "kepkadis")
+ISSUER_SERIES = ("permen", "kepmen", "kepkadis")
 _input_schema = RegulationInputSchema()
 
 
@@ -52,7 +52,8 @@ def domain_problems(fields: dict) -> dict:
 def _scope_message(form) -> str:
     if form.scope == NATIONAL:
         return f"{form.name} adalah peraturan nasional: region_code harus null."
-    levels = {"kabkota": "kabupaten atau kota"}.get(form.scope, form.scope)
+    levels = {"kabkota": "kabupaten atau kota", "regional": "provinsi, kabupaten, atau kota"
+              }.get(form.scope, form.scope)
     return f"{form.name} harus menyebut kode wilayah tingkat {levels}."
 
 
@@ -61,7 +62,8 @@ def identity_key(form: str, region_code: str | None, year: int, number: str,
     """What makes two live records the same regulation: form, region, year, number folded.
 
     Ministers number their regulations each in their own series, so a Peraturan or Keputusan
-    Menteri also counts its issuer (Permendagri 10/2012 is not Permen PPPA 10/2012).
+    Menteri also counts its issuer (Permendagri 10/2012 is not Permen PPPA 10/2012), and so
+    does the head of a regional office (each Dinas numbers its own decrees).
     """
     if form in ISSUER_SERIES and issuer:
         form = f"{form}:{_fold(issuer)}"

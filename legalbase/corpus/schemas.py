@@ -179,4 +179,10 @@ class ExtractionSchema(Schema):
     media_type = fields.String(required=True)
     text_status = fields.String(required=True)
     proposal = fields.Dict(required=True)
+    confidence = fields.Dict(keys=fields.String(), values=fields.String(
+        validate=validate.OneOf(["read", "inferred", "absent"])), required=True, metadata={
+        "description": "Per kolom: read (tertulis di dokumen), inferred (disimpulkan dari "
+                       "bagian lain), absent (tidak ditemukan)"})
+    notes = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata={
+        "description": "Per kolom yang tidak pasti: alasannya"})
     citations = fields.List(fields.Nested(CitationSchema), required=True)

@@ -13,15 +13,17 @@ from flask import current_app
 from .. import audit, db
 from ..errors import Invalid
 from .citation_lint import lint_document
-from .citations import region_named, resolve
+from .citations import region_named, region_spelled_like, resolve
 from .files import PDF, FileStore, Upload, read_upload
+from .forms import FORMS, NATIONAL
 from .models import Regulation
-from .reading import ABSENT, FIELDS, READ, Citation, read_document
+from .reading import ABSENT, FIELDS, INFERRED, READ, Citation, read_document
 from .regulations import create_regulation
 from .relations import add_relation, find_relation
 
 HANDLE = re.compile(r"[0-9a-f]{64}")
 STAGING_HOURS = 24
+NATIONAL_FORMS = {code for code, form in FORMS.items() if form.scope == NATIONAL}
 
 
 def file_store() -> FileStore:
@@ -46,17 +48,34 @@ class Proposed:
 def read_proposal(upload: Upload) -> Proposed:
     """Read a file's text: proposed metadata, resolved citations and the reader's confidence."""
     reading = read_document(upload.text)
-    proposal = dict(reading.proposal)
-    confidence = {name: reading.confidence.get(name, ABSENT) for name in FIELDS}
-    notes = dict(reading.notes)
-    region = region_named(*reading.region_hint) if reading.region_hint else None
-    if region is not None:
-        proposal["region_code"] = region.code
-    elif reading.region_hint:
-        confidence["region_code"] = ABSENT
-        notes["region_code"] = (f"Wilayah '{reading.region_hint[1].title()}' tidak ditemukan "
-                                f"dalam daftar wilayah.")
-    return Proposed(proposal, resolve_citations(reading.citations), confidence, notes)
+    proposed = Proposed(dict(reading.proposal), resolve_citations(reading.citations),
+                        {name: reading.confidence.get(name, ABSENT) for name in FIELDS},
+                        dict(reading.notes))
+    if reading.proposal.get("form") in NATIONAL_FORMS:
+        proposed.confidence["region_code"] = READ
+    elif reading.region_hints:
+        _propose_region(proposed, reading.region_hints)
+    return proposed
+
+
+def _propose_region(proposed: Proposed, hints: list[tuple[str, str]]) -> None:
+    """The first hint the registry knows (read), else the nearest spelling (inferred)."""
+    for level, name in hints:
+        region = region_named(level, name)
+        if region is not None:
+            proposed.proposal["region_code"] = region.code
+            proposed.confidence["region_code"] = READ
+            return
+    for level, name in hints:
+        region = region_spelled_like(level, name)
+        if region is not None:
+            proposed.proposal["region_code"] = region.code
+            proposed.confidence["region_code"] = INFERRED
+            proposed.notes["region_code"] = (f"Wilayah ditulis '{name}'; dibaca sebagai "
+                                             f"{region.name}.")
+            return
+    proposed.notes["region_code"] = (f"Wilayah '{hints[0][1]}' tidak ditemukan dalam daftar "
+                                     f"wilayah.")
 
 
 def propose(upload: Upload) -> tuple[dict, list[Citation]]:

@@ -38,7 +38,7 @@ from .schemas import (
     RelationsSchema,
     WithdrawSchema,
 )
-from .uploads import file_store, propose, save_regulation, stage, take_staged
+from .uploads import file_store, read_proposal, save_regulation, stage, take_staged
 
 blp = Blueprint("corpus", __name__, url_prefix=f"{API_PREFIX}/regulations",
                 description="Korpus peraturan nasional dan daerah.")
@@ -86,10 +86,11 @@ class Extraction(MethodView):
         content = _file_part(required=True)
         db.release_locks()
         upload = read_upload(content)
-        proposal, citations = propose(upload)
+        proposed = read_proposal(upload)
         return {"handle": stage(upload), "media_type": upload.media_type,
-                "text_status": upload.text_status, "proposal": proposal,
-                "citations": citations}
+                "text_status": upload.text_status, "proposal": proposed.proposal,
+                "citations": proposed.citations, "confidence": proposed.confidence,
+                "notes": proposed.notes}
 
 
 @blp.route("/<int:regulation_id>")

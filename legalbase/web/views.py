@@ -15,7 +15,7 @@ from ..corpus.queries import with_status
 from ..corpus.regulations import get_regulation
 from ..corpus.relations import relations_of
 from ..corpus.status import revoked_on
-from ..corpus.uploads import propose, save_regulation, stage, take_staged
+from ..corpus.uploads import read_proposal, save_regulation, stage, take_staged
 from ..coverage.basis import STATUSES
 from ..coverage.export import STATUS_LABELS
 from ..coverage.reports import coverage_report, province_indicators, region_report
@@ -135,10 +135,11 @@ def unggah():
     content = part.read() if part else b""
     db.release_locks()
     upload = read_upload(content)
-    proposal, citations = propose(upload)
+    proposed = read_proposal(upload)
     return render_template("web/unggah.html", reading={
-        "handle": stage(upload), "proposal": proposal, "citations": citations,
-        "text_status": upload.text_status}, forms=FORMS, user=user)
+        "handle": stage(upload), "proposal": proposed.proposal,
+        "citations": proposed.citations, "confidence": proposed.confidence,
+        "notes": proposed.notes, "text_status": upload.text_status}, forms=FORMS, user=user)
 
 
 @bp.post("/unggah/simpan")
@@ -147,7 +148,7 @@ def unggah_simpan():
     check_csrf()
     metadata = {key: request.form.get(key) or None
                 for key in ("form", "region_code", "number", "title", "enacted_on",
-                            "place_of_enactment")}
+                            "place_of_enactment", "promulgated_on", "issuer")}
     metadata["year"] = request.form.get("year") or None
     db.release_locks()
     upload = take_staged(request.form.get("handle"))

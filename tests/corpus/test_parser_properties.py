@@ -84,7 +84,8 @@ def test_any_text_is_read_without_error(text):
     reading = read_document(text)
     proposal = reading.proposal
     assert set(proposal) <= {"form", "number", "year", "title", "enacted_on",
-                             "place_of_enactment"}
+                             "place_of_enactment", "promulgated_on", "issuer"}
+    assert set(reading.confidence) <= set(proposal)
     assert proposal.get("form", "uu") in FORMS
     assert isinstance(proposal.get("year", 0), int)
     if "enacted_on" in proposal:
