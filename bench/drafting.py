@@ -24,7 +24,7 @@ from common import median_seconds, seeded_app
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
-from legalbase import db
+from legalbase import db, jobs
 from legalbase.accounts.users import create_user, issue_token
 from legalbase.audit import Actor
 from legalbase.corpus.uploads import file_store
@@ -85,7 +85,7 @@ def batch_through_legalbase(as_of: date) -> tuple[float, int]:
     for name, _ in BATCHES:
         job = batch.start_batch(name, SELECTED, None, {}, {}, ACTOR, as_of)
         db.session.commit()
-        job = batch.run_job(job.id)
+        job = jobs.run_job(job.id)
         assert job.status == "finished", job.error
         with zipfile.ZipFile(io.BytesIO(file_store().get(job.result_sha256))) as archive:
             documents += sum(entry.endswith(".docx") for entry in archive.namelist())

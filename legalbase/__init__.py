@@ -1,7 +1,7 @@
 """legalbase: the legal basis of Indonesia's regional TPPO task forces.
 
-`create_app` reads as the table of contents: settings, database, API and its rooms, error
-handlers, command line.
+`create_app` reads as the table of contents: settings, database, the kinds of job each room
+runs, API and its rooms, error handlers, command line.
 """
 
 from pathlib import Path
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     db.init_app(app)
+    _register_job_kinds()
     _register_api(app)
     errors.register(app)
     headers.register(app)
@@ -31,23 +32,35 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+def _register_job_kinds() -> None:
+    """Every room's kinds of job, so a job runner in any process can run any queued job."""
+    from .corpus import register_job_kinds as corpus_job_kinds
+    from .drafting import register_job_kinds as drafting_job_kinds
+
+    corpus_job_kinds()
+    drafting_job_kinds()
+
+
 def _register_api(app: Flask) -> None:
     from .accounts.auth import authenticate_api_request
     from .accounts.views import blp as accounts_blp
     from .api import LegalbaseApi
     from .corpus.exchange_views import blp as exchange_blp
+    from .corpus.folder_views import blp as folder_import_blp
     from .corpus.views import blp as corpus_blp
     from .coverage.views import blp as coverage_blp
     from .drafting.template_views import blp as template_uploads_blp
     from .drafting.views import blp as drafting_blp
-    from .drafting.views import jobs_blp, templates_blp
+    from .drafting.views import templates_blp
     from .health import blp as health_blp
+    from .jobs.views import blp as jobs_blp
     from .regions.views import blp as regions_blp
     from .search.views import blp as search_blp
 
     api = LegalbaseApi(app)
-    for blueprint in (health_blp, accounts_blp, regions_blp, corpus_blp, exchange_blp, coverage_blp,
-                      templates_blp, template_uploads_blp, drafting_blp, jobs_blp, search_blp):
+    for blueprint in (health_blp, accounts_blp, regions_blp, corpus_blp, exchange_blp,
+                      folder_import_blp, coverage_blp, templates_blp, template_uploads_blp,
+                      drafting_blp, jobs_blp, search_blp):
         api.register_blueprint(blueprint)
     app.before_request(authenticate_api_request)
 
@@ -70,8 +83,10 @@ def _register_commands(app: Flask) -> None:
     from .corpus.cli import corpus_group
     from .coverage.cli import coverage_group
     from .drafting.cli import drafts_group
+    from .jobs.cli import jobs_group
     from .search.cli import search_group
 
-    for command in (db_group, corpus_group, coverage_group, drafts_group, users_group, search_group,
-                    setup_command, serve_command, backup_command, restore_command, check_command):
+    for command in (db_group, corpus_group, coverage_group, drafts_group, jobs_group, users_group,
+                    search_group, setup_command, serve_command, backup_command, restore_command,
+                    check_command):
         app.cli.add_command(command)

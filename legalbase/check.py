@@ -22,8 +22,9 @@ from sqlalchemy.engine import Connection
 from . import db
 from .corpus.models import Regulation, Relation
 from .corpus.uploads import file_store
-from .drafting.models import DraftVersion, Job
+from .drafting.models import DraftVersion
 from .errors import Unavailable
+from .jobs.models import Job, stored_inputs
 from .search.index import check_index
 
 # Every column naming a stored file by its sha256.
@@ -124,6 +125,9 @@ def referenced_files(connection: Connection) -> dict[str, list[str]]:
         query = select(key, column).where(column.is_not(None)).order_by(key)
         for record_id, sha256 in connection.execute(query):
             owners[sha256].append(f"{RECORD_NAMES[table.name]} {record_id}")
+    for job_id, params in connection.execute(select(Job.id, Job.params).order_by(Job.id)):
+        for sha256 in stored_inputs(params):  # what a job reads, e.g. an uploaded archive
+            owners[sha256].append(f"{RECORD_NAMES['jobs']} {job_id}")
     return dict(owners)
 
 

@@ -65,7 +65,7 @@ class BackgroundWork:
             self.wake.clear()
 
     def run_once(self) -> None:
-        from .drafting.jobs import run_queued_jobs
+        from .jobs import run_queued_jobs
         from .search.outbox import apply_pending
 
         apply_pending()

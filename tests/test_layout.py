@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "legalbase"
-DOMAIN_ROOMS = ("regions", "corpus", "coverage", "drafting", "search", "accounts")
+DOMAIN_ROOMS = ("regions", "corpus", "coverage", "drafting", "search", "accounts", "jobs")
 HTTP_MODULES = ("views.py", "auth.py", "cli.py")  # and any *_views.py, *_cli.py
 
 
@@ -51,6 +51,28 @@ def test_domain_code_never_touches_flask_request(room):
             continue
         names = imported_modules(path)
         assert "flask.request" not in names and "flask.g" not in names, path
+
+
+def imports_of(paths, target: str) -> list[str]:
+    """The names under `target` that any of `paths` imports."""
+    return sorted({name for path in paths for name in imported_modules(path)
+                   if name == target or name.startswith(target + ".")})
+
+
+def test_the_jobs_room_knows_no_kind_of_work():
+    """The queue runs what the rooms register; of the domain it reads only the file store
+    (results), besides accounts at its HTTP door."""
+    allowed = ("legalbase.corpus.uploads", "legalbase.accounts")
+    for room in ("corpus", "coverage", "drafting", "search", "regions", "accounts"):
+        hits = [name for name in imports_of(room_modules("jobs"), f"legalbase.{room}")
+                if not name.startswith(allowed)]
+        assert not hits, f"legalbase/jobs imports {hits}"
+
+
+def test_serving_depends_on_jobs_not_on_a_room_that_runs_them():
+    names = imported_modules(PACKAGE / "serving.py")
+    assert "legalbase.jobs.run_queued_jobs" in names
+    assert not [name for name in names if name.startswith("legalbase.drafting")]
 
 
 def test_the_checker_sees_relative_imports():

@@ -8,22 +8,18 @@ import hashlib
 import io
 import json
 import multiprocessing
-import threading
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
-
-from flask import Flask, current_app
 
 from .. import audit, db
 from ..corpus.uploads import file_store
 from ..coverage.basis import STATUSES
 from ..coverage.reports import coverage_report
-from ..errors import Invalid, NotFound
+from ..errors import Invalid
+from ..jobs import Job, create_job, report_progress
 from .catalog import Template, chosen_template, get_template
 from .context import draft_context
-from .jobs import claim_job, wake_runner
-from .models import Job
 from .render import render_docx, zip_entry
 
 MANIFEST_COLUMNS = ("region_code", "region_name", "status", "file", "lint", "template",
@@ -43,67 +39,11 @@ def start_batch(template_name: str, statuses: list[str], province: str | None, f
     params = {"template": template.name, "statuses": sorted(statuses), "province": province,
               "fields": fields, "options": options,
               "as_of": (as_of or date.today()).isoformat()}
-    job = Job(kind="batch_drafts", params=params, region_code=province,
-              created_by_id=actor.user_id)
-    db.session.add(job)
-    db.session.flush()
-    audit.record(actor, "create", "job", job.id, None, params, province)
-    return job
+    return create_job("batch_drafts", params, actor, province)
 
 
-def get_job(job_id: int) -> Job:
-    """The job with `job_id`, or NotFound."""
-    job = db.session.get(Job, job_id)
-    if job is None:
-        raise NotFound(f"Pekerjaan dengan id {job_id} tidak ditemukan.", {"id": job_id})
-    return job
-
-
-def schedule(job_id: int) -> None:
-    """Run a committed job as JOBS_MODE says: by this process's job runner (background),
-    inline, or not here (`queued`: `legalbase drafts run-jobs` or a serving process takes it)."""
-    app = current_app._get_current_object()
-    mode = app.config["JOBS_MODE"]
-    if mode == "inline":
-        run_job(job_id)
-    elif mode == "background" and not wake_runner(app):
-        threading.Thread(target=_run_in_app, args=(app, job_id), daemon=True).start()
-
-
-def _run_in_app(app: Flask, job_id: int) -> None:
-    with app.app_context():
-        run_job(job_id)
-        db.session.remove()
-
-
-def run_job(job_id: int, progress=None) -> Job:
-    """Claim a queued job and run it to its end (finished, or failed with the reason); a job
-    another process holds, or one already ended, is returned as it is."""
-    if not claim_job(job_id):
-        return get_job(job_id)
-    return run_claimed_job(job_id, progress)
-
-
-def run_claimed_job(job_id: int, progress=None) -> Job:
-    """Run a job this process claimed: finished, or failed with the reason recorded."""
-    from .uploads import run_validation
-
-    kinds = {"batch_drafts": lambda job: _render_all(job, progress),
-             "validate_template": run_validation}
-    job = get_job(job_id)
-    try:
-        kinds[job.kind](job)
-        job.status, job.lease_until = "finished", None
-    except Exception as exc:  # the job must end finished or failed, never silently lost
-        db.session.rollback()
-        job = get_job(job_id)
-        job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
-        job.lease_until = None
-    db.session.commit()
-    return job
-
-
-def _render_all(job: Job, progress) -> None:
+def render_batch(job: Job) -> None:
+    """The "batch_drafts" job: render a draft for every selected region into one ZIP."""
     params = job.params
     template, as_of = get_template(params["template"]), date.fromisoformat(params["as_of"])
     selection = select_regions(template, params["statuses"], params["province"], as_of)
@@ -111,14 +51,14 @@ def _render_all(job: Job, progress) -> None:
     db.session.commit()
     with db.memo_scope(), _renderer(template, len(selection)) as render:
         # Contexts are built here while the pool renders the ones already built.
-        entries = _contexts(job, template, selection, params, as_of, progress, render)
+        entries = _contexts(job, template, selection, params, as_of, render)
         documents = [entry.pop("document")() for entry in entries]
     archive = _archive(template, entries, documents, as_of)
     job.result_sha256 = file_store().put(db.session, archive)
     job.progress = job.total
 
 
-def _contexts(job, template, selection, params, as_of, progress, render) -> list[dict]:
+def _contexts(job, template, selection, params, as_of, render) -> list[dict]:
     entries = []
     for item in selection:
         entry = _region_entry(template, item, params, as_of)
@@ -127,8 +67,7 @@ def _contexts(job, template, selection, params, as_of, progress, render) -> list
         if len(entries) % PROGRESS_EVERY == 0:
             job.progress = len(entries)
             db.session.commit()
-        if progress:
-            progress(1)
+        report_progress()
     return entries
 
 

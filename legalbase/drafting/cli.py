@@ -1,4 +1,5 @@
-"""`legalbase drafts batch`: draft for every selected region, with a progress bar."""
+"""`legalbase drafts batch`: draft for every selected region, with a progress bar; `legalbase
+drafts run-jobs`, kept beside `legalbase jobs run`."""
 
 import json
 from datetime import date
@@ -10,9 +11,10 @@ from .. import db
 from ..audit import Actor
 from ..clitools import domain_errors_exit
 from ..corpus.uploads import file_store
-from .batch import run_claimed_job, run_job, select_regions, start_batch
+from ..jobs import run_job
+from ..jobs.cli import run_and_report
+from .batch import select_regions, start_batch
 from .catalog import get_template
-from .jobs import claim_next_job, recover_stalled_jobs
 
 drafts_group = AppGroup("drafts", help="Penyusunan draf keputusan.")
 
@@ -48,15 +50,6 @@ def _as_of(job) -> date:
 
 @drafts_group.command("run-jobs")
 def run_jobs_command():
-    """Recover stalled jobs, then run every queued job to its end (JOBS_MODE=queued, or after
-    a restart); safe beside serving processes that run jobs too."""
-    recovered = recover_stalled_jobs()
-    if recovered:
-        click.echo(f"{len(recovered)} pekerjaan terhenti diantrekan ulang atau digagalkan.")
-    count = 0
-    while (job_id := claim_next_job()) is not None:
-        job = run_claimed_job(job_id)
-        count += 1
-        click.echo(f"Pekerjaan {job.id} ({job.kind}): {job.status}"
-                   + (f" - {job.error}" if job.error else ""))
-    click.echo(f"{count} pekerjaan dijalankan.")
+    """Recover stalled jobs, then run every queued job of every kind to its end (the same as
+    `legalbase jobs run`)."""
+    run_and_report()

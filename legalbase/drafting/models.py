@@ -1,9 +1,9 @@
-"""Draft (a decree drafted for a region from a template), its rendered versions, the acts its
-Mengingat cites, and Job (long work such as batch drafting, with its progress)."""
+"""Draft (a decree drafted for a region from a template), its rendered versions, and the acts
+its Mengingat cites. (Jobs, such as batch drafting, live in legalbase/jobs/.)"""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, utcnow
@@ -51,23 +51,3 @@ class DraftCitation(Base):
     regulation_id: Mapped[int] = mapped_column(ForeignKey("regulations.id"), primary_key=True,
                                                index=True)
 
-
-class Job(Base):
-    __tablename__ = "jobs"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(20), default="queued")
-    params: Mapped[dict] = mapped_column(JSON)
-    progress: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[int] = mapped_column(Integer, default=0)
-    result_sha256: Mapped[str | None] = mapped_column(String(64))
-    error: Mapped[str | None] = mapped_column(Text)
-    region_code: Mapped[str | None] = mapped_column(String(8), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
-                                                 onupdate=utcnow)
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    worker: Mapped[str | None] = mapped_column(String(120))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

@@ -9,7 +9,7 @@ from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
 from ..api import API_PREFIX, BEARER, Blueprint, refuse_too_large
 from ..errors import Invalid, UnsupportedMediaType
-from .batch import schedule
+from ..jobs import schedule
 from .catalog import validation_of
 from .uploads import start_validation, upload_template
 from .views import TemplateSchema

@@ -28,6 +28,7 @@ from .. import audit, db, limits
 from ..corpus.files import check_docx_archive
 from ..corpus.models import Regulation
 from ..errors import Conflict, Invalid
+from ..jobs import Job, create_job
 from ..regions.models import Region
 from .batch import with_placeholders
 from .catalog import (
@@ -41,7 +42,6 @@ from .catalog import (
 )
 from .context import draft_context
 from .fields import DECREE_FORMS
-from .models import Job
 from .render import render_docx, sandbox
 
 SMOKE_TIMEOUT_SECONDS = 10.0      # the checks and renders of one upload, once the worker is up
@@ -394,12 +394,8 @@ def _locked(root: Path):
 def start_validation(template: Template, actor: audit.Actor) -> Job:
     """Queue the render of a kept version for every region it serves; until it passes, the
     version is not used."""
-    job = Job(kind="validate_template", params={"name": template.name,
-                                                "version": template.version},
-              created_by_id=actor.user_id)
-    db.session.add(job)
-    db.session.flush()
-    return job
+    return create_job("validate_template", {"name": template.name,
+                                            "version": template.version}, actor)
 
 
 def run_validation(job: Job) -> None:

@@ -11,16 +11,15 @@ from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
 from ..api import API_PREFIX, BEARER, Blueprint, Timestamp, json_body, json_request_body, load_json
 from ..corpus.schemas import LintFindingSchema
-from ..corpus.uploads import file_store
 from ..coverage.basis import STATUSES
-from ..errors import Conflict, Invalid
+from ..errors import Invalid
+from ..jobs import get_job, schedule
+from ..jobs.views import JobSchema
 from ..regions.registry import find_region
-from .batch import get_job, schedule, start_batch
+from .batch import start_batch
 from .catalog import list_templates
 from .drafts import create_draft, draft_docx, draft_pdf, get_draft, rerender_draft, version_of
 
-jobs_blp = Blueprint("jobs", __name__, url_prefix=f"{API_PREFIX}/jobs",
-                     description="Pekerjaan panjang (penyusunan draf massal) dan kemajuannya.")
 templates_blp = Blueprint("templates", __name__, url_prefix=f"{API_PREFIX}/templates",
                           description="Templat penyusunan keputusan (DOCX).")
 blp = Blueprint("drafting", __name__, url_prefix=f"{API_PREFIX}/drafts",
@@ -80,21 +79,6 @@ class BatchInputSchema(Schema):
     options = fields.Dict(load_default=dict)
 
 
-class JobSchema(Schema):
-    id = fields.Integer(required=True)
-    kind = fields.String(required=True)
-    status = fields.String(required=True, metadata={
-        "description": "queued, running, finished atau failed"})
-    progress = fields.Integer(required=True)
-    total = fields.Integer(required=True)
-    error = fields.String(allow_none=True, required=True)
-    params = fields.Dict(required=True)
-    result_url = fields.Function(lambda job: f"{API_PREFIX}/jobs/{job.id}/result.zip"
-                                 if job.result_sha256 else None)
-    created_at = Timestamp(required=True)
-    updated_at = Timestamp(required=True)
-
-
 class VersionArgs(Schema):
     version = fields.Integer(validate=validate.Range(min=1))
 
@@ -140,33 +124,6 @@ class DraftBatch(MethodView):
         db.session.commit()
         schedule(job.id)
         return get_job(job.id)
-
-
-@jobs_blp.route("/<int:job_id>")
-class JobDetail(MethodView):
-    @token_required
-    @jobs_blp.doc(security=BEARER)
-    @jobs_blp.response(200, JobSchema)
-    def get(self, job_id):
-        """Status dan kemajuan satu pekerjaan."""
-        return _readable_job(job_id)
-
-
-@jobs_blp.route("/<int:job_id>/result.zip")
-class JobResult(MethodView):
-    @token_required
-    @jobs_blp.doc(security=BEARER)
-    @jobs_blp.response(200, {"type": "string", "format": "binary"},
-                       content_type="application/zip")
-    @jobs_blp.alt_response(409, response="CONFLICT")
-    def get(self, job_id):
-        """Unduh hasil pekerjaan (ZIP) setelah selesai."""
-        job = _readable_job(job_id)
-        if job.result_sha256 is None:
-            raise Conflict("Pekerjaan belum selesai; hasilnya belum tersedia.",
-                           {"status": job.status}, code="job_not_finished")
-        return _send(file_store().get(job.result_sha256), "application/zip",
-                     f"draf-massal-{job.id}.zip")
 
 
 @blp.route("/<int:draft_id>")
@@ -233,12 +190,6 @@ def _authorize_draft(region_code) -> None:
     require(current_user(), "draft", current_user().region_code)
     raise Invalid("Kode wilayah tidak dikenal.",
                   {"fields": {"region_code": [f"Kode wilayah '{region_code}' tidak dikenal."]}})
-
-
-def _readable_job(job_id: int):
-    job = get_job(job_id)
-    require(current_user(), "read_private", job.region_code)
-    return job
 
 
 def get_province(code: str):

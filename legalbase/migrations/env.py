@@ -7,6 +7,7 @@ from legalbase.accounts import models as _accounts  # noqa: F401
 from legalbase.corpus import models as _corpus  # noqa: F401
 from legalbase.coverage import models as _coverage  # noqa: F401
 from legalbase.drafting import models as _drafting  # noqa: F401
+from legalbase.jobs import models as _jobs  # noqa: F401
 from legalbase.regions import models as _regions  # noqa: F401
 from legalbase.search import models as _search  # noqa: F401
 

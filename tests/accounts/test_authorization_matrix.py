@@ -9,6 +9,7 @@ folder of its own.
 import csv
 import io
 import re
+import zipfile
 from functools import cached_property
 from pathlib import Path
 
@@ -22,8 +23,9 @@ from legalbase.audit import AuditEntry
 from legalbase.corpus.files import read_upload
 from legalbase.corpus.models import Regulation
 from legalbase.corpus.uploads import save_regulation, stage
-from legalbase.drafting.batch import run_job, start_batch
+from legalbase.drafting.batch import start_batch
 from legalbase.drafting.drafts import create_draft
+from legalbase.jobs import run_job
 from legalbase.search.index import reindex
 from tests.corpus.documents import decree_docx
 from tests.factories import TEST_ACTOR, auth, make_user, regulation_data
@@ -156,6 +158,15 @@ def jdihn_import(scene):
                       "status": "Berlaku", "bahasa": "Indonesia"}]}
 
 
+def folder_import(scene):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as folder:
+        folder.writestr("2025/sk-gugus-tugas.txt", "KEPUTUSAN WALI KOTA PALEMBANG\nNOMOR 99 TAHUN "
+                        "2025\nTENTANG\nGUGUS TUGAS UJI MATRIKS\n")
+    return {"content_type": "multipart/form-data", "data": {
+        "archive": (io.BytesIO(archive.getvalue()), "folder.zip"), "dry_run": "true"}}
+
+
 def template_upload(scene):
     manifest = yaml.safe_load((TEMPLATES / TEMPLATE / "manifest.yaml").read_text("utf-8"))
     manifest["version"] = 2
@@ -199,6 +210,7 @@ REQUESTS = {
     ("POST", "/api/v1/drafts/<int:draft_id>/render"): lambda scene: {"json": {}},
     ("POST", "/api/v1/drafts/batch"): batch,
     ("POST", "/api/v1/import/csv"): csv_import,
+    ("POST", "/api/v1/import/folder"): folder_import,
     ("POST", "/api/v1/import/jdihn"): jdihn_import,
     ("POST", "/api/v1/regulations"): lambda scene: {"json": regulation_data()},
     ("PATCH", "/api/v1/regulations/<int:regulation_id>"): lambda scene: {

@@ -7,8 +7,8 @@ import pytest
 
 from legalbase import db
 from legalbase.db import utcnow
-from legalbase.drafting.batch import get_job, start_batch
-from legalbase.drafting.jobs import MAX_ATTEMPTS, claim_job, recover_stalled_jobs
+from legalbase.drafting.batch import start_batch
+from legalbase.jobs import MAX_ATTEMPTS, claim_job, get_job, recover_stalled_jobs
 from tests.factories import TEST_ACTOR, auth, make_user
 
 

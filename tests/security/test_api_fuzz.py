@@ -29,9 +29,10 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from legalbase import create_app, db
-from legalbase.drafting.batch import run_job, start_batch
+from legalbase.drafting.batch import start_batch
 from legalbase.drafting.drafts import create_draft
 from legalbase.drafting.pdf import libreoffice
+from legalbase.jobs import run_job
 from legalbase.search.index import reindex
 from legalbase.search.outbox import apply_pending
 from tests.factories import TEST_ACTOR, auth, make_regulation, make_user

@@ -1,0 +1,220 @@
+"""The job queue: jobs that outlive a worker, claimed one at a time from the database, held by
+a lease the runner renews whenever it records progress, and queued again (or failed, after the
+last attempt) when the lease runs out because the worker was killed or restarted.
+
+Each room registers the kinds of job it runs (`register`) when the app is built, so a runner in
+any process knows every kind. Each serving process runs jobs in its background thread
+(legalbase/serving.py, with JOBS_MODE=background); `legalbase jobs run` (or `legalbase drafts
+run-jobs`) claims the same way, so any number of processes can share the queue.
+"""
+
+import os
+import socket
+import threading
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.orm import Session
+
+from .. import audit, db
+from ..db import utcnow
+from ..errors import NotFound
+from .models import Job
+
+MAX_ATTEMPTS = 3
+DEFAULT_RESULT_NAME = "pekerjaan-{id}.zip"
+
+Handler = Callable[[Job], None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How to run one kind of job, and the download name of its result (`{id}`: the job's)."""
+
+    handler: Handler
+    result_name: str = DEFAULT_RESULT_NAME
+
+
+KINDS: dict[str, Kind] = {}
+_progress: ContextVar[Callable[[int], None] | None] = ContextVar("job_progress", default=None)
+
+
+class UnknownKind(LookupError):
+    """A job of a kind no room registered in this process."""
+
+
+# --- the registry ---------------------------------------------------------------------------
+
+def register(kind: str, handler: Handler, result_name: str = DEFAULT_RESULT_NAME) -> None:
+    """Let this process run jobs of `kind` with `handler(job)`; registering again replaces.
+
+    The handler does the work, may set job.total and job.progress and commit them as its own
+    units of work (each commit renews the lease), and stores its result with the corpus file
+    store into job.result_sha256. Raising fails the job with the reason."""
+    KINDS[kind] = Kind(handler, result_name)
+
+
+def kind_of(job: Job) -> Kind:
+    """The registered kind of `job`; UnknownKind when no room registered it."""
+    try:
+        return KINDS[job.kind]
+    except KeyError:
+        raise UnknownKind(f"Jenis pekerjaan '{job.kind}' tidak dikenal oleh proses ini.") from None
+
+
+def result_name(job: Job) -> str:
+    """The file name a job's result is downloaded under."""
+    kind = KINDS.get(job.kind)
+    return (kind.result_name if kind else DEFAULT_RESULT_NAME).format(id=job.id)
+
+
+# --- creating and finding jobs --------------------------------------------------------------
+
+def create_job(kind: str, params: dict, actor: audit.Actor,
+               region_code: str | None = None) -> Job:
+    """Queue a job of `kind` (added, flushed and audited; the caller commits, then schedules)."""
+    job = Job(kind=kind, params=params, region_code=region_code, created_by_id=actor.user_id)
+    db.session.add(job)
+    db.session.flush()
+    audit.record(actor, "create", "job", job.id, None, params, region_code)
+    return job
+
+
+def get_job(job_id: int) -> Job:
+    """The job with `job_id`, or NotFound."""
+    job = db.session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"Pekerjaan dengan id {job_id} tidak ditemukan.", {"id": job_id})
+    return job
+
+
+# --- claiming and leases --------------------------------------------------------------------
+
+def worker_name() -> str:
+    """host:pid of this process, as a job records who runs it."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim_job(job_id: int) -> bool:
+    """Take a queued job for this process (True), unless another took it first."""
+    result = db.session.execute(
+        update(Job).where(Job.id == job_id, Job.status == "queued")
+        .values(status="running", worker=worker_name(), attempts=Job.attempts + 1,
+                lease_until=_lease_end(), updated_at=utcnow()))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def claim_next_job() -> int | None:
+    """Claim the oldest queued job; None when there is none left."""
+    while True:
+        job_id = db.session.scalar(select(Job.id).where(Job.status == "queued")
+                                   .order_by(Job.id).limit(1))
+        if job_id is None or claim_job(job_id):
+            return job_id
+
+
+def recover_stalled_jobs() -> list[int]:
+    """Queue again the running jobs whose lease ran out, or fail those out of attempts."""
+    stalled = list(db.session.scalars(select(Job).where(
+        Job.status == "running", (Job.lease_until < utcnow()) | Job.lease_until.is_(None))))
+    for job in stalled:
+        if job.attempts >= MAX_ATTEMPTS:
+            job.status = "failed"
+            job.error = (f"Pekerjaan terhenti {job.attempts} kali sebelum selesai (pekerja "
+                         f"berhenti atau dimulai ulang); tidak diulang lagi.")
+        else:
+            job.status, job.progress, job.worker, job.lease_until = "queued", 0, None, None
+    db.session.commit()
+    return [job.id for job in stalled]
+
+
+def _lease_end():
+    return utcnow() + timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])
+
+
+@event.listens_for(Session, "before_flush")
+def _renew_leases(session, _context, _instances):
+    # Every recorded step of a running job (status, progress) renews its lease, unless the
+    # step sets the lease itself.
+    for obj in session.dirty:
+        if (isinstance(obj, Job) and obj.status == "running"
+                and not inspect(obj).attrs.lease_until.history.has_changes()):
+            obj.lease_until = _lease_end()
+
+
+# --- running --------------------------------------------------------------------------------
+
+def schedule(job_id: int) -> None:
+    """Run a committed job as JOBS_MODE says: by this process's job runner (background),
+    inline, or not here (`queued`: `legalbase jobs run` or a serving process takes it)."""
+    app = current_app._get_current_object()
+    mode = app.config["JOBS_MODE"]
+    if mode == "inline":
+        run_job(job_id)
+    elif mode == "background" and not wake_runner(app):
+        threading.Thread(target=_run_in_app, args=(app, job_id), daemon=True).start()
+
+
+def _run_in_app(app: Flask, job_id: int) -> None:
+    with app.app_context():
+        run_job(job_id)
+        db.session.remove()
+
+
+def wake_runner(app: Flask) -> bool:
+    """Tell this process's background worker a job is waiting; False when it has none."""
+    background = app.extensions.get("legalbase.background")
+    if background is None:
+        return False
+    background.wake.set()
+    return True
+
+
+def run_job(job_id: int, progress: Callable[[int], None] | None = None) -> Job:
+    """Claim a queued job and run it to its end (finished, or failed with the reason); a job
+    another process holds, or one already ended, is returned as it is."""
+    if not claim_job(job_id):
+        return get_job(job_id)
+    return run_claimed_job(job_id, progress)
+
+
+def run_claimed_job(job_id: int, progress: Callable[[int], None] | None = None) -> Job:
+    """Run a job this process claimed: finished, or failed with the reason recorded.
+    `progress(steps)`, if given, hears of the steps the handler reports (a progress bar)."""
+    job = get_job(job_id)
+    token = _progress.set(progress)
+    try:
+        kind_of(job).handler(job)
+        job.status, job.lease_until = "finished", None
+    except Exception as exc:  # the job must end finished or failed, never silently lost
+        db.session.rollback()
+        job = get_job(job_id)
+        job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
+        job.lease_until = None
+    finally:
+        _progress.reset(token)
+    db.session.commit()
+    return job
+
+
+def report_progress(steps: int = 1) -> None:
+    """Tell whoever runs the current job in this thread (a command's progress bar) that
+    `steps` more steps are done; nothing when no one listens."""
+    listener = _progress.get()
+    if listener is not None:
+        listener(steps)
+
+
+def run_queued_jobs() -> int:
+    """Take back stalled jobs, then run queued ones until none is left; how many ran."""
+    recover_stalled_jobs()
+    count = 0
+    while (job_id := claim_next_job()) is not None:
+        run_claimed_job(job_id)
+        count += 1
+    return count
