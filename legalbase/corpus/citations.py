@@ -28,6 +28,13 @@ GAZETTES = {
     "LN": ("Lembaran Negara Republik Indonesia", "Tambahan Lembaran Negara Republik Indonesia"),
     "BN": ("Berita Negara Republik Indonesia", None),
 }
+# Decrees signed by an official rather than the head: named after the official.
+OFFICIALS = {
+    "kepsekda": lambda regulation: f"Keputusan Sekretaris Daerah {_place_name(regulation)}",
+    "kepkadis": lambda regulation: (f"Keputusan {regulation.issuer}" if regulation.issuer
+                                    else f"Keputusan Kepala Perangkat Daerah "
+                                         f"{_place_name(regulation)}"),
+}
 HEAD_PREFIX = {"provinsi": "GUBERNUR ", "kabupaten": "BUPATI ", "kota": "WALI KOTA "}
 
 
@@ -49,11 +56,19 @@ def cited_name(regulation: Regulation) -> str:
 
 def _regional_kind(regulation: Regulation) -> str:
     region = regulation.region
+    if regulation.form in OFFICIALS:
+        return OFFICIALS[regulation.form](regulation)
     if regulation.form.startswith("perda"):
         level = "Provinsi " if region.level == "provinsi" else ""
         return f"Peraturan Daerah {level}{region.name}"
     word = "Keputusan" if regulation.form.startswith("kep") else "Peraturan"
     return f"{word} {title_case(region.head_title)}"
+
+
+def _place_name(regulation: Regulation) -> str:
+    """'Provinsi Kalimantan Barat', 'Kabupaten Banyuwangi', 'Kota Medan'."""
+    region = regulation.region
+    return f"Provinsi {region.name}" if region.level == "provinsi" else region.name
 
 
 def cite(regulation: Regulation) -> str:

@@ -213,6 +213,8 @@ def title_prefix(form: str, region, number: str, year, issuer: str | None) -> st
 def _title_head(form: str, region, issuer: str | None) -> str:
     if FORMS[form].scope == NATIONAL or region is None:
         return jenis_of(form, issuer)
+    if form == "kepkadis" and issuer:  # "Keputusan Kepala Dinas ... Kabupaten Banyuwangi"
+        return f"Keputusan {issuer}"
     if form == "perda_kabkota":  # "Peraturan Daerah Kota Palembang"
         return f"Peraturan Daerah {region.name}"
     if region.level in ("kabupaten", "kota"):  # "Peraturan Bupati Tanah Laut"
