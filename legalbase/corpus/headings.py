@@ -36,7 +36,7 @@ REGION_PART = re.compile(r"\b(?P<level>PROVINSI|KABUPATEN|KOTA)\s+(?P<name>[A-Z]
 HEAD_ISSUER = re.compile(r"^(?P<head>GUBERNUR|BUPATI|WALI KOTA)\s+"
                          r"(?:(?P<level>PROVINSI|KABUPATEN|KOTA)\s+)?"
                          r"(?P<name>[A-Z][A-Z .'-]{1,80})$")
-TITLE_STOP = re.compile(r"\s*\b(?:DENGAN\s+RAHMAT|DENGAN\s+PERSETUJUAN|MEMUTUSKAN|MENIMBANG|"
+TITLE_STOP = re.compile(r"\s*\b(?:DENGAN\s+RA[K]?HMAT|DENGAN\s+PERSETUJUAN|MEMUTUSKAN|MENIMBANG|"
                         r"MENGINGAT|PRESIDEN\s+REPUBLIK\s+INDONESIA\s*,|I\s*\.\s*UMUM\b|"
                         r"UMUM\s*$|PENJELASAN\b|PASAL\s+DEMI\s+PASAL)")
 MIXED_TITLE_STOP = re.compile(r"\s*\b(?:Dengan\s+Rahmat|DENGAN\s+RAHMAT|Menimbang|MENIMBANG|"
@@ -49,7 +49,8 @@ SIGNED = re.compile(r"(?<!KEPUTUSAN )(?<!PERATURAN )\b(?P<head>GUBERNUR|BUPATI|W
                     r"(?P<name>[A-Z][A-Z .'-]{1,60}?)\s*,")
 YEARS = range(1945, 2101)
 HEADING_ZONE = 2500
-OPENER = re.compile(r"\b(?:LAMPIRAN(?:\s+[IVX]+)?|PENJELASAN(?:\s+ATAS)?|SALINAN)\s*:?\s*$", re.I)
+OPENER = re.compile(r"\b(?:LAMPIRAN(?:\s+[IVX]+)?|PENJELASAN(?:\s+ATAS)?|SALINAN)\s*[:.]?\s*$",
+                    re.I)
 
 
 @dataclass
@@ -105,7 +106,9 @@ def _heading(match: re.Match) -> Heading | None:
         return None
     form, issuer_name, hints = known
     number, year = split_number(match["number"])
-    title = read_title(match["rest"], issuer, hints)
+    # Old acts repeat their heading line: "... NOMOR 19 TAHUN 1948 PERATURAN PEMERINTAH ...".
+    rest = match["rest"].removeprefix(match.group(0)[:match.start("rest") - match.start()])
+    title = read_title(rest, issuer, hints)
     return Heading(form, number, year, title, issuer_name, hints)
 
 
