@@ -79,7 +79,11 @@ def cite(regulation: Regulation) -> str:
 
 
 def gazette_reference(regulation: Regulation) -> str | None:
-    """'Lembaran Negara Republik Indonesia Tahun 2007 Nomor 58, Tambahan ... Nomor 4720'."""
+    """'Lembaran Negara Republik Indonesia Tahun 2007 Nomor 58, Tambahan ... Nomor 4720'.
+
+    None when no gazette is recorded: the act is cited without one, as official practice cites
+    Perpres 69/2008 (`gazette: null` in the seed); a recorded gazette's unknown part prints
+    PLACEHOLDER."""
     kind = regulation.gazette_kind
     if kind is None or kind not in GAZETTES:
         return None

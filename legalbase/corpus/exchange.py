@@ -42,17 +42,29 @@ JDIHN_KEYS = ("idData", "tahun_pengundangan", "tanggal_pengundangan", "tanggal_p
               "subjek", "status", "bahasa", "lokasi", "bidangHukum", "sumber", "urlDownload",
               "urlDetailPeraturan", "fileDownload", *FEED_CONSTANTS)
 LEGALBASE_KEYS = ("legalbase_form", "legalbase_region_code", "legalbase_issuer",
-                  "legalbase_gazette", "legalbase_valid_from", "legalbase_valid_until",
-                  "legalbase_status_stated", "legalbase_subjects", "legalbase_text",
-                  "legalbase_text_status", "legalbase_relations")
+                  "legalbase_teu_badan", "legalbase_gazette", "legalbase_valid_from",
+                  "legalbase_valid_until", "legalbase_status_stated", "legalbase_subjects",
+                  "legalbase_text", "legalbase_text_status", "legalbase_relations")
 # Plain JDIHN keys read back into metadata fields as text ("" is null).
 PLAIN_KEYS = {"tanggal_pengundangan": "promulgated_on", "tanggal_penetapan": "enacted_on",
               "tempatTerbit": "place_of_enactment", "teuBadan": "teu_badan",
               "lokasi": "custodian", "bidangHukum": "field_of_law", "status": "status"}
 # legalbase_* keys that override the plain ones, taken as they are.
-EXACT_KEYS = {"legalbase_gazette": "gazette", "legalbase_valid_from": "valid_from",
-              "legalbase_valid_until": "valid_until", "legalbase_status_stated": "status",
-              "legalbase_subjects": "subjects", "legalbase_text": "text"}
+EXACT_KEYS = {"legalbase_teu_badan": "teu_badan", "legalbase_gazette": "gazette",
+              "legalbase_valid_from": "valid_from", "legalbase_valid_until": "valid_until",
+              "legalbase_status_stated": "status", "legalbase_subjects": "subjects",
+              "legalbase_text": "text"}
+# Keys the importer reads; keys it understands but never stores (the sender's own id and page,
+# the feed's control flags); the dates, whose unknown value feeds write in several ways.
+READ_KEYS = frozenset({"tahun_pengundangan", "jenis", "noPeraturan", "judul", "singkatanJenis",
+                       "subjek", "bahasa", "sumber", *PLAIN_KEYS, *LEGALBASE_KEYS})
+UNSTORED_KEYS = frozenset({"idData", "urlDetailPeraturan", "operasi", "display"})
+DATE_KEYS = ("tanggal_pengundangan", "tanggal_penetapan")
+UNKNOWN_DATES = ("", "-", "0000-00-00")
+_DATE_PART = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
+CENTRAL_GOVERNMENT = "Pemerintah Pusat"
+# Ministers whose ministry is not simply "Kementerian" + what follows "Menteri".
+MINISTRIES = {"Menteri Sekretaris Negara": "Kementerian Sekretariat Negara"}
 CSV_COLUMNS = ("form", "number", "year", "title", "region_code", "issuer", "teu_badan",
                "enacted_on", "promulgated_on", "place_of_enactment", "gazette_kind",
                "gazette_year", "gazette_number", "gazette_supplement", "subjects", "status",
@@ -78,10 +90,12 @@ class Outcome:
     outcome: str
     record_id: int | None = None
     reason: dict | None = None
+    ignored: list[str] | None = None  # feed entries: the keys whose values were not taken in
 
     def as_dict(self) -> dict:
+        extra = {} if self.ignored is None else {"ignored": self.ignored}
         return {**self.where, "outcome": self.outcome, "id": self.record_id,
-                "reason": self.reason}
+                "reason": self.reason, **extra}
 
 
 @dataclass
@@ -148,7 +162,7 @@ def _outgoing_relations() -> dict[int, list[Relation]]:
 
 
 def _jdihn_keys(reg: Regulation, in_force: bool, base: str) -> dict:
-    detail = f"{base}api/v1/regulations/{reg.id}"
+    file_url = f"{base}api/v1/regulations/{reg.id}/file"
     return {
         "idData": str(reg.id), "tahun_pengundangan": str(reg.year),
         "tanggal_pengundangan": _iso(reg.promulgated_on) or "",
@@ -156,20 +170,22 @@ def _jdihn_keys(reg: Regulation, in_force: bool, base: str) -> dict:
         "jenis": jenis_of(reg.form, reg.issuer), "noPeraturan": reg.number,
         "judul": title_prefix(reg.form, reg.region, reg.number, reg.year, reg.issuer) + reg.title,
         "singkatanJenis": FORMS[reg.form].abbreviation,
-        "tempatTerbit": reg.place_of_enactment or "", "teuBadan": reg.teu_badan or "",
+        "tempatTerbit": reg.place_of_enactment or "", "teuBadan": teu_badan_of(reg),
         "subjek": SUBJECT_SEPARATOR.join(reg.subjects or []),
         "status": "Berlaku" if in_force else "Tidak Berlaku",
         "bahasa": reg.language or "", "lokasi": reg.custodian or "",
         "bidangHukum": reg.field_of_law or "", "sumber": gazette_text(reg.gazette),
-        "urlDownload": f"{detail}/file" if reg.file_sha256 else "",
-        "urlDetailPeraturan": detail, "fileDownload": reg.download_name or "", **FEED_CONSTANTS,
+        "urlDownload": file_url if reg.file_sha256 else "",
+        "urlDetailPeraturan": f"{base}dokumen/{reg.id}", "fileDownload": reg.download_name or "",
+        **FEED_CONSTANTS,
     }
 
 
 def _legalbase_keys(reg: Regulation, relations: list[Relation]) -> dict:
     return {
         "legalbase_form": reg.form, "legalbase_region_code": reg.region_code,
-        "legalbase_issuer": reg.issuer, "legalbase_gazette": reg.gazette,
+        "legalbase_issuer": reg.issuer, "legalbase_teu_badan": reg.teu_badan,
+        "legalbase_gazette": reg.gazette,
         "legalbase_valid_from": _iso(reg.valid_from),
         "legalbase_valid_until": _iso(reg.valid_until),
         "legalbase_status_stated": reg.status, "legalbase_subjects": list(reg.subjects or []),
@@ -181,6 +197,37 @@ def _legalbase_keys(reg: Regulation, relations: list[Relation]) -> dict:
 def _relation_out(relation: Relation) -> dict:
     return {"type": relation.kind, "target": identity_of(relation.target),
             "effective_on": _iso(relation.effective_on), "note": relation.note}
+
+
+def teu_badan_of(regulation: Regulation) -> str:
+    """The T.E.U. badan as stated, else the government it belongs to: its region's
+    ("Pemerintah Kabupaten Lahat"), a minister's ministry, else "Pemerintah Pusat"."""
+    if regulation.teu_badan:
+        return regulation.teu_badan
+    if regulation.region is not None:
+        return government_of(regulation.region)
+    return ministry_of(regulation.issuer) or CENTRAL_GOVERNMENT
+
+
+def government_of(region) -> str:
+    """"Pemerintah Provinsi Sumatera Selatan", "Pemerintah Kota Palembang"."""
+    if region.level == "provinsi":
+        return f"Pemerintah Provinsi {region.name}"
+    return f"Pemerintah {region.name}"
+
+
+def ministry_of(issuer: str | None) -> str | None:
+    """The ministry of a minister ("Menteri Dalam Negeri": "Kementerian Dalam Negeri"), or
+    None when the issuer is no minister or its ministry cannot be named from it with certainty
+    (a joint office such as "Menteri PPN/Kepala Bappenas")."""
+    if not issuer or not issuer.startswith("Menteri "):
+        return None
+    if issuer in MINISTRIES:
+        return MINISTRIES[issuer]
+    portfolio = issuer.removeprefix("Menteri ")
+    if "/" in portfolio or "Kepala " in portfolio or "Sekretaris" in portfolio:
+        return None
+    return f"Kementerian {portfolio}"
 
 
 def identity_of(regulation: Regulation) -> dict:
@@ -279,11 +326,24 @@ def import_jdihn_feed(entries: list, actor: audit.Actor) -> ImportReport:
     for index, entry in enumerate(entries):
         where = {"index": index, "idData": _text(entry.get("idData"))}
         outcome, regulation = import_record(partial(feed_fields, entry), where, actor)
+        outcome.ignored = ignored_keys(entry)
         report.entries.append(outcome)
         imported.append((where, entry, regulation))
     for where, entry, regulation in imported:
         report.relations.extend(_import_links(where, entry, regulation, actor))
     return report
+
+
+def ignored_keys(entry: dict) -> list[str]:
+    """The keys of a feed entry whose values are not taken in: unknown keys and keys such as
+    `abstrak` or `urlDownload` (files are never downloaded), when they carry something (not
+    "", "-" or null). The sender's id and page and the feed's flags are never listed."""
+    return sorted(key for key, value in entry.items()
+                  if key not in READ_KEYS and key not in UNSTORED_KEYS and not _blank(value))
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() in ("", "-"))
 
 
 def import_record(read, where: dict, actor: audit.Actor) -> tuple[Outcome, Regulation | None]:
@@ -396,6 +456,7 @@ def _feed_title(entry: dict, form: str, region_code, number, year, issuer) -> st
 
 def _plain_fields(entry: dict) -> dict:
     data = {name: _text(entry[key]) for key, name in PLAIN_KEYS.items() if key in entry}
+    data.update({PLAIN_KEYS[key]: _feed_date(entry[key]) for key in DATE_KEYS if key in entry})
     if _text(entry.get("bahasa")):
         data["language"] = _text(entry["bahasa"])
     if "subjek" in entry:
@@ -403,6 +464,17 @@ def _plain_fields(entry: dict) -> dict:
     if "sumber" in entry:
         data.update(_gazette_from_sumber(_text(entry["sumber"])))
     return data
+
+
+def _feed_date(value):
+    """A feed's date: its unknown forms ("", "-", "0000-00-00") as null, a time of day left
+    out ("2007-04-19 00:00:00"); anything else left to the schema to judge."""
+    if isinstance(value, str):
+        if value.strip() in UNKNOWN_DATES:
+            return None
+        moment = _DATE_PART.fullmatch(value.strip())
+        return moment.group(1) if moment else value
+    return _text(value)
 
 
 def split_subjects(text) -> list:

@@ -71,7 +71,7 @@ def import_csv_command(file):
 def echo_report(report: ImportReport) -> None:
     """Print one line per entry and per relation, then the totals, in Indonesian."""
     for outcome in report.entries:
-        click.echo(f"{_place(outcome.where)}: {_result(outcome)}")
+        click.echo(f"{_place(outcome.where)}: {_result(outcome)}{_ignored(outcome)}")
     for outcome in report.relations:
         click.echo(f"Relasi {_place(outcome.where)} {_link(outcome.where)}: {_result(outcome)}")
     click.echo("Peraturan: " + _totals(report.totals()) + ".")
@@ -100,6 +100,12 @@ def _result(outcome: Outcome) -> str:
         return f"{label}, id {outcome.record_id}"
     details = json.dumps(outcome.reason["details"], ensure_ascii=False)
     return f"{label}: {outcome.reason['message']} {details}"
+
+
+def _ignored(outcome: Outcome) -> str:
+    if not outcome.ignored:
+        return ""
+    return f" (kunci diabaikan: {', '.join(outcome.ignored)})"
 
 
 def _totals(totals: dict) -> str:

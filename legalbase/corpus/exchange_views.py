@@ -25,6 +25,15 @@ JdihnEntrySchema = Schema.from_dict(
     {**{key: fields.String(required=True) for key in JDIHN_KEYS},
      **{key: fields.Raw(allow_none=True) for key in LEGALBASE_KEYS}},
     name="JdihnEntry")
+# What an import accepts: any of those keys, each of any JSON type (real feeds send idData,
+# operasi, display and years as numbers), none required, and keys of its own beside them.
+JDIHN_INPUT_ITEM = {
+    "type": "object", "additionalProperties": True,
+    "description": "Entri umpan JDIHN. Kunci yang tidak dibaca (mis. abstrak, urlAbstrak, "
+                   "urlDownload, kunci lain di luar JDIHN) diabaikan dan disebut dalam "
+                   "'ignored' pada laporan; tanggal kosong (\"\", \"-\", \"0000-00-00\") "
+                   "berarti tidak diketahui.",
+    "properties": {key: {} for key in (*JDIHN_KEYS, *LEGALBASE_KEYS)}}
 
 
 class OutcomeSchema(Schema):
@@ -40,6 +49,11 @@ class OutcomeSchema(Schema):
     id = fields.Integer(allow_none=True, required=True)
     reason = fields.Dict(allow_none=True, required=True,
                          metadata={"description": "{message, details} bila ditolak"})
+    ignored = fields.List(fields.String(), metadata={
+        "description": "Entri umpan JDIHN: kunci yang nilainya tidak diambil (kunci di luar "
+                       "JDIHN, abstrak, urlAbstrak, urlDownload karena berkas tidak pernah "
+                       "diunduh, ...), bila berisi sesuatu selain \"\", \"-\" atau null; "
+                       "idData, urlDetailPeraturan, operasi dan display tidak pernah disebut"})
 
 
 class ImportReportSchema(Schema):
@@ -50,7 +64,7 @@ class ImportReportSchema(Schema):
 
 
 FEED_BODY = {"required": True, "content": {"application/json": {
-    "schema": {"type": "array", "items": JdihnEntrySchema}}}}
+    "schema": {"type": "array", "items": JDIHN_INPUT_ITEM}}}}
 CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
 
 

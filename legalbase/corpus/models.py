@@ -87,6 +87,22 @@ class Regulation(Base):
         return FORMS[self.form].name
 
     @property
+    def stated_start(self) -> date | None:
+        """The first day in force as the record states it (period start, else promulgation,
+        else enactment); None when it states no date."""
+        return self.valid_from or self.promulgated_on or self.enacted_on
+
+    @property
+    def in_force_from_known(self) -> bool:
+        """Whether `in_force_from` is a stated date, not 1 January of its year."""
+        return self.stated_start is not None
+
+    @property
+    def in_force_since_year(self) -> int:
+        """The year it came into force (known even when the day is not)."""
+        return self.in_force_from.year
+
+    @property
     def gazette(self) -> dict | None:
         """Where it was published (LN/BN/LD/BD), as one object; None when not recorded."""
         if self.gazette_kind is None:

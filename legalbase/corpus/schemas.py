@@ -84,7 +84,22 @@ class RegulationSchema(RegulationInputSchema):
     form_name = fields.String(required=True)
     in_force = fields.Boolean(required=True, metadata={
         "description": "Berlaku pada tanggal as_of (bawaan: hari ini), diturunkan dari relasi"})
-    in_force_from = fields.Date(required=True)
+    in_force_from = fields.Date(attribute="stated_start", allow_none=True, required=True,
+                                metadata={"description": (
+                                    "Hari pertama berlaku sebagaimana tertulis dalam catatan "
+                                    "(awal masa berlaku, tanggal pengundangan, atau tanggal "
+                                    "penetapan); null bila catatan tidak menyebut tanggal "
+                                    "sama sekali. Tidak pernah berisi tanggal turunan seperti "
+                                    "1 Januari tahunnya (sebelumnya: selalu tanggal, diisi 1 "
+                                    "Januari bila tidak diketahui); lihat in_force_from_known "
+                                    "dan in_force_since_year")})
+    in_force_from_known = fields.Boolean(required=True, metadata={
+        "description": "true bila in_force_from adalah tanggal yang tertulis; false bila hanya "
+                       "tahunnya yang diketahui (in_force_from null)"})
+    in_force_since_year = fields.Integer(required=True, metadata={
+        "description": "Tahun mulai berlaku, diketahui walaupun tanggalnya tidak; status "
+                       "in_force pada tanggal as_of menghitung peraturan tanpa tanggal sebagai "
+                       "berlaku sejak 1 Januari tahun ini"})
     text_status = fields.String(required=True, metadata={
         "description": "available, no_text_layer, pending_ocr, atau unavailable"})
     file = fields.Nested(FileInfoSchema, allow_none=True, required=True)

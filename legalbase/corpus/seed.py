@@ -13,6 +13,11 @@ from .models import RELATION_KINDS, Regulation, Relation
 from .regulations import create_regulation, find_live_duplicate, identity_key, update_regulation
 from .relations import relation_snapshot
 
+# Where each fact of a seed entry comes from: kept in the data file, not in the database.
+PROVENANCE_KEYS = ("confidence", "sources", "notes")
+CONFIDENCE_LEVELS = ("confirmed", "one-source", "conflicting", "unknown")
+GRADED_FACTS = ("title", "enacted_on", "promulgated_on", "gazette")
+
 
 def read_yaml_list(path: Path) -> list[dict]:
     """A YAML file holding a list of mappings, or Invalid saying what is wrong with it."""
@@ -56,10 +61,31 @@ def _split_key(entry: dict) -> tuple[str, dict]:
     key = data.pop("key", None)
     if not key:
         raise Invalid("Setiap entri regulations.yaml wajib memiliki 'key'.", {"entry": entry})
+    problems = _provenance_problems({name: data.pop(name) for name in PROVENANCE_KEYS
+                                     if name in data})
+    if problems:
+        raise Invalid(f"Entri seed '{key}': asal-usul fakta tidak valid.", {"fields": problems})
     for name in ("enacted_on", "promulgated_on", "valid_from", "valid_until"):
         if data.get(name) is not None:
             data[name] = str(data[name])  # YAML reads dates as dates; the schema reads text
     return key, data
+
+
+def _provenance_problems(provenance: dict) -> dict:
+    """What is wrong with an entry's `confidence`, `sources` and `notes` (shapes only)."""
+    problems = {}
+    confidence = provenance.get("confidence") or {}
+    if not isinstance(confidence, dict) or any(
+            fact not in GRADED_FACTS or level not in CONFIDENCE_LEVELS
+            for fact, level in confidence.items()):
+        problems["confidence"] = [f"Per fakta ({', '.join(GRADED_FACTS)}) salah satu dari: "
+                                  f"{', '.join(CONFIDENCE_LEVELS)}."]
+    sources = provenance.get("sources") or []
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        problems["sources"] = ["Harus berupa daftar teks."]
+    if not isinstance(provenance.get("notes") or "", str):
+        problems["notes"] = ["Harus berupa teks."]
+    return problems
 
 
 def _sync_regulation(key: str, data: dict, actor: audit.Actor, counts: SyncCounts) -> None:

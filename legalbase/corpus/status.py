@@ -6,6 +6,7 @@ regulation stays in force, as amended. Every answer comes from one SQL expressio
 filters and single records agree.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, exists, func, not_, or_, select
@@ -15,11 +16,24 @@ from .. import db
 from .models import Regulation, Relation
 
 
+@dataclass(frozen=True)
+class Since:
+    """A day something took effect, as far as the records tell: `on` is the day used for
+    computing; when not `known`, only its year is a fact (`on` is 1 January of that year)."""
+
+    on: date
+    known: bool
+
+
 def in_force_from(regulation: Regulation) -> date:
-    """First day in force: the stated period's start, else promulgation, else enactment, else
-    1 January of its year (the most a record without dates tells)."""
-    return (regulation.valid_from or regulation.promulgated_on or regulation.enacted_on
-            or date(regulation.year, 1, 1))
+    """First day in force, for computing: the stated start (see `Regulation.stated_start`),
+    else 1 January of its year. Never show it as a fact; show `in_force_since` instead."""
+    return regulation.stated_start or date(regulation.year, 1, 1)
+
+
+def in_force_since(regulation: Regulation) -> Since:
+    """Since when a regulation is in force, marking a day its record does not state."""
+    return Since(in_force_from(regulation), regulation.stated_start is not None)
 
 
 def relation_takes_effect(relation=Relation, source=Regulation):
@@ -63,6 +77,29 @@ def revoked_on(regulation: Regulation) -> date | None:
              .where(Relation.kind == "revokes", Relation.target_id == regulation.id,
                     revoking.withdrawn_at.is_(None)))
     return db.session.scalar(query)
+
+
+def revoked_since(regulation: Regulation) -> Since | None:
+    """When the earliest live revocation of `regulation` takes effect, marking a day that no
+    record states (a revocation without a date by an act without dates); None if not revoked."""
+    revoking = aliased(Regulation)
+    query = (select(Relation.effective_on, revoking)
+             .join(revoking, revoking.id == Relation.source_id)
+             .where(Relation.kind == "revokes", Relation.target_id == regulation.id,
+                    revoking.withdrawn_at.is_(None)))
+    candidates = [Since(stated, True) if stated else in_force_since(source)
+                  for stated, source in db.session.execute(query)]
+    return min(candidates, key=lambda since: (since.on, not since.known), default=None)
+
+
+def unstated_days(region_code: str) -> set[date]:
+    """The days standing for a date no record states (1 January of a dateless record's year)
+    among the starts and revocations of the live regulations of one region itself."""
+    regulations = list(db.session.scalars(select(Regulation).where(
+        Regulation.region_code == region_code, Regulation.withdrawn_at.is_(None))))
+    sinces = [in_force_since(regulation) for regulation in regulations]
+    sinces += [revoked_since(regulation) for regulation in regulations]
+    return {since.on for since in sinces if since is not None and not since.known}
 
 
 def corpus_stamp() -> tuple:

@@ -20,7 +20,7 @@ from ..corpus.models import Regulation
 from ..corpus.reading import title_case
 from ..corpus.status import corpus_stamp
 from ..coverage.reports import current_rules
-from ..regions.models import Region
+from ..regions.models import UNSURE_SEATS, Region
 from ..regions.registry import get_region
 from .catalog import Template
 from .fields import check_fields
@@ -59,7 +59,8 @@ def _draft_context(template, region_code, fields, options, as_of) -> DraftContex
     as_of = values["tanggal_penetapan"] or as_of or date.today()
     block = mengingat_block(region, as_of)
     context = _context(template, region, values, block, as_of)
-    findings = list(block.findings) + _placeholder_findings(values)
+    findings = (list(block.findings) + _placeholder_findings(values)
+                + _seat_findings(region, values["tempat"]))
     return DraftContext(values, context, findings, block.cited_ids, as_of)
 
 
@@ -229,3 +230,13 @@ def _placeholder_findings(values: dict) -> list[Finding]:
         findings.append(Finding("field_placeholder", "warning", "Tanggal penetapan belum diisi; "
                                 f"dicetak sebagai {PLACEHOLDER_DATE}."))
     return findings
+
+
+def _seat_findings(region: Region, place: str) -> list[Finding]:
+    if place != region.seat or region.seat_confidence not in UNSURE_SEATS:
+        return []
+    note = f" {region.seat_note}" if region.seat_note else ""
+    return [Finding("seat_unsure", "warning",
+                    f"Tempat penetapan '{place}' adalah ibu kota menurut registri wilayah "
+                    f"({region.seat_confidence_label}).{note} Periksa SK terbaru daerah ini; bila "
+                    "berbeda, isi tempat penetapan yang benar atau koreksi ibu kota wilayah.")]

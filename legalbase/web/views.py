@@ -4,6 +4,7 @@ Pencarian and Masuk. Each view asks one domain question and renders its answer."
 import io
 from datetime import date
 
+from babel.dates import format_date
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 
 from .. import db
@@ -12,9 +13,9 @@ from ..audit import Actor
 from ..corpus.files import read_upload
 from ..corpus.forms import FORMS
 from ..corpus.queries import with_status
-from ..corpus.regulations import get_regulation
+from ..corpus.regulations import DECREE_FORMS, get_regulation
 from ..corpus.relations import relations_of
-from ..corpus.status import revoked_on
+from ..corpus.status import Since, in_force_since, revoked_since, unstated_days
 from ..corpus.uploads import read_proposal, save_regulation, stage, take_staged
 from ..coverage.basis import STATUSES
 from ..coverage.export import STATUS_LABELS
@@ -43,6 +44,18 @@ def page_globals() -> dict:
             "may": may}
 
 
+@bp.app_template_filter("tanggal")
+def tanggal(day: date | None, unknown: str = "tidak diketahui") -> str:
+    """A date as people read it in Indonesian, '19 April 2007'; `unknown` when there is none."""
+    return format_date(day, "d MMMM y", locale="id") if day else unknown
+
+
+@bp.app_template_filter("sejak")
+def sejak(since: Since) -> str:
+    """A day something took effect: the date when stated, else its year only."""
+    return tanggal(since.on) if since.known else f"{since.on.year} (tanggal tidak diketahui)"
+
+
 @bp.get("/")
 def beranda():
     provinces = province_indicators()
@@ -64,7 +77,8 @@ def wilayah(code):
     children = (coverage_report(province=code)["items"][1:]
                 if region.level == "provinsi" else [])
     return render_template("web/wilayah.html", region=region, item=report["item"],
-                           history=report["history"], children=children)
+                           history=report["history"], children=children,
+                           unstated=unstated_days(region.code))
 
 
 @bp.get("/dokumen/<int:regulation_id>")
@@ -73,7 +87,8 @@ def dokumen(regulation_id):
     region = get_region(regulation.region_code) if regulation.region_code else None
     return render_template("web/dokumen.html", regulation=regulation, region=region,
                            relations=relations_of(regulation), today=date.today(),
-                           revoked_on=revoked_on(regulation))
+                           since=in_force_since(regulation), revoked=revoked_since(regulation),
+                           decree=regulation.form in DECREE_FORMS)
 
 
 @bp.get("/cari")

@@ -222,6 +222,8 @@ REQUESTS = {
     ("POST", "/api/v1/regulations/extract"): lambda scene: {
         "content_type": "multipart/form-data",
         "data": {"file": (io.BytesIO(decree_docx()), "sk.docx")}},
+    ("PATCH", "/api/v1/regions/<code>"): lambda scene: {
+        "json": {"seat": "Palembang", "note": "Sesuai SK Wali Kota Palembang terbaru."}},
     ("GET", "/api/v1/search"): lambda scene: {"query_string": {"q": "perdagangan orang"}},
     ("POST", "/api/v1/templates"): template_upload,
     ("GET", "/cari"): lambda scene: {"query_string": {"q": "perdagangan orang"}},

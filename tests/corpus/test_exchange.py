@@ -107,10 +107,10 @@ def test_the_feed_has_the_jdihn_keys_with_string_values(client):
     assert (uu["jenis"], uu["singkatanJenis"]) == ("Undang-Undang", "UU")
     assert uu["sumber"] == "LN 2007 (58), TLN 4720"
     assert uu["subjek"] == "PERDAGANGAN ORANG - TINDAK PIDANA"
-    assert uu["tanggal_pengundangan"] == "" and uu["urlDownload"] == ""
+    assert uu["tanggal_pengundangan"] == "2007-04-19" and uu["urlDownload"] == ""
     detail = uu["urlDetailPeraturan"]
-    assert detail == f"http://localhost/api/v1/regulations/{uu['idData']}"
-    assert client.get(detail).json["number"] == "21"
+    assert detail == f"http://localhost/dokumen/{uu['idData']}"
+    assert "Nomor 21 Tahun 2007" in client.get(detail).get_data(as_text=True)
 
 
 def test_the_revoked_perda_diy_2014_is_tidak_berlaku_and_keeps_its_stated_status(client):
@@ -353,7 +353,7 @@ def test_an_admin_imports_a_feed_over_http_and_reads_the_report(client):
     assert body["totals"] == {"created": 1, "updated": 0, "unchanged": 1, "refused": 0}
     assert body["entries"][1]["outcome"] == "created"
     assert body["entries"][0] == {"index": 0, "idData": uu["idData"], "outcome": "unchanged",
-                                  "id": int(uu["idData"]), "reason": None}
+                                  "id": int(uu["idData"]), "reason": None, "ignored": []}
     assert body["relation_totals"] == {"created": 0, "unchanged": 0, "refused": 0}
     created = client.get(f"/api/v1/regulations/{body['entries'][1]['id']}").json
     assert (created["form"], created["title"]) == ("uu", "Uji")
@@ -436,7 +436,7 @@ def test_the_cli_exports_the_feed_and_imports_a_corrected_one(runner, tmp_path):
     assert result.exit_code == 0, result.output
     feed = json.loads(path.read_text(encoding="utf-8"))
     uu = entry_of(feed, seeded("uu", "21", 2007))
-    assert uu["urlDetailPeraturan"].startswith("https://jdih.example.go.id/api/v1/regulations/")
+    assert uu["urlDetailPeraturan"] == f"https://jdih.example.go.id/dokumen/{uu['idData']}"
     uu["bidangHukum"] = "Hukum Pidana Khusus"
     path.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
 

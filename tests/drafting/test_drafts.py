@@ -7,10 +7,11 @@ import zipfile
 import docx
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from legalbase import db
 from legalbase.corpus.models import Regulation
+from legalbase.regions.models import Region
 from tests.factories import auth, make_regulation, make_user
 
 TEMPLATE = "kepbupwal-pembentukan"
@@ -63,9 +64,11 @@ def test_a_draft_reads_the_parts_in_order_with_the_national_chain(client, muara_
              "MEMUTUSKAN", "Ditetapkan di", "4 Juni 2025", "H. EDISON"]
     assert_in_order(text, marks)
     assert ("Peraturan Presiden Nomor 69 Tahun 2008 tentang Gugus Tugas Pencegahan dan "
-            "Penanganan Tindak Pidana Perdagangan Orang (Lembaran Negara Republik Indonesia "
-            "Tahun [belum diketahui] Nomor [belum diketahui]) sebagaimana telah diubah beberapa "
-            "kali, terakhir dengan Peraturan Presiden Nomor 49 Tahun 2023") in text
+            "Penanganan Tindak Pidana Perdagangan Orang sebagaimana telah diubah beberapa kali, "
+            "terakhir dengan Peraturan Presiden Nomor 49 Tahun 2023 tentang Perubahan Kedua atas "
+            "Peraturan Presiden Nomor 69 Tahun 2008 tentang Gugus Tugas Pencegahan dan Penanganan "
+            "Tindak Pidana Perdagangan Orang (Lembaran Negara Republik Indonesia Tahun 2023 "
+            "Nomor 107);") in text
     assert "Kepala Dinas P3A & KB <Muara Enim>" in text
 
 
@@ -108,6 +111,8 @@ def test_a_missing_field_is_422_naming_it_and_nothing_is_stored(client, muara_en
 
 
 def test_a_region_without_a_known_seat_must_name_the_place(client):
+    db.session.execute(update(Region).where(Region.code == "16.01").values(seat=None))
+    db.session.commit()
     _, token = make_user("region", "16.01")
     response = make_draft(client, token, region="16.01")
     assert response.status_code == 422

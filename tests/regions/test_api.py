@@ -14,7 +14,11 @@ def test_region_detail_answers_the_registry_fields(client):
     body = client.get("/api/v1/regions/16.71").json
     assert body == {"code": "16.71", "name": "Kota Palembang", "level": "kota",
                     "parent_code": "16", "head_title": "WALI KOTA PALEMBANG",
-                    "seat": "Palembang", "autonomous": True}
+                    "seat": "Palembang", "seat_confidence": "curated",
+                    "seat_confidence_label": "fakta registri legalbase",
+                    "seat_source": "facts.csv",
+                    "seat_note": "kota: pusat pemerintahan di kota itu sendiri",
+                    "autonomous": True}
 
 
 def test_the_six_units_of_jakarta_are_listed_as_not_autonomous(client):

@@ -94,7 +94,7 @@ def test_a_document_page_says_when_it_stopped_being_in_force(client):
     perda = db.session.scalar(select(Regulation.id).where(
         Regulation.seed_key == "perda-34-6-2014"))
     page = client.get(f"/dokumen/{perda}").get_data(as_text=True)
-    assert "dicabut sejak 2025-10-24" in page and "Tidak berlaku" in page
+    assert "dicabut sejak 24 Oktober 2025" in page and "Tidak berlaku" in page
 
 
 def test_a_citation_typed_in_the_search_box_lands_on_that_regulation(client, app, tmp_path,
