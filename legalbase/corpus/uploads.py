@@ -99,10 +99,15 @@ def merge_proposal(explicit: dict, proposal: dict) -> dict:
 
 
 def save_regulation(explicit: dict, upload: Upload | None, actor: audit.Actor,
-                    check_scope: Callable[[dict], None]) -> Regulation:
+                    check_scope: Callable[[dict], None],
+                    proposed: Proposed | None = None) -> Regulation:
     """Store a regulation from explicit metadata and, when given, its file: the proposal read
-    from the file fills the gaps, `check_scope` vets the result, citations become relations."""
-    proposal, citations = propose(upload) if upload else ({}, [])
+    from the file (`proposed`, when the caller read it already) fills the gaps, `check_scope`
+    vets the result, citations become relations."""
+    if proposed is not None:
+        proposal, citations = proposed.proposal, proposed.citations
+    else:
+        proposal, citations = propose(upload) if upload else ({}, [])
     metadata = merge_proposal(explicit, proposal)
     check_scope(metadata)
     regulation = create_regulation(metadata, actor)
