@@ -34,6 +34,7 @@ from ..errors import Conflict, DomainError, Invalid
 from .files import Upload, read_upload
 from .forms import FORMS, NATIONAL
 from .models import Regulation
+from .path_names import compile_pattern, names_from_path
 from .reading import INFERRED
 from .uploads import Proposed, merge_proposal, read_proposal, save_regulation
 
@@ -59,10 +60,16 @@ class ImportOptions:
     form: str | None = None
     region_code: str | None = None
     dry_run: bool = False
+    names: str | None = None   # the folder's naming, e.g. "{form}/{year}/{number}"
+    actor: Actor | None = None   # who imports (the audit log names them); None: the command
 
     def explicit(self) -> dict:
         """The metadata given explicitly, as `merge_proposal` takes it."""
         return {"form": self.form, "region_code": self.region_code}
+
+    def stated_by(self, relative: str) -> dict:
+        """What the file's path says under `names` (empty without a pattern)."""
+        return names_from_path(relative, compile_pattern(self.names)) if self.names else {}
 
 
 @dataclass
@@ -125,7 +132,7 @@ def import_folder(root: Path, options: ImportOptions,
     `on_file(done, total)` is called after each file (its own unit already ended)."""
     root = Path(root)
     paths = find_documents(root)
-    run = _Run(options, Actor.system(ACTOR_LABEL))
+    run = _Run(options, options.actor or Actor.system(ACTOR_LABEL))
     report = ImportReport(dry_run=options.dry_run)
     for done, path in enumerate(paths, start=1):
         report.rows.append(import_file(root, path, run))
@@ -171,10 +178,13 @@ def _import(path: Path, row: dict, run: _Run) -> None:
     db.release_locks()  # no write lock is held while a worker reads the file
     upload = read_upload(content)
     proposed = read_proposal(upload)
-    metadata = merge_proposal(run.options.explicit(), proposed.proposal)
+    stated = run.options.stated_by(row["path"])
+    explicit = {**stated, **{key: value for key, value in run.options.explicit().items()
+                             if value}}
+    metadata = merge_proposal(explicit, proposed.proposal)
     _fill(row, metadata)
     _refuse_missing(metadata, proposed, upload)
-    _store(row, upload, proposed, metadata, run)
+    _store(row, upload, proposed, metadata, run, _disagreements(stated, proposed))
 
 
 def read_file(path: Path) -> bytes:
@@ -254,9 +264,21 @@ def _uncertain(proposed: Proposed, options: ImportOptions) -> dict[str, str]:
     return found
 
 
-def _store(row: dict, upload: Upload, proposed: Proposed, metadata: dict, run: _Run) -> None:
+def _disagreements(stated: dict, proposed: Proposed) -> dict[str, str]:
+    """Fields the path states otherwise than the text reads: field -> both, in Indonesian."""
+    found = {}
+    for name, value in stated.items():
+        read = proposed.proposal.get(name)
+        if read not in (None, "") and str(read).casefold() != str(value).casefold():
+            found[name] = (f"{FIELD_LABELS.get(name, name)}: teks menyebut '{read}', nama "
+                           f"berkas '{value}' (dipakai nama berkas)")
+    return found
+
+
+def _store(row: dict, upload: Upload, proposed: Proposed, metadata: dict, run: _Run,
+           disagreements: dict[str, str]) -> None:
     """Save the regulation with its file; commit, or roll back on a dry run."""
-    uncertain = _uncertain(proposed, run.options)
+    uncertain = {**_uncertain(proposed, run.options), **disagreements}
     regulation = save_regulation(metadata, upload, run.actor, _admit_any_scope, proposed)
     _fill(row, {name: getattr(regulation, name) for name in RECORD_FIELDS})
     row.update(status=NEEDS_REVIEW if uncertain else CREATED, uncertain=" ".join(uncertain),

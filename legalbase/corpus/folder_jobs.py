@@ -48,7 +48,7 @@ def start_folder_import(content: bytes, form: str | None, region_code: str | Non
     check_options(form, region_code)
     sha256 = file_store().put(db.session, content)
     params = {"archive_sha256": sha256, "form": form, "region": region_code,
-              "dry_run": dry_run}
+              "dry_run": dry_run, "actor": actor.label}
     return create_job(KIND, params, actor)
 
 
@@ -157,7 +157,7 @@ def run_folder_import(job: Job) -> None:
     params = job.params
     content = file_store().get(params["archive_sha256"])
     options = ImportOptions(form=params.get("form"), region_code=params.get("region"),
-                            dry_run=bool(params.get("dry_run")))
+                            dry_run=bool(params.get("dry_run")), actor=_importer(job))
     job.status, job.total, job.progress = "running", len(check_archive(content)), 0
     db.session.commit()  # import_folder commits each file: nothing may wait uncommitted
     folder = Path(tempfile.mkdtemp(prefix="legalbase-import-"))
@@ -168,6 +168,11 @@ def run_folder_import(job: Job) -> None:
         shutil.rmtree(folder, ignore_errors=True)
     job.result_sha256 = file_store().put(db.session, result_archive(report, job))
     job.progress = job.total
+
+
+def _importer(job: Job) -> Actor:
+    """The admin who started the job, as the audit log names the records it creates."""
+    return Actor(job.params.get("actor") or "impor folder", job.created_by_id)
 
 
 def _record(job: Job, done: int, total: int) -> None:

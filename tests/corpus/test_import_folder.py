@@ -402,3 +402,28 @@ def test_documents_are_found_at_any_depth_without_following_links(tmp_path):
     assert found == ["arsip/2025/lahat-2.TXT", "lahat-1.txt", "lahat-tanpa-tahun.md",
                      "rusak.pdf", "salinan/lahat-1-lain.txt", "tanpa-kepala.txt"]
     shutil.rmtree(outside)
+
+
+def test_the_folder_naming_states_form_year_and_number_and_a_disagreement_is_flagged(
+        other, tmp_path):
+    root = tmp_path / "arsip"
+    # Headless text: only its path says what it is; its title is read from its Penjelasan.
+    write(root, "pp/1984/20.md", "a. bahwa perlu mengatur pelabuhan udara; PENJELASAN ATAS "
+          "PERATURAN PEMERINTAH NOMOR 20 TAHUN 1984 TENTANG PERUSAHAAN UMUM ANGKASA PURA "
+          "Menimbang ...")
+    write(root, "kepbup/2025/7.txt", decree("1 TAHUN 2025"))   # the text says number 1
+    rows = by_path(run(other, root, names="{form}/{year}/{number}"))
+    headless, differing = rows["pp/1984/20.md"], rows["kepbup/2025/7.txt"]
+    assert (headless["form"], headless["number"], headless["year"]) == ("pp", "20", 1984)
+    assert headless["status"] == "created" and headless["region_code"] == ""
+    assert (differing["form"], differing["number"], differing["year"]) == ("kepbup", "7", 2025)
+    assert differing["status"] == "needs_review"
+    assert "teks menyebut '1', nama berkas '7'" in differing["reason"]
+
+
+def test_an_unknown_field_in_the_naming_is_a_usage_error(other, tmp_path):
+    (tmp_path / "kosong").mkdir()
+    with other.app_context():
+        result = other.test_cli_runner().invoke(args=[
+            "corpus", "import-folder", str(tmp_path / "kosong"), "--names", "{jenis}/{nomor}"])
+    assert result.exit_code == 1 and "Pola nama berkas tidak valid" in result.output

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from legalbase import db
+from legalbase.audit import history
 from legalbase.check import referenced_files
 from legalbase.corpus import folder_jobs
 from legalbase.corpus.models import Regulation
@@ -61,6 +62,10 @@ def result_of(client, token, job: dict) -> tuple[list[dict], dict]:
         return rows, json.loads(archive.read("summary.json"))
 
 
+def job_creator(job: dict) -> int:
+    return db.session.get(Job, job["id"]).created_by_id
+
+
 def job_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Job))
 
@@ -86,6 +91,9 @@ def test_an_admin_gets_a_job_whose_report_has_a_row_per_file(client, admin):
     for row in stored:
         regulation = db.session.get(Regulation, int(row["regulation_id"]))
         assert regulation.region_code == "16.04" and regulation.form == "kepbup"
+        created = history("regulation", regulation.id)[0]
+        assert (created.action, created.actor_label) == ("create", "admin-impor")
+        assert created.actor_id == job_creator(job)
 
 
 def test_the_job_reads_back_at_its_url_and_the_archive_is_kept_as_its_input(client, admin):
@@ -112,7 +120,8 @@ def test_a_dry_run_reports_and_stores_nothing(client, admin):
 def test_the_form_and_region_given_are_passed_to_the_import(client, admin):
     job = send(client, admin, decrees(), form="kepbup", region="16.04", dry_run="false").json
     assert job["params"] == {"archive_sha256": job["params"]["archive_sha256"],
-                             "form": "kepbup", "region": "16.04", "dry_run": False}
+                             "form": "kepbup", "region": "16.04", "dry_run": False,
+                             "actor": "admin-impor"}
     rows, _ = result_of(client, admin, job)
     assert {row["region_code"] for row in rows} == {"16.04"}
 
