@@ -11,6 +11,7 @@ decorative font, the instrument line rarely is. The region is proposed as names 
 the registry, the instrument's first, then the signatory's.
 """
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -48,6 +49,7 @@ SIGNED = re.compile(r"(?<!KEPUTUSAN )(?<!PERATURAN )\b(?P<head>GUBERNUR|BUPATI|W
                     r"WALIKOTA)\s+(?:PROVINSI\s+|KABUPATEN\s+|KOTA\s+)?"
                     r"(?P<name>[A-Z][A-Z .'-]{1,60}?)\s*,")
 YEARS = range(1945, 2101)
+NATIONAL_ISSUERS = ("PEMERINTAH", "PRESIDEN", "MENTERI")
 HEADING_ZONE = 2500
 OPENER = re.compile(r"\b(?:LAMPIRAN(?:\s+[IVX]+)?|PENJELASAN(?:\s+ATAS)?|SALINAN)\s*[:.]?\s*$",
                     re.I)
@@ -131,6 +133,7 @@ def classify(kind: str, issuer: str) -> tuple[str, str | None, list] | None:
 
 
 def _national(kind: str, issuer: str) -> tuple[str, str | None, list] | None:
+    issuer = _ocr_spelt(issuer)
     if issuer.startswith("PEMERINTAH PENGGANTI UNDANG-UNDANG"):
         return "perppu", None, []
     if kind == "PERATURAN" and issuer.startswith("PEMERINTAH") and "DAERAH" not in issuer:
@@ -142,6 +145,14 @@ def _national(kind: str, issuer: str) -> tuple[str, str | None, list] | None:
         form = "permen" if kind == "PERATURAN" else "kepmen"
         return form, title_case_name(minister), []
     return None
+
+
+def _ocr_spelt(issuer: str) -> str:
+    """'PEMERNTAH REPUBLIK INDONESIA' -> 'PEMERINTAH REPUBLIK INDONESIA': the first word of a
+    national issuer as OCR misspells it, when it is near enough to one."""
+    first, _, rest = issuer.partition(" ")
+    near = difflib.get_close_matches(first, NATIONAL_ISSUERS, n=1, cutoff=0.85)
+    return f"{near[0]} {rest}".strip() if near and first not in NATIONAL_ISSUERS else issuer
 
 
 def _perda(rest: str) -> tuple[str, None, list]:
