@@ -6,8 +6,10 @@ import io
 import re
 
 import pytest
+from sqlalchemy import select
 
 from legalbase import db
+from legalbase.corpus.models import Regulation
 from legalbase.corpus.relations import add_relation
 from legalbase.search.index import reindex
 from tests.factories import TEST_ACTOR, make_regulation
@@ -109,3 +111,13 @@ def test_the_feed_and_the_csv_invent_no_date(client, records):
         row = next(r for r in rows if r["number"] == record.number)
         assert (row["enacted_on"], row["valid_from"]) == ("", "")
         assert_no_first_of_january(str(row))
+
+
+def test_uu_21_2007_is_enacted_and_promulgated_on_19_april_2007_on_its_page(client):
+    """The seed's facts from acts.yaml, as its page says them."""
+    act = db.session.scalar(select(Regulation).where(Regulation.seed_key == "uu-21-2007"))
+    page = client.get(f"/dokumen/{act.id}").get_data(as_text=True)
+    enacted = re.search(r"Tanggal penetapan</dt><dd>([^<]*)<", page).group(1)
+    promulgated = re.search(r"Tanggal pengundangan</dt><dd>([^<]*)<", page).group(1)
+    assert (enacted, promulgated) == ("19 April 2007", "19 April 2007")
+    assert "2007-01-01" not in page and "1 Januari 2007" not in page
