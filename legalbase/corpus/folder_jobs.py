@@ -24,6 +24,7 @@ from ..jobs import Job, create_job, report_progress
 from ..regions.registry import find_region
 from .files import DOCX_MAX_RATIO, UNSAFE_ENTRY
 from .forms import FORMS, NATIONAL, scope_admits
+from .path_names import compile_pattern
 from .uploads import file_store
 
 KIND = "import_folder"
@@ -41,14 +42,16 @@ CHUNK = 1 << 20
 # --- queueing -------------------------------------------------------------------------------
 
 def start_folder_import(content: bytes, form: str | None, region_code: str | None,
-                        dry_run: bool, actor: Actor) -> Job:
+                        dry_run: bool, actor: Actor, names: str | None = None) -> Job:
     """Check the archive and the options, store the archive and queue the import (the caller
     commits, then schedules): UnsupportedMediaType when not a ZIP, Invalid when refused."""
     check_archive(content)
     check_options(form, region_code)
+    if names:
+        compile_pattern(names)
     sha256 = file_store().put(db.session, content)
     params = {"archive_sha256": sha256, "form": form, "region": region_code,
-              "dry_run": dry_run, "actor": actor.label}
+              "dry_run": dry_run, "actor": actor.label, "names": names}
     return create_job(KIND, params, actor)
 
 
@@ -157,7 +160,8 @@ def run_folder_import(job: Job) -> None:
     params = job.params
     content = file_store().get(params["archive_sha256"])
     options = ImportOptions(form=params.get("form"), region_code=params.get("region"),
-                            dry_run=bool(params.get("dry_run")), actor=_importer(job))
+                            dry_run=bool(params.get("dry_run")), names=params.get("names"),
+                            actor=_importer(job))
     job.status, job.total, job.progress = "running", len(check_archive(content)), 0
     db.session.commit()  # import_folder commits each file: nothing may wait uncommitted
     folder = Path(tempfile.mkdtemp(prefix="legalbase-import-"))

@@ -28,9 +28,14 @@ FOLDER_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
         "region": {"type": "string", "description": "Kode wilayah untuk setiap berkas "
                                                     "(menang atas yang terbaca)"},
         "dry_run": {"type": "string", "enum": ["true", "false"], "default": "false",
-                    "description": "true: baca dan laporkan saja, tidak ada yang disimpan"}}}}}}
+                    "description": "true: baca dan laporkan saja, tidak ada yang disimpan"},
+        "names": {"type": "string", "maxLength": 200,
+                  "description": "Susunan nama berkas yang menyatakan metadata, mis. "
+                                 "'{form}/{year}/{number}' untuk uu/2007/21.pdf (menang atas "
+                                 "teks; beda dengan teks ditandai perlu diperiksa)"}}}}}}
 FLAGS = {"true": True, "false": False}
 MAX_REGION_LENGTH = 20
+MAX_NAMES_LENGTH = 200
 
 
 @blp.route("/import/folder")
@@ -43,8 +48,8 @@ class FolderImport(MethodView):
         berisi report.csv (satu baris per berkas) dan summary.json."""
         require(current_user(), "import_corpus")
         content = archive_part()
-        form, region, dry_run = option_fields()
-        job = start_folder_import(content, form, region, dry_run, current_actor())
+        form, region, dry_run, names = option_fields()
+        job = start_folder_import(content, form, region, dry_run, current_actor(), names)
         db.session.commit()
         schedule(job.id)
         return get_job(job.id)
@@ -66,10 +71,13 @@ def archive_part() -> bytes:
     return content
 
 
-def option_fields() -> tuple[str | None, str | None, bool]:
-    """The `form`, `region` and `dry_run` fields (empty: not given); 422 when malformed."""
+def option_fields() -> tuple[str | None, str | None, bool, str | None]:
+    """The `form`, `region`, `dry_run` and `names` fields (empty: not given); 422 when
+    malformed."""
     form = request.form.get("form", "").strip() or None
     region = request.form.get("region", "").strip() or None
+    names = request.form.get("names", "").strip() or None
+    refuse_nul(names, "names")
     flag = request.form.get("dry_run", "false").strip().lower() or "false"
     refuse_nul(form, "form")
     refuse_nul(region, "region")
@@ -78,7 +86,9 @@ def option_fields() -> tuple[str | None, str | None, bool]:
         problems["region"] = [f"Paling banyak {MAX_REGION_LENGTH} karakter."]
     if flag not in FLAGS:
         problems["dry_run"] = ["Harus 'true' atau 'false'."]
+    if names is not None and len(names) > MAX_NAMES_LENGTH:
+        problems["names"] = [f"Paling banyak {MAX_NAMES_LENGTH} karakter."]
     if problems:
         raise Invalid("Pilihan impor tidak valid; periksa kolom yang disebutkan.",
                       {"fields": problems})
-    return form, region, FLAGS[flag]
+    return form, region, FLAGS[flag], names

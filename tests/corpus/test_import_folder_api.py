@@ -121,7 +121,7 @@ def test_the_form_and_region_given_are_passed_to_the_import(client, admin):
     job = send(client, admin, decrees(), form="kepbup", region="16.04", dry_run="false").json
     assert job["params"] == {"archive_sha256": job["params"]["archive_sha256"],
                              "form": "kepbup", "region": "16.04", "dry_run": False,
-                             "actor": "admin-impor"}
+                             "actor": "admin-impor", "names": None}
     rows, _ = result_of(client, admin, job)
     assert {row["region_code"] for row in rows} == {"16.04"}
 
@@ -209,7 +209,7 @@ def test_the_openapi_document_describes_the_multipart_body(client):
     operation = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/import/folder"]["post"]
     schema = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert schema["required"] == ["archive"]
-    assert set(schema["properties"]) == {"archive", "form", "region", "dry_run"}
+    assert set(schema["properties"]) == {"archive", "form", "region", "dry_run", "names"}
     assert {"202", "401", "403", "413", "415", "422"} <= set(operation["responses"])
 
 
@@ -223,3 +223,15 @@ def test_a_queued_import_is_run_by_the_jobs_command(app, client, admin, runner, 
     finished = client.get(f"/api/v1/jobs/{job['id']}", headers=auth(admin)).json
     rows, _ = result_of(client, admin, finished)
     assert len(rows) == 2
+
+
+def test_the_folder_naming_is_taken_and_an_unknown_field_refused(client, admin):
+    archive = zip_of({"kepbup/2025/7.txt": LAHAT.format(number="1")})
+    job = send(client, admin, archive, names="{form}/{year}/{number}").json
+    rows, _ = result_of(client, admin, job)
+    assert (rows[0]["form"], rows[0]["number"], rows[0]["year"]) == ("kepbup", "7", "2025")
+    assert rows[0]["status"] == "needs_review" and "nama berkas '7'" in rows[0]["reason"]
+    before = job_count()
+    refused = send(client, admin, archive, names="{jenis}/{nomor}")
+    assert refused.status_code == 422 and "Pola nama berkas" in refused.json["error"]["message"]
+    assert job_count() == before
