@@ -22,11 +22,11 @@ DASHED_UNDANG = re.compile(r"\bUndang\s*[-–—]\s*(?=Undang\b)|\bUndang\s+(?=U
 # number must stand (after "Nomor", "Tahun", or as a four-digit year), never in words.
 OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "i": "1", "L": "1",
                             "|": "1", "S": "5", "B": "8", "Z": "2"})
-NUMBER_SLOT = re.compile(r"\b(?P<label>NOMOR|Nomor|TAHUN|Tahun|TAHVN)(?P<gap>\s*:?\s*)"
+NUMBER_SLOT = re.compile(r"\b(?P<label>NOMOR|Nomor|NO\.|No\.|TAHUN|Tahun|TAHVN)(?P<gap>\s*:?\s*)"
                          r"(?P<value>[0-9OoDIlLiSBZ|]{1,4})(?=[\s,.;:)/]|$)")
-# Labels OCR split or glued: "N O M O R", "TAH U N", "2TAHVN 2022", "No. 18 TAHUN 1958".
+# Labels OCR glued or misread: "2TAHVN 2022" ("No." is left as written: headings accept it).
 GLUED_YEAR = re.compile(r"(?P<digit>\d)TAHUN\b")
-LABEL = re.compile(r"\b(?:TAHVN\b|NO\.(?=\s*\d)|(?P<mixed>No\.)(?=\s*\d))")
+LABEL = re.compile(r"\bTAHVN\b")
 
 
 def clean(text: str) -> str:
@@ -63,11 +63,8 @@ def _join_hyphenated(match: re.Match) -> str:
     return head + tail
 
 
-def _relabel(match: re.Match) -> str:
-    before = match.string[max(0, match.start() - 5):match.start()]
-    if match["mixed"] and not re.fullmatch(r"[A-Z]{4} ", before):
-        return match.group(0)   # "UU No. 21/2007" stays as written; "PEMERINTAH No. 35" not
-    return "TAHUN" if match.group(0) == "TAHVN" else "NOMOR"
+def _relabel(_match: re.Match) -> str:
+    return "TAHUN"
 
 
 def _fix_ocr_number(match: re.Match) -> str:

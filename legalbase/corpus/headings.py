@@ -25,11 +25,13 @@ WALI_KOTA = re.compile(r"\bWALI\s?KOTA(?:\s?KOTA\b)?|\bWALIKOTA(?:KOTA)?\b")
 # every repetition (Hypothesis found the quadratic case).
 INSTRUMENT = re.compile(
     r"\b(?P<kind>KEPUTUSAN|PERATURAN|UNDANG-UNDANG)\b(?P<issuer>[A-Z0-9 .,'()/&-]{0,200}?)"
-    r"\s*\bNOMOR\b\s*:?\s*(?P<number>\S.{0,60}?)\s+TENTANG\b\s*:?\s*(?P<rest>.{0,1500})")
+    r"\s*\b(?:NOMOR\b|NO\.|No\.)\s*:?\s*(?P<number>\S.{0,60}?)\s+TENTANG\b\s*:?\s*"
+    r"(?P<rest>.{0,1500})")
 # Old acts name no "TENTANG": "PERATURAN PEMERINTAH NOMOR 19 TAHUN 1948 SURAT TANDA ...".
 UNTITLED_INSTRUMENT = re.compile(
     r"\b(?P<kind>PERATURAN|UNDANG-UNDANG)\b(?P<issuer>(?: PEMERINTAH)?(?: REPUBLIK INDONESIA)?)"
-    r"\s+NOMOR\s*:?\s*(?P<number>\S{1,12}\s+TAHUN\s+\d{4})\b\s*(?P<rest>.{0,1500})")
+    r"\s+(?:NOMOR|NO\.|No\.)\s*:?\s*(?P<number>\S{1,12}\s+TAHUN\s+\d{4})\b\s*"
+    r"(?P<rest>.{0,1500})")
 NUMBER_WITH_YEAR = re.compile(r"(?P<number>.+?)\s*\bTAHUN\s*(?P<year>\d{4})\b", re.I)
 SIMPLE_NUMBER = re.compile(r"\d{1,4}[A-Z]?")
 TRAILING_YEAR = re.compile(r"/\s*(?P<year>\d{4})$")
@@ -41,9 +43,11 @@ TITLE_STOP = re.compile(r"\s*\b(?:DENGAN\s+RA[K]?HMAT|DENGAN\s+PERSETUJUAN|MEMUT
                         r"MENGINGAT|PRESIDEN\s+REPUBLIK\s+INDONESIA\s*,|I\s*\.\s*UMUM\b|"
                         r"UMUM\s*$|PENJELASAN\b|PASAL\s+DEMI\s+PASAL)")
 MIXED_TITLE_STOP = re.compile(r"\s*\b(?:Dengan\s+Rahmat|DENGAN\s+RAHMAT|Menimbang|MENIMBANG|"
-                              r"Presiden\s+Republik\s+Indonesia|Mengingat)\b")
+                              r"Presiden\s+Republik\s+Indonesia|Mengingat|Pasal\s+\d)\b")
 SIGNATORY = re.compile(r"(?<!KEPUTUSAN )(?<!PERATURAN )\b(?:GUBERNUR|BUPATI|WALI ?KOTA|"
                        r"SEKRETARIS DAERAH|KEPALA|PRESIDEN)\b")
+LEADING_TENTANG = re.compile(r"^[\s.,:;]*(?:tentang\b)?[\s:]*", re.I)
+SENTENCE_END = re.compile(r"\.\s+(?=[A-Z(])")
 LIST_MARKERS = re.compile(r"(?:\s+(?:\d{1,2}|[a-z])\s*[.)]|\s*\*+\)?)+\s*$")
 SIGNED = re.compile(r"(?<!KEPUTUSAN )(?<!PERATURAN )\b(?P<head>GUBERNUR|BUPATI|WALI\s?KOTA|"
                     r"WALIKOTA)\s+(?:PROVINSI\s+|KABUPATEN\s+|KOTA\s+)?"
@@ -199,7 +203,9 @@ def read_title(rest: str, issuer: str, hints: list) -> str | None:
     if len(capitals.split()) >= 2 or (capitals and not rest[len(capitals):].strip()):
         title = TITLE_STOP.split(capitals, maxsplit=1)[0]
     else:
-        title = MIXED_TITLE_STOP.split(rest[:600], maxsplit=1)[0]
+        # A title in mixed case ends where its heading does, or with its first sentence.
+        opening = LEADING_TENTANG.sub("", rest[:600])
+        title = SENTENCE_END.split(MIXED_TITLE_STOP.split(opening, maxsplit=1)[0], 1)[0]
     title = _without_signatory(title.strip(" ,;:-"), issuer, hints)
     return LIST_MARKERS.sub("", title).strip(" ,;:-") or None
 
