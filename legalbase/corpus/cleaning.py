@@ -18,15 +18,15 @@ MARKUP = re.compile(r"^[ \t]*(?:#{1,6}|>)[ \t]*|\*\*|__|^[ \t]*-{3,}[ \t]*$", re
 SPACED_CAPITALS = re.compile(r"\b(?:[A-Z] ){3,}[A-Z]\b")
 HYPHENATED = re.compile(r"\b(?P<head>\w+)-[ \t]*\n[ \t]*(?P<tail>[a-z]\w*)")
 DASHED_UNDANG = re.compile(r"\bUndang\s*[-–—]\s*(?=Undang\b)|\bUndang\s+(?=Undang\b)", re.I)
-# OCR reads 0 as O, 1 as I or l, 5 as S, 8 as B: undone only inside a number written where a
-# number must stand (after "Nomor", "Tahun", or as a four-digit year), never in words.
+# OCR reads 0 as O or D, 1 as I, l or L, 5 as S, 8 as B: undone only in a number right after
+# "Nomor", "No." or "Tahun" that has at least one real digit ("2OO7"), never in words.
 OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "i": "1", "L": "1",
                             "|": "1", "S": "5", "B": "8", "Z": "2"})
-NUMBER_SLOT = re.compile(r"\b(?P<label>NOMOR|Nomor|NO\.|No\.|TAHUN|Tahun|TAHVN)(?P<gap>\s*:?\s*)"
+NUMBER_SLOT = re.compile(r"\b(?P<label>NOMOR|Nomor|NO\.|No\.|TAHUN|Tahun)(?P<gap>\s*:?\s*)"
                          r"(?P<value>[0-9OoDIlLiSBZ|]{1,4})(?=[\s,.;:)/]|$)")
 # Labels OCR glued or misread: "2TAHVN 2022" ("No." is left as written: headings accept it).
 GLUED_YEAR = re.compile(r"(?P<digit>\d)TAHUN\b")
-LABEL = re.compile(r"\bTAHVN\b")
+MISREAD_TAHUN = re.compile(r"\bTAHVN\b")
 
 
 def clean(text: str) -> str:
@@ -38,7 +38,7 @@ def clean(text: str) -> str:
     text = HYPHENATED.sub(_join_hyphenated, text)
     text = DASHED_UNDANG.sub(lambda match: match.group(0)[:6] + "-", text)
     text = GLUED_YEAR.sub(r"\g<digit> TAHUN", text)
-    text = LABEL.sub(_relabel, text)
+    text = MISREAD_TAHUN.sub("TAHUN", text)
     return NUMBER_SLOT.sub(_fix_ocr_number, text)
 
 
@@ -63,13 +63,8 @@ def _join_hyphenated(match: re.Match) -> str:
     return head + tail
 
 
-def _relabel(_match: re.Match) -> str:
-    return "TAHUN"
-
-
 def _fix_ocr_number(match: re.Match) -> str:
     value = match["value"]
     if value.isdigit() or not any(char.isdigit() for char in value):
         return match.group(0)   # a number already, or a word ("Tahun Ini")
-    label = "TAHUN" if match["label"] == "TAHVN" else match["label"]
-    return f"{label}{match['gap']}{value.translate(OCR_DIGITS)}"
+    return f"{match['label']}{match['gap']}{value.translate(OCR_DIGITS)}"

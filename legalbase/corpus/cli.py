@@ -17,12 +17,9 @@ from .. import db
 from ..audit import Actor
 from ..clitools import domain_errors_exit
 from ..errors import Invalid
-from ..regions.registry import find_region
 from ..regions.seed import sync_regions
 from .folder_import import ImportOptions, ImportReport, find_documents, import_folder
-from .forms import FORMS, NATIONAL, scope_admits
 from .models import Regulation
-from .path_names import compile_pattern
 from .seed import sync_seed_regulations
 
 corpus_group = AppGroup("corpus", help="Korpus peraturan dan data seed.")
@@ -127,22 +124,10 @@ def check_import_usage(folder: Path, options: ImportOptions, report_path: Path |
     not fit, a report in a folder that does not exist."""
     if not folder.is_dir():
         raise usage_error(f"Folder tidak ditemukan: {folder}")
-    if options.names:
-        try:
-            compile_pattern(options.names)
-        except Invalid as error:
-            raise usage_error(error.message) from None
-    if options.form is not None and options.form not in FORMS:
-        raise usage_error(f"Jenis '{options.form}' tidak dikenal; pilih salah satu dari: "
-                          f"{', '.join(FORMS)}.")
-    region = find_region(options.region_code) if options.region_code else None
-    if options.region_code and region is None:
-        raise usage_error(f"Kode wilayah '{options.region_code}' tidak dikenal.")
-    form = FORMS.get(options.form)
-    if form is not None and (region or form.scope == NATIONAL) and not scope_admits(
-            form.scope, region.level if region else None):
-        raise usage_error(f"Jenis '{options.form}' tidak cocok dengan wilayah "
-                          f"'{options.region_code or 'nasional'}'.")
+    try:
+        options.check()
+    except Invalid as error:
+        raise usage_error(error.message) from None
     if report_path is not None and not report_path.resolve().parent.is_dir():
         raise usage_error(f"Folder untuk laporan tidak ada: {report_path.parent}")
 

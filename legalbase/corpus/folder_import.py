@@ -31,8 +31,9 @@ from sqlalchemy import select
 from .. import db
 from ..audit import Actor
 from ..errors import Conflict, DomainError, Invalid
+from ..regions.registry import find_region
 from .files import Upload, read_upload
-from .forms import FORMS, NATIONAL
+from .forms import FORMS, NATIONAL, scope_admits
 from .models import Regulation
 from .path_names import compile_pattern, names_from_path
 from .reading import INFERRED
@@ -66,6 +67,29 @@ class ImportOptions:
     def explicit(self) -> dict:
         """The metadata given explicitly, as `merge_proposal` takes it."""
         return {"form": self.form, "region_code": self.region_code}
+
+    def check(self) -> None:
+        """Invalid, naming each field, unless the form and region are known and fit each other
+        and the naming pattern names known fields."""
+        problems = {}
+        if self.form is not None and self.form not in FORMS:
+            problems["form"] = [f"Jenis '{self.form}' tidak dikenal; pilih dari: "
+                                f"{', '.join(FORMS)}."]
+        region = find_region(self.region_code) if self.region_code else None
+        if self.region_code and region is None:
+            problems["region"] = [f"Kode wilayah '{self.region_code}' tidak dikenal."]
+        if problems:
+            raise Invalid(" ".join(problem[0] for problem in problems.values()),
+                          {"fields": problems})
+        chosen = FORMS.get(self.form)
+        if chosen is not None and (region or chosen.scope == NATIONAL) and not scope_admits(
+                chosen.scope, region.level if region else None):
+            raise Invalid(f"Jenis '{self.form}' tidak cocok dengan wilayah "
+                          f"'{self.region_code or 'nasional'}'.",
+                          {"fields": {"form": ["Tidak cocok dengan wilayah."],
+                                      "region": ["Tidak cocok dengan jenis."]}})
+        if self.names:
+            compile_pattern(self.names)
 
     def stated_by(self, relative: str) -> dict:
         """What the file's path says under `names` (empty without a pattern)."""

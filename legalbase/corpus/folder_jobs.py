@@ -21,10 +21,8 @@ from .. import db
 from ..audit import Actor
 from ..errors import Invalid, UnsupportedMediaType
 from ..jobs import Job, create_job, report_progress
-from ..regions.registry import find_region
 from .files import DOCX_MAX_RATIO, UNSAFE_ENTRY
-from .forms import FORMS, NATIONAL, scope_admits
-from .path_names import compile_pattern
+from .folder_import import ImportOptions, import_folder
 from .uploads import file_store
 
 KIND = "import_folder"
@@ -46,32 +44,11 @@ def start_folder_import(content: bytes, form: str | None, region_code: str | Non
     """Check the archive and the options, store the archive and queue the import (the caller
     commits, then schedules): UnsupportedMediaType when not a ZIP, Invalid when refused."""
     check_archive(content)
-    check_options(form, region_code)
-    if names:
-        compile_pattern(names)
+    ImportOptions(form, region_code, dry_run, names).check()
     sha256 = file_store().put(db.session, content)
     params = {"archive_sha256": sha256, "form": form, "region": region_code,
               "dry_run": dry_run, "actor": actor.label, "names": names}
     return create_job(KIND, params, actor)
-
-
-def check_options(form: str | None, region_code: str | None) -> None:
-    """Invalid unless the form and region are known and fit each other."""
-    problems = {}
-    if form is not None and form not in FORMS:
-        problems["form"] = [f"Jenis '{form}' tidak dikenal; pilih dari: {', '.join(FORMS)}."]
-    region = find_region(region_code) if region_code else None
-    if region_code and region is None:
-        problems["region"] = [f"Kode wilayah '{region_code}' tidak dikenal."]
-    if problems:
-        raise Invalid("Pilihan impor tidak valid; periksa kolom yang disebutkan.",
-                      {"fields": problems})
-    chosen = FORMS.get(form)
-    if chosen is not None and (region or chosen.scope == NATIONAL) and not scope_admits(
-            chosen.scope, region.level if region else None):
-        raise Invalid(f"Jenis '{form}' tidak cocok dengan wilayah '{region_code or 'nasional'}'.",
-                      {"fields": {"form": ["Tidak cocok dengan wilayah."],
-                                  "region": ["Tidak cocok dengan jenis."]}})
 
 
 def check_archive(content: bytes) -> list[zipfile.ZipInfo]:
@@ -155,8 +132,6 @@ def is_document(entry: zipfile.ZipInfo) -> bool:
 def run_folder_import(job: Job) -> None:
     """The "import_folder" job: extract the stored archive and import its documents, one unit
     of work per file; the result is a ZIP with report.csv and summary.json."""
-    from .folder_import import ImportOptions, import_folder
-
     params = job.params
     content = file_store().get(params["archive_sha256"])
     options = ImportOptions(form=params.get("form"), region_code=params.get("region"),
