@@ -17,11 +17,11 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from babel.dates import format_date
 from flask import current_app
 from sqlalchemy import select
 
 from .. import db
+from ..dates import indonesian_date
 from .citations import PLACEHOLDER, amendments_of, base_of, cited_name, resolve, short_name
 from .cleaning import clean, flatten
 from .closing import read_enactment, read_promulgation
@@ -229,7 +229,7 @@ def _item_findings(item: Item, base: Regulation, as_of: date) -> list[Finding]:
     findings = []
     if not is_in_force(base, as_of):
         findings.append(Finding("revoked_act", "error", f"{short_name(base)} tidak berlaku lagi "
-                                f"pada {_day(as_of)}; jangan dirujuk.", item.number))
+                                f"pada {indonesian_date(as_of)}; jangan dirujuk.", item.number))
     findings += _gazette_findings(item, item.base, base)
     root = base_of(base)
     if root.id != base.id:
@@ -277,7 +277,7 @@ def _not_latest(item: Item, base: Regulation, cited: Regulation | None, latest: 
         written = "dirujuk tanpa perubahannya"
     return Finding("amendment_not_latest", "error", f"Mengingat angka {item.number}: "
                    f"{short_name(base)} {written}, padahal perubahan terakhirnya pada "
-                   f"{_day(as_of)} adalah {short_name(latest)}; rujuk hingga "
+                   f"{indonesian_date(as_of)} adalah {short_name(latest)}; rujuk hingga "
                    f"perubahan terakhir itu.", item.number)
 
 
@@ -453,10 +453,6 @@ def _blank_dates(flat: str) -> list[Finding]:
                                     f"tertulis '{word} di {place} pada tanggal' tanpa tanggal; "
                                     "isi tanggalnya."))
     return findings
-
-
-def _day(day: date) -> str:
-    return format_date(day, "d MMMM y", locale="id")
 
 
 def _similar(one: str, other: str, at_least: float) -> bool:

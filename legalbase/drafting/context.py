@@ -5,8 +5,6 @@ and the membership rows from the drafter's fields. Lint runs on what is assemble
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel.dates import format_date
-
 from .. import db
 from ..corpus.citation_lint import Finding, lint_mengingat, mengingat_config, seeded
 from ..corpus.citations import (
@@ -20,6 +18,7 @@ from ..corpus.models import Regulation
 from ..corpus.reading import title_case
 from ..corpus.status import corpus_stamp
 from ..coverage.reports import current_rules
+from ..dates import indonesian_date
 from ..regions.models import UNSURE_SEATS, Region
 from ..regions.registry import get_region
 from .catalog import Template
@@ -131,7 +130,7 @@ def _context(template: Template, region: Region, values: dict, block: Mengingat,
         "menetapkan": f"{decree.upper()} TENTANG {subject.upper()}.",
         "diktum": _diktum(region, decree, amended, bool(values["anggota"]), block.chain_phrase),
         "tempat": values["tempat"],
-        "tanggal": (format_date(values["tanggal_penetapan"], "d MMMM y", locale="id")
+        "tanggal": (indonesian_date(values["tanggal_penetapan"])
                     if values["tanggal_penetapan"] else PLACEHOLDER_DATE),
         "penandatangan": {"jabatan": f"{region.head_title},",
                           "nama": values["nama_penandatangan"].upper()},

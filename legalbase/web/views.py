@@ -4,7 +4,6 @@ Pencarian and Masuk. Each view asks one domain question and renders its answer."
 import io
 from datetime import date
 
-from babel.dates import format_date
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 
 from .. import db
@@ -20,6 +19,7 @@ from ..corpus.uploads import read_proposal, save_regulation, stage, take_staged
 from ..coverage.basis import STATUSES
 from ..coverage.export import STATUS_LABELS
 from ..coverage.reports import coverage_report, province_indicators, region_report
+from ..dates import indonesian_date
 from ..drafting.catalog import list_templates
 from ..drafting.context import draft_context
 from ..drafting.drafts import create_draft, draft_docx, get_draft
@@ -47,7 +47,7 @@ def page_globals() -> dict:
 @bp.app_template_filter("tanggal")
 def tanggal(day: date | None, unknown: str = "tidak diketahui") -> str:
     """A date as people read it in Indonesian, '19 April 2007'; `unknown` when there is none."""
-    return format_date(day, "d MMMM y", locale="id") if day else unknown
+    return indonesian_date(day) if day else unknown
 
 
 @bp.app_template_filter("sejak")
