@@ -7,7 +7,7 @@ each row gives documents per second stored through `POST /api/v1/regulations` (t
 text extraction, heading and citation reading, citation links, file store, audit, commit) and,
 as the anchor, documents per second of the text extraction alone (python-docx / pypdf on the
 same bytes, in process). The ratio is what legalbase adds on top of reading the file, the
-bounded worker process each file is read in (legalbase.limits) included.
+bounded worker process each file is read in (legalbase.core.limits) included.
 """
 
 import argparse
@@ -18,9 +18,9 @@ import time
 
 from common import seeded_app
 
-from legalbase import db
 from legalbase.accounts.users import create_user, issue_token
-from legalbase.audit import Actor
+from legalbase.core import db
+from legalbase.core.audit import Actor
 from legalbase.corpus.files import detect_type, extract_text
 from tests.corpus.documents import decree_docx, decree_pdf
 
@@ -37,10 +37,12 @@ def prepared_app(folder: str):
 def upload_all(client, token: str, documents: list[bytes]) -> float:
     start = time.perf_counter()
     for content in documents:
-        response = client.post("/api/v1/regulations", headers={"Authorization": f"Bearer {token}"},
-                               data={"file": (io.BytesIO(content), "sk"),
-                                     "metadata": json.dumps({})},
-                               content_type="multipart/form-data")
+        response = client.post(
+            "/api/v1/regulations",
+            headers={"Authorization": f"Bearer {token}"},
+            data={"file": (io.BytesIO(content), "sk"), "metadata": json.dumps({})},
+            content_type="multipart/form-data",
+        )
         assert response.status_code == 201, response.get_json()
     return time.perf_counter() - start
 
@@ -67,8 +69,10 @@ def main() -> None:
             app.extensions["legalbase.db"].engine.dispose()
         anchor_seconds = extract_all(documents)
         api_rate, anchor_rate = args.count / api_seconds, args.count / anchor_seconds
-        print(f"{name:8} {args.count:>5} {api_rate:>11.1f} {anchor_rate:>15.1f} "
-              f"{anchor_rate / api_rate:>6.1f}x")
+        print(
+            f"{name:8} {args.count:>5} {api_rate:>11.1f} {anchor_rate:>15.1f} "
+            f"{anchor_rate / api_rate:>6.1f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -17,21 +17,33 @@ from datetime import UTC, date, datetime, timedelta
 from common import median_seconds, seeded_app
 from sqlalchemy import func, insert, select
 
-from legalbase import db
+from legalbase.core import db
 from legalbase.corpus.models import Regulation, Relation
 from legalbase.corpus.regulations import identity_key
 from legalbase.coverage.basis import coverage
 from legalbase.coverage.reports import current_rules, regions_in_scope
 from legalbase.regions.models import Region
 
-FORMS_BY_LEVEL = {"provinsi": ("kepgub", "pergub", "perda_provinsi"),
-                  "kabupaten": ("kepbup", "perbup", "perda_kabkota"),
-                  "kota": ("kepwal", "perwal", "perda_kabkota")}
-SUBGUGUS_TEXT = ("Membentuk Gugus Tugas dan Subgugus Tugas: pencegahan, rehabilitasi kesehatan, "
-                 "rehabilitasi sosial, pengembangan norma hukum, penegakan hukum, koordinasi "
-                 "dan kerja sama.")
-TOPICS = ("Retribusi Daerah", "Pajak Daerah", "Penataan Ruang", "Pengelolaan Sampah",
-          "Perlindungan Anak", "Pemberdayaan Perempuan", "Kesehatan", "Pendidikan")
+FORMS_BY_LEVEL = {
+    "provinsi": ("kepgub", "pergub", "perda_provinsi"),
+    "kabupaten": ("kepbup", "perbup", "perda_kabkota"),
+    "kota": ("kepwal", "perwal", "perda_kabkota"),
+}
+SUBGUGUS_TEXT = (
+    "Membentuk Gugus Tugas dan Subgugus Tugas: pencegahan, rehabilitasi kesehatan, "
+    "rehabilitasi sosial, pengembangan norma hukum, penegakan hukum, koordinasi "
+    "dan kerja sama."
+)
+TOPICS = (
+    "Retribusi Daerah",
+    "Pajak Daerah",
+    "Penataan Ruang",
+    "Pengelolaan Sampah",
+    "Perlindungan Anak",
+    "Pemberdayaan Perempuan",
+    "Kesehatan",
+    "Pendidikan",
+)
 
 
 def generated_rows(regions: list[Region], count: int, rng: random.Random) -> list[dict]:
@@ -45,16 +57,31 @@ def generated_rows(regions: list[Region], count: int, rng: random.Random) -> lis
         enacted = date(year, 1, 1) + timedelta(days=rng.randint(0, 364))
         task_force = rng.random() < 0.01
         text = SUBGUGUS_TEXT if task_force and rng.random() < 0.5 else None
-        title = ("Pembentukan Gugus Tugas Pencegahan dan Penanganan Tindak Pidana Perdagangan "
-                 "Orang" if task_force else f"{rng.choice(TOPICS)} Nomor Urut {index}")
+        title = (
+            "Pembentukan Gugus Tugas Pencegahan dan Penanganan Tindak Pidana Perdagangan Orang"
+            if task_force
+            else f"{rng.choice(TOPICS)} Nomor Urut {index}"
+        )
         number = f"{index}/{year}"
-        rows.append({"form": form, "number": number, "year": year, "title": title,
-                     "region_code": region.code, "enacted_on": enacted,
-                     "in_force_from": enacted, "language": "Indonesia", "subjects": [],
-                     "unresolved_citations": [], "text": text,
-                     "text_status": "available" if text else "unavailable",
-                     "identity_key": identity_key(form, region.code, year, number),
-                     "created_at": now, "updated_at": now})
+        rows.append(
+            {
+                "form": form,
+                "number": number,
+                "year": year,
+                "title": title,
+                "region_code": region.code,
+                "enacted_on": enacted,
+                "in_force_from": enacted,
+                "language": "Indonesia",
+                "subjects": [],
+                "unresolved_citations": [],
+                "text": text,
+                "text_status": "available" if text else "unavailable",
+                "identity_key": identity_key(form, region.code, year, number),
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     return rows
 
 
@@ -63,14 +90,25 @@ def build_corpus(count: int) -> None:
     regions = list(db.session.scalars(select(Region).where(Region.autonomous.is_(True))))
     rows = generated_rows(regions, count, rng)
     for start in range(0, len(rows), 5000):
-        db.session.execute(insert(Regulation), rows[start:start + 5000])
-    cites_latest = db.session.scalar(select(Regulation.id).where(
-        Regulation.seed_key == "perpres-49-2023"))
-    task_forces = db.session.scalars(select(Regulation.id).where(
-        Regulation.title.like("Pembentukan Gugus Tugas%"), Regulation.seed_key.is_(None)))
-    links = [{"kind": "cites", "source_id": id_, "target_id": cites_latest,
-              "created_at": datetime(2026, 1, 1, tzinfo=UTC)}
-             for n, id_ in enumerate(task_forces) if n % 2 == 0]
+        db.session.execute(insert(Regulation), rows[start : start + 5000])
+    cites_latest = db.session.scalar(
+        select(Regulation.id).where(Regulation.seed_key == "perpres-49-2023")
+    )
+    task_forces = db.session.scalars(
+        select(Regulation.id).where(
+            Regulation.title.like("Pembentukan Gugus Tugas%"), Regulation.seed_key.is_(None)
+        )
+    )
+    links = [
+        {
+            "kind": "cites",
+            "source_id": id_,
+            "target_id": cites_latest,
+            "created_at": datetime(2026, 1, 1, tzinfo=UTC),
+        }
+        for n, id_ in enumerate(task_forces)
+        if n % 2 == 0
+    ]
     db.session.execute(insert(Relation), links)
     db.session.commit()
 
@@ -95,7 +133,8 @@ def main() -> None:
 
             def floor():
                 query = select(Regulation.region_code, func.count()).group_by(
-                    Regulation.region_code)
+                    Regulation.region_code
+                )
                 return db.session.execute(query).all()
 
             ours, base = median_seconds(national, args.repeat), median_seconds(floor, args.repeat)

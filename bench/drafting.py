@@ -24,10 +24,11 @@ from common import median_seconds, seeded_app
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
-from legalbase import db, jobs
+from legalbase import jobs
 from legalbase.accounts.users import create_user, issue_token
-from legalbase.audit import Actor
-from legalbase.corpus.uploads import file_store
+from legalbase.core import db
+from legalbase.core.audit import Actor
+from legalbase.core.storage import file_store
 from legalbase.coverage.basis import STATUSES
 from legalbase.drafting import batch
 from legalbase.drafting.catalog import get_template
@@ -52,18 +53,25 @@ def bare_render(source, context: dict) -> bytes:
 def single_draft(app, repeat: int) -> tuple[float, float]:
     """Median seconds of one draft through the API, and of the bare render of its context."""
     template = get_template(SINGLE)
-    members = [{"jabatan_gt": row["jabatan_gt"], "jabatan": row["jabatan"]}
-               for row in template.sample["lampiran"]["anggota"]]
-    fields = {"nama_penandatangan": "H. Edison", "tanggal_penetapan": "2025-06-04",
-              "nomor": "188.45/123/KPTS/2025", "anggota": members}
+    members = [
+        {"jabatan_gt": row["jabatan_gt"], "jabatan": row["jabatan"]}
+        for row in template.sample["lampiran"]["anggota"]
+    ]
+    fields = {
+        "nama_penandatangan": "H. Edison",
+        "tanggal_penetapan": "2025-06-04",
+        "nomor": "188.45/123/KPTS/2025",
+        "anggota": members,
+    }
     token = issue_token(create_user(None, "Bench Muara Enim", "region", REGION, ACTOR), ACTOR)
     db.session.commit()
     client = app.test_client()
     body = {"template": SINGLE, "region_code": REGION, "fields": fields}
 
     def through_legalbase():
-        response = client.post("/api/v1/drafts", json=body,
-                               headers={"Authorization": f"Bearer {token}"})
+        response = client.post(
+            "/api/v1/drafts", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
         assert response.status_code == 201, response.json
 
     context = draft_context(template, REGION, fields, {}).context
@@ -100,8 +108,9 @@ def batch_contexts(as_of: date) -> list[tuple[bytes, dict]]:
         source = template.path.read_bytes()
         for item in batch.select_regions(template, SELECTED, None, as_of):
             fields = batch.with_placeholders(template, {}, item.region)
-            work.append((source, draft_context(template, item.region.code, fields, {},
-                                               as_of).context))
+            work.append(
+                (source, draft_context(template, item.region.code, fields, {}, as_of).context)
+            )
     return work
 
 
@@ -109,8 +118,10 @@ def batch_floor(work: list[tuple[bytes, dict]]) -> tuple[float, int]:
     """Seconds of bare renders of the same contexts in a 2-process pool, and their count."""
     started = time.perf_counter()
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        documents = [job.result() for job in [pool.submit(bare_render, source, context)
-                                              for source, context in work]]
+        documents = [
+            job.result()
+            for job in [pool.submit(bare_render, source, context) for source, context in work]
+        ]
     return time.perf_counter() - started, len(documents)
 
 
@@ -135,8 +146,10 @@ def main() -> None:
     print(f"{'  legalbase: POST /api/v1/drafts':44} {ours * 1e3:>7.1f}ms")
     print(f"{'  floor: docxtpl load + render + save':44} {floor * 1e3:>7.1f}ms")
     print(f"{'  ratio':44} {ours / floor:>8.2f}x   (goal: at most 1.5x)")
-    print(f"batch, statuses {', '.join(SELECTED)}: {ours_count} documents through legalbase, "
-          f"{floor_count} bare")
+    print(
+        f"batch, statuses {', '.join(SELECTED)}: {ours_count} documents through legalbase, "
+        f"{floor_count} bare"
+    )
     print(f"{'  legalbase: start_batch + run_job (x2)':44} {ours_batch:>8.2f}s")
     print(f"{'  floor: docxtpl in a 2-process pool':44} {floor_batch:>8.2f}s")
     print(f"{'  ratio':44} {ours_batch / floor_batch:>8.2f}x   (goal: at most 1.3x)")

@@ -33,14 +33,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-PG_URL = os.environ.get("LEGALBASE_BENCH_POSTGRES_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-QUERIES = ["perdagangan orang", "gugus tugas", "perpres 49/2023", "pencegahan dan penanganan",
-           "tindak pidana", "kota palembang", "subgugus tugas", "\"gugus tugas\" AND daerah"]
+PG_URL = os.environ.get(
+    "LEGALBASE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+QUERIES = [
+    "perdagangan orang",
+    "gugus tugas",
+    "perpres 49/2023",
+    "pencegahan dan penanganan",
+    "tindak pidana",
+    "kota palembang",
+    "subgugus tugas",
+    '"gugus tugas" AND daerah',
+]
 MIX = (("search", 40), ("coverage", 15), ("read", 30), ("upload", 10), ("draft", 5))
-DRAFT = {"template": "kepbupwal-pembentukan", "region_code": "16.71", "fields": {
-    "nama_penandatangan": "Drs. H. Ratu Dewa", "tanggal_penetapan": "2025-06-04",
-    "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Wali Kota Palembang"}]}}
+DRAFT = {
+    "template": "kepbupwal-pembentukan",
+    "region_code": "16.71",
+    "fields": {
+        "nama_penandatangan": "Drs. H. Ratu Dewa",
+        "tanggal_penetapan": "2025-06-04",
+        "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Wali Kota Palembang"}],
+    },
+}
 
 
 def free_port() -> int:
@@ -69,8 +84,9 @@ class Client:
         self.random = random.Random(seed)
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-    def send(self, method: str, path: str, body: bytes | None = None,
-             content_type: str | None = None) -> int:
+    def send(
+        self, method: str, path: str, body: bytes | None = None, content_type: str | None = None
+    ) -> int:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         if content_type:
             headers["Content-Type"] = content_type
@@ -91,43 +107,68 @@ class Client:
 
     def coverage(self):
         province = self.random.choice(["16", "31", "34", "35", "51", "73"])
-        return self.send("GET", self.random.choice(
-            [f"/api/v1/coverage?province={province}", "/api/v1/coverage/provinces",
-             f"/api/v1/coverage/{province}"]))
+        return self.send(
+            "GET",
+            self.random.choice(
+                [
+                    f"/api/v1/coverage?province={province}",
+                    "/api/v1/coverage/provinces",
+                    f"/api/v1/coverage/{province}",
+                ]
+            ),
+        )
 
     def read(self):
         regulation = self.random.choice(self.ids)
-        return self.send("GET", self.random.choice(
-            [f"/api/v1/regulations/{regulation}", f"/api/v1/regulations/{regulation}/relations",
-             "/api/v1/regulations?region=16&per_page=20"]))
+        return self.send(
+            "GET",
+            self.random.choice(
+                [
+                    f"/api/v1/regulations/{regulation}",
+                    f"/api/v1/regulations/{regulation}/relations",
+                    "/api/v1/regulations?region=16&per_page=20",
+                ]
+            ),
+        )
 
     def upload(self):
         number = f"188.45/{uuid.uuid4().hex[:8]}/KPTS/2025"
-        metadata = {"form": "kepwal", "number": number, "year": 2025, "region_code": "16.71",
-                    "title": "Pembentukan Gugus Tugas Pencegahan dan Penanganan Tindak Pidana "
-                             "Perdagangan Orang Kota Palembang", "enacted_on": "2025-06-04"}
-        text = (f"KEPUTUSAN WALI KOTA PALEMBANG NOMOR {number} TENTANG PEMBENTUKAN GUGUS TUGAS "
-                "PENCEGAHAN DAN PENANGANAN TINDAK PIDANA PERDAGANGAN ORANG\n"
-                "Mengingat : 1. Undang-Undang Nomor 21 Tahun 2007 tentang Pemberantasan Tindak "
-                "Pidana Perdagangan Orang;\n")
+        metadata = {
+            "form": "kepwal",
+            "number": number,
+            "year": 2025,
+            "region_code": "16.71",
+            "title": "Pembentukan Gugus Tugas Pencegahan dan Penanganan Tindak Pidana "
+            "Perdagangan Orang Kota Palembang",
+            "enacted_on": "2025-06-04",
+        }
+        text = (
+            f"KEPUTUSAN WALI KOTA PALEMBANG NOMOR {number} TENTANG PEMBENTUKAN GUGUS TUGAS "
+            "PENCEGAHAN DAN PENANGANAN TINDAK PIDANA PERDAGANGAN ORANG\n"
+            "Mengingat : 1. Undang-Undang Nomor 21 Tahun 2007 tentang Pemberantasan Tindak "
+            "Pidana Perdagangan Orang;\n"
+        )
         boundary = uuid.uuid4().hex
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n"
-                f"{json.dumps(metadata)}\r\n--{boundary}\r\nContent-Disposition: form-data; "
-                f"name=\"file\"; filename=\"sk.txt\"\r\nContent-Type: text/plain\r\n\r\n{text}"
-                f"\r\n--{boundary}--\r\n").encode()
-        return self.send("POST", "/api/v1/regulations", body,
-                         f"multipart/form-data; boundary={boundary}")
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n'
+            f"{json.dumps(metadata)}\r\n--{boundary}\r\nContent-Disposition: form-data; "
+            f'name="file"; filename="sk.txt"\r\nContent-Type: text/plain\r\n\r\n{text}'
+            f"\r\n--{boundary}--\r\n"
+        ).encode()
+        return self.send(
+            "POST", "/api/v1/regulations", body, f"multipart/form-data; boundary={boundary}"
+        )
 
     def floor(self):
         return self.send("GET", "/")
 
     def draft(self):
-        return self.send("POST", "/api/v1/drafts", json.dumps(DRAFT).encode(),
-                         "application/json")
+        return self.send("POST", "/api/v1/drafts", json.dumps(DRAFT).encode(), "application/json")
 
 
-def run_load(port: int, token: str | None, ids: list[int], seconds: float, clients: int,
-             kinds=MIX) -> dict:
+def run_load(
+    port: int, token: str | None, ids: list[int], seconds: float, clients: int, kinds=MIX
+) -> dict:
     """{kind: [(latency seconds, status)]} from `clients` threads sending the mix."""
     results, lock = defaultdict(list), threading.Lock()
     samples = {}
@@ -156,16 +197,20 @@ def run_load(port: int, token: str | None, ids: list[int], seconds: float, clien
 
 
 def cli(env: dict, *args, stdin: str | None = None) -> str:
-    return subprocess.run([BIN / "legalbase", *args], env=env, input=stdin, text=True,
-                          capture_output=True, check=True).stdout
+    return subprocess.run(
+        [BIN / "legalbase", *args], env=env, input=stdin, text=True, capture_output=True, check=True
+    ).stdout
 
 
 class Instance:
     """A fresh legalbase instance in a folder, on SQLite or a PostgreSQL schema of its own."""
 
     def __init__(self, folder: Path, database: str):
-        self.env = {**os.environ, "LEGALBASE_INSTANCE_DIR": str(folder),
-                    "LEGALBASE_JOBS_MODE": "background"}
+        self.env = {
+            **os.environ,
+            "LEGALBASE_INSTANCE_DIR": str(folder),
+            "LEGALBASE_JOBS_MODE": "background",
+        }
         self.env.pop("LEGALBASE_DATABASE_URL", None)
         self.schema = None
         if database == "postgresql":
@@ -173,8 +218,21 @@ class Instance:
             _pg_admin(f"CREATE SCHEMA {self.schema}")
             self.env["LEGALBASE_DATABASE_URL"] = f"{PG_URL}?options=-csearch_path%3D{self.schema}"
         cli(self.env, "setup")
-        self.token = cli(self.env, "users", "create", "--name", "Bagian Hukum Kota Palembang",
-                         "--role", "region", "--region", "16.71").strip().splitlines()[-1]
+        self.token = (
+            cli(
+                self.env,
+                "users",
+                "create",
+                "--name",
+                "Bagian Hukum Kota Palembang",
+                "--role",
+                "region",
+                "--region",
+                "16.71",
+            )
+            .strip()
+            .splitlines()[-1]
+        )
 
     def drop(self) -> None:
         if self.schema:
@@ -222,18 +280,31 @@ def measure_legalbase(database: str, workers: int, args) -> tuple[dict, str]:
             env = {**instance.env, "LEGALBASE_PORT": str(port)}
             log_path = Path(folder) / "server.log"
             with open(log_path, "wb") as log:
-                server = serve([BIN / "legalbase", "serve", "--workers", str(workers)], env,
-                               port, "/api/v1/health", log)
+                server = serve(
+                    [BIN / "legalbase", "serve", "--workers", str(workers)],
+                    env,
+                    port,
+                    "/api/v1/health",
+                    log,
+                )
             try:
-                results = run_load(port, instance.token, regulation_ids(port), args.seconds,
-                                   args.clients)
+                results = run_load(
+                    port, instance.token, regulation_ids(port), args.seconds, args.clients
+                )
             finally:
                 stop(server)
             print_last_error(log_path)
-            check = subprocess.run([BIN / "legalbase", "search", "check"], env=instance.env,
-                                   capture_output=True, text=True)
-            verdict = "sama dengan basis data" if check.returncode == 0 else (
-                "BERBEDA: " + check.stdout.strip().splitlines()[-1])
+            check = subprocess.run(
+                [BIN / "legalbase", "search", "check"],
+                env=instance.env,
+                capture_output=True,
+                text=True,
+            )
+            verdict = (
+                "sama dengan basis data"
+                if check.returncode == 0
+                else ("BERBEDA: " + check.stdout.strip().splitlines()[-1])
+            )
             return results, verdict
         finally:
             instance.drop()
@@ -244,17 +315,28 @@ def print_last_error(log_path: Path) -> None:
     lines = log_path.read_text(errors="replace").splitlines()
     starts = [number for number, line in enumerate(lines) if line.startswith("Traceback")]
     if starts:
-        trace = lines[starts[-1]:]
+        trace = lines[starts[-1] :]
         end = next((i for i, line in enumerate(trace) if line.startswith("[")), len(trace))
-        frames = [line for line in trace[:end] if "/legalbase/" in line] + trace[end - 1:end]
+        frames = [line for line in trace[:end] if "/legalbase/" in line] + trace[end - 1 : end]
         print("  last server error:\n    " + "\n    ".join(frames))
 
 
 def measure_floor(workers: int, args) -> dict:
     port = free_port()
-    command = [BIN / "gunicorn", "--chdir", str(ROOT / "bench"), "--workers", str(workers),
-               "--threads", "4", "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}",
-               "floor_app:app"]
+    command = [
+        BIN / "gunicorn",
+        "--chdir",
+        str(ROOT / "bench"),
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "floor_app:app",
+    ]
     server = serve(command, os.environ, port, "/")
     try:
         return run_load(port, None, [0], args.seconds, args.clients, kinds=(("floor", 1),))
@@ -265,27 +347,36 @@ def measure_floor(workers: int, args) -> dict:
 def summary(samples: list) -> dict:
     latencies = sorted(latency for latency, _ in samples)
     errors = sum(1 for _, status in samples if not 200 <= status < 300)
-    return {"count": len(samples), "p50": statistics.median(latencies),
-            "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-            "errors": errors}
+    return {
+        "count": len(samples),
+        "p50": statistics.median(latencies),
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "errors": errors,
+    }
 
 
 def report(title: str, results: dict, floor_results: dict, seconds: float, verdict: str) -> int:
     base = summary(floor_results["floor"])
     print(f"\n{title}")
-    print(f"  {'kind':<9}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-          f"{'p50/floor':>11}{'p99/floor':>11}")
+    print(
+        f"  {'kind':<9}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'p50/floor':>11}{'p99/floor':>11}"
+    )
     errors = 0
     every = [sample for kind in results for sample in results[kind]]
     for kind, samples in [*((kind, results[kind]) for kind, _ in MIX), ("all", every)]:
         row = summary(samples)
         errors += row["errors"] if kind != "all" else 0
-        print(f"  {kind:<9}{row['count']:>9}{row['count'] / seconds:>9.1f}"
-              f"{row['p50'] * 1000:>9.1f}{row['p99'] * 1000:>9.1f}{row['errors']:>8}"
-              f"{row['p50'] / base['p50']:>10.1f}x{row['p99'] / base['p99']:>10.1f}x")
-    print(f"  {'floor':<9}{base['count']:>9}{base['count'] / seconds:>9.1f}"
-          f"{base['p50'] * 1000:>9.1f}{base['p99'] * 1000:>9.1f}{base['errors']:>8}"
-          f"{'1.0x':>11}{'1.0x':>11}")
+        print(
+            f"  {kind:<9}{row['count']:>9}{row['count'] / seconds:>9.1f}"
+            f"{row['p50'] * 1000:>9.1f}{row['p99'] * 1000:>9.1f}{row['errors']:>8}"
+            f"{row['p50'] / base['p50']:>10.1f}x{row['p99'] / base['p99']:>10.1f}x"
+        )
+    print(
+        f"  {'floor':<9}{base['count']:>9}{base['count'] / seconds:>9.1f}"
+        f"{base['p50'] * 1000:>9.1f}{base['p99'] * 1000:>9.1f}{base['errors']:>8}"
+        f"{'1.0x':>11}{'1.0x':>11}"
+    )
     print(f"  search check after the load: {verdict}")
     return errors + base["errors"]
 
@@ -302,8 +393,10 @@ def main() -> int:
         floor_results = measure_floor(workers, args)
         for database in databases:
             results, verdict = measure_legalbase(database, workers, args)
-            title = (f"{database}, {workers} workers x 4 threads, {args.clients} clients, "
-                     f"{args.seconds:g} s")
+            title = (
+                f"{database}, {workers} workers x 4 threads, {args.clients} clients, "
+                f"{args.seconds:g} s"
+            )
             errors += report(title, results, floor_results, args.seconds, verdict)
             errors += verdict != "sama dengan basis data"
     print(f"\nerrors in all runs: {errors}")

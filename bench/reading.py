@@ -71,14 +71,19 @@ EXAMPLES = 5
 # OCR marks: a caret, or O/I/l among digits ("2OO5", "2Ol4", "l95U" does not count).
 OCR_MARK = re.compile(r"\^|\d[OIl]\d|[12][OIl]\d\d|\b[12]\d[OIl]\d\b|[OIl]\d{3}\b")
 # Heading debris in a title: the parts around the TENTANG text, or the heading line itself.
-DEBRIS = re.compile(r"\bMENIMBANG\b|\bMENGINGAT\b|\bMEMUTUSKAN\b|DENGAN\s+RA[K]?HMAT|"
-                    r"PRESIDEN\s+REPUBLIK\s+INDONESIA\s*,|\bREPUBLIK\s+INDONESIA\s+NOMOR\b|"
-                    r"^\s*(?:UNDANG-UNDANG|PERATURAN\s+PEMERINTAH)(?:\s+REPUBLIK\s+INDONESIA)?"
-                    r"\s+NOMOR\b", re.I)
-NAIVE = re.compile(r"\b(?P<kind>UNDANG-UNDANG|PERATURAN PEMERINTAH)\b.{0,60}?\bNOMOR\s+"
-                   r"(?P<number>\d{1,4})\s+TAHUN\s+(?P<year>\d{4})\s+TENTANG\s+"
-                   r"(?P<title>.{1,600}?)(?=\s+(?:DENGAN\s+RA|PRESIDEN\s+REPUBLIK|Menimbang|"
-                   r"MENIMBANG)|$)")
+DEBRIS = re.compile(
+    r"\bMENIMBANG\b|\bMENGINGAT\b|\bMEMUTUSKAN\b|DENGAN\s+RA[K]?HMAT|"
+    r"PRESIDEN\s+REPUBLIK\s+INDONESIA\s*,|\bREPUBLIK\s+INDONESIA\s+NOMOR\b|"
+    r"^\s*(?:UNDANG-UNDANG|PERATURAN\s+PEMERINTAH)(?:\s+REPUBLIK\s+INDONESIA)?"
+    r"\s+NOMOR\b",
+    re.I,
+)
+NAIVE = re.compile(
+    r"\b(?P<kind>UNDANG-UNDANG|PERATURAN PEMERINTAH)\b.{0,60}?\bNOMOR\s+"
+    r"(?P<number>\d{1,4})\s+TAHUN\s+(?P<year>\d{4})\s+TENTANG\s+"
+    r"(?P<title>.{1,600}?)(?=\s+(?:DENGAN\s+RA|PRESIDEN\s+REPUBLIK|Menimbang|"
+    r"MENIMBANG)|$)"
+)
 
 
 def fold_title(text) -> str:
@@ -122,17 +127,24 @@ def _timed(app, doc: dict, content: bytes, upload, repeat: int) -> dict:
     """Median seconds of pypdf alone (the floor), read_document and read_proposal."""
     pdf = doc["text_from"] == "pdf"
     floor = median_of(lambda: pypdf_text(content), repeat) if pdf else None
-    if upload is None:   # refused: time the reading of the text pypdf gives
-        upload = Upload(content, PDF, hashlib.sha256(content).hexdigest(),
-                        extract_text(content, PDF))
+    if upload is None:  # refused: time the reading of the text pypdf gives
+        upload = Upload(
+            content, PDF, hashlib.sha256(content).hexdigest(), extract_text(content, PDF)
+        )
     text = upload.text
-    read_document(text)   # warm-up (regex compilation, imports)
+    read_document(text)  # warm-up (regex compilation, imports)
     document = median_of(lambda: read_document(text), repeat)
     with app.app_context():
         read_proposal(upload)
         proposal = median_of(lambda: read_proposal(upload), repeat)
-    return {"doc": doc["file"][:2], "from": doc["text_from"], "chars": len(text or ""),
-            "pypdf": floor, "document": document, "proposal": proposal}
+    return {
+        "doc": doc["file"][:2],
+        "from": doc["text_from"],
+        "chars": len(text or ""),
+        "pypdf": floor,
+        "document": document,
+        "proposal": proposal,
+    }
 
 
 def _print_accuracy(outcomes: list[Outcome]) -> None:
@@ -156,21 +168,27 @@ def _print_accuracy(outcomes: list[Outcome]) -> None:
 
 def _print_timings(rows: list[dict], outcomes: list[Outcome]) -> None:
     refused = {o.name for o in outcomes if o.refused}
-    print(f"\n{'doc':5} {'text':4} {'chars':>7} {'pypdf ms':>9} {'read_document ms':>17} "
-          f"{'read_proposal ms':>17} {'proposal/pypdf':>15}")
+    print(
+        f"\n{'doc':5} {'text':4} {'chars':>7} {'pypdf ms':>9} {'read_document ms':>17} "
+        f"{'read_proposal ms':>17} {'proposal/pypdf':>15}"
+    )
     for row in rows:
         mark = "*" if row["doc"] in refused else " "
         floor = f"{row['pypdf'] * 1000:9.1f}" if row["pypdf"] is not None else f"{'-':>9}"
-        ratio = (f"{row['proposal'] / row['pypdf']:14.3f}x" if row["pypdf"] else f"{'-':>15}")
-        print(f"{row['doc']}{mark:3} {row['from']:4} {row['chars']:>7} {floor} "
-              f"{row['document'] * 1000:17.2f} {row['proposal'] * 1000:17.2f} {ratio}")
+        ratio = f"{row['proposal'] / row['pypdf']:14.3f}x" if row["pypdf"] else f"{'-':>15}"
+        print(
+            f"{row['doc']}{mark:3} {row['from']:4} {row['chars']:>7} {floor} "
+            f"{row['document'] * 1000:17.2f} {row['proposal'] * 1000:17.2f} {ratio}"
+        )
     pdfs = [row for row in rows if row["pypdf"]]
     floor = sum(row["pypdf"] for row in pdfs)
     document = sum(row["document"] for row in pdfs)
     proposal = sum(row["proposal"] for row in pdfs)
-    print(f"{'all ' + str(len(pdfs)) + ' PDFs':17} {floor * 1000:9.1f} {document * 1000:17.2f} "
-          f"{proposal * 1000:17.2f} {proposal / floor:14.3f}x"
-          f"   (read_document/pypdf {document / floor:.3f}x)")
+    print(
+        f"{'all ' + str(len(pdfs)) + ' PDFs':17} {floor * 1000:9.1f} {document * 1000:17.2f} "
+        f"{proposal * 1000:17.2f} {proposal / floor:14.3f}x"
+        f"   (read_document/pypdf {document / floor:.3f}x)"
+    )
     if refused:
         print("* refused by read_upload; reading timed on the text pypdf extracts from it")
 
@@ -213,8 +231,12 @@ def naive_reading(text: str) -> dict:
     match = NAIVE.search(" ".join(text.split()))
     if not match:
         return {}
-    return {"form": "uu" if match["kind"] == "UNDANG-UNDANG" else "pp",
-            "number": match["number"], "year": int(match["year"]), "title": match["title"]}
+    return {
+        "form": "uu" if match["kind"] == "UNDANG-UNDANG" else "pp",
+        "number": match["number"],
+        "year": int(match["year"]),
+        "title": match["title"],
+    }
 
 
 def national(limit: int | None) -> None:
@@ -236,10 +258,14 @@ def national(limit: int | None) -> None:
         judged_texts = {row["path"]: _read(root / row["path"]) for row in judged}
         drifted = set(choose_title_sample(root)) ^ set(judged_texts)
     if drifted:
-        print(f"warning: {TITLES.name} no longer lists the seeded sample: {sorted(drifted)[:6]}",
-              file=sys.stderr)
-    print(f"\n(b) national corpus: {len(paths):,} of {total:,} acts "
-          f"({NATIONAL_ARCHIVE.name}, unpacked in {unpack:.1f} s)")
+        print(
+            f"warning: {TITLES.name} no longer lists the seeded sample: {sorted(drifted)[:6]}",
+            file=sys.stderr,
+        )
+    print(
+        f"\n(b) national corpus: {len(paths):,} of {total:,} acts "
+        f"({NATIONAL_ARCHIVE.name}, unpacked in {unpack:.1f} s)"
+    )
     ours, ours_seconds = _read_all(texts, lambda text: read_document(text).proposal)
     naive, naive_seconds = _read_all(texts, naive_reading)
     _print_national(paths, ours, naive, ours_seconds, naive_seconds)
@@ -258,23 +284,34 @@ def _print_national(paths, ours, naive, ours_seconds, naive_seconds) -> None:
     count = len(paths)
     print(f"{'':26} {'read_document':>15} {'naive regex (anchor)':>22}")
     for index, name in enumerate(("form", "number", "year")):
-        right = [sum(_same(truth_of(path)[index], result[path].get(name)) for path in paths)
-                 for result in (ours, naive)]
+        right = [
+            sum(_same(truth_of(path)[index], result[path].get(name)) for path in paths)
+            for result in (ours, naive)
+        ]
         print(f"{name:26} {_share(right[0], count):>15} {_share(right[1], count):>22}")
-    clean = [sum(_clean_title(result[path].get("title")) for path in paths)
-             for result in (ours, naive)]
-    print(f"{'title, no heading debris':26} {_share(clean[0], count):>15} "
-          f"{_share(clean[1], count):>22}")
+    clean = [
+        sum(_clean_title(result[path].get("title")) for path in paths) for result in (ours, naive)
+    ]
+    print(
+        f"{'title, no heading debris':26} {_share(clean[0], count):>15} "
+        f"{_share(clean[1], count):>22}"
+    )
     ours_rate, naive_rate = count / ours_seconds, count / naive_seconds
-    print(f"{'documents/s':26} {ours_rate:>15,.0f} {naive_rate:>22,.0f}   "
-          f"(naive/read_document {naive_rate / ours_rate:.1f}x)")
+    print(
+        f"{'documents/s':26} {ours_rate:>15,.0f} {naive_rate:>22,.0f}   "
+        f"(naive/read_document {naive_rate / ours_rate:.1f}x)"
+    )
     for index, name in enumerate(("form", "number")):
-        wrong = [path for path in paths
-                 if not _same(truth_of(path)[index], ours[path].get(name))][:EXAMPLES]
+        wrong = [path for path in paths if not _same(truth_of(path)[index], ours[path].get(name))][
+            :EXAMPLES
+        ]
         for path in wrong:
             print(f"  {name} e.g. {path}: {ours[path].get(name)!r}")
-    debris = [path for path in paths if ours[path].get("title")
-              and not _clean_title(ours[path].get("title"))][:EXAMPLES]
+    debris = [
+        path
+        for path in paths
+        if ours[path].get("title") and not _clean_title(ours[path].get("title"))
+    ][:EXAMPLES]
     for path in debris:
         print(f"  debris e.g. {path}: {str(ours[path]['title'])[:100]!r}")
 
@@ -298,23 +335,32 @@ def _share(right: int, count: int) -> str:
 def _print_titles(judged: list[dict], texts: dict[str, str]) -> None:
     print(f"\ntitles on the hand-judged sample ({len(judged)} acts, {TITLES.name}):")
     print(f"{'group':8} {'acts':>5} {'read_document':>14} {'naive regex':>12}")
-    results = {row["path"]: (read_document(texts[row["path"]]).proposal.get("title"),
-                             naive_reading(texts[row["path"]]).get("title")) for row in judged}
+    results = {
+        row["path"]: (
+            read_document(texts[row["path"]]).proposal.get("title"),
+            naive_reading(texts[row["path"]]).get("title"),
+        )
+        for row in judged
+    }
     wrong = []
     for group in ("old", "noisy", "other", "all"):
         rows = [row for row in judged if group in ("all", row["group"])]
-        right = [sum(_title_right(row, results[row["path"]][which]) for row in rows)
-                 for which in (0, 1)]
+        right = [
+            sum(_title_right(row, results[row["path"]][which]) for row in rows) for which in (0, 1)
+        ]
         print(f"{group:8} {len(rows):>5} {right[0]:>14} {right[1]:>12}")
     printed = [row for row in judged if row.get("printed")]
-    faithful = sum(fold_title(results[row["path"]][0]) == fold_title(row["printed"])
-                   for row in printed)
+    faithful = sum(
+        fold_title(results[row["path"]][0]) == fold_title(row["printed"]) for row in printed
+    )
     print(f"OCR-slipped titles matching the printed letters instead: {faithful}/{len(printed)}")
     for row in judged:
         proposed = results[row["path"]][0]
         if not _title_right(row, proposed):
-            wrong.append(f"  {row['path']:16} expected {_shown(row['title'])}\n"
-                         f"  {'':16} proposed {_shown(proposed)}")
+            wrong.append(
+                f"  {row['path']:16} expected {_shown(row['title'])}\n"
+                f"  {'':16} proposed {_shown(proposed)}"
+            )
     if wrong:
         shown = wrong[:WRONG_SHOWN]
         more = f"\n  ... and {len(wrong) - len(shown)} more" if len(wrong) > len(shown) else ""
@@ -346,8 +392,11 @@ def main() -> None:
     parser.add_argument("--part", choices=("regional", "national", "both"), default="both")
     parser.add_argument("--limit", type=int, help="national acts to read (a seeded sample)")
     parser.add_argument("--repeat", type=int, default=3, help="timings per regional document")
-    parser.add_argument("--choose-titles", action="store_true",
-                        help="print the seeded title sample with each file's opening and stop")
+    parser.add_argument(
+        "--choose-titles",
+        action="store_true",
+        help="print the seeded title sample with each file's opening and stop",
+    )
     args = parser.parse_args()
     if args.choose_titles:
         if not NATIONAL_ARCHIVE.is_file():

@@ -28,13 +28,21 @@ def cases(client, conn):
     one = f"SELECT {COLUMNS} FROM regions WHERE code = ?"
     level = f"SELECT {COLUMNS} FROM regions WHERE level = ? ORDER BY code"
     return [
-        ("GET /regions/16.71", lambda: client.get("/api/v1/regions/16.71"),
-         lambda: anchor_rows(conn, one, ("16.71",))),
-        ("GET /regions?level=kabupaten (416)",
-         lambda: client.get("/api/v1/regions?level=kabupaten&per_page=1000"),
-         lambda: anchor_rows(conn, level, ("kabupaten",))),
-        ("GET /regulations/1", lambda: client.get("/api/v1/regulations/1"),
-         lambda: anchor_rows(conn, "SELECT * FROM regulations WHERE id = ?", (1,))),
+        (
+            "GET /regions/16.71",
+            lambda: client.get("/api/v1/regions/16.71"),
+            lambda: anchor_rows(conn, one, ("16.71",)),
+        ),
+        (
+            "GET /regions?level=kabupaten (416)",
+            lambda: client.get("/api/v1/regions?level=kabupaten&per_page=1000"),
+            lambda: anchor_rows(conn, level, ("kabupaten",)),
+        ),
+        (
+            "GET /regulations/1",
+            lambda: client.get("/api/v1/regulations/1"),
+            lambda: anchor_rows(conn, "SELECT * FROM regulations WHERE id = ?", (1,)),
+        ),
     ]
 
 

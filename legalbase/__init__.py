@@ -8,9 +8,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import audit as _audit  # noqa: F401  (registers the append-only guard and the model)
-from . import db, errors, headers
-from .config import ensure_secret_key, load_settings
+from .core import audit as _audit  # noqa: F401  (registers the append-only guard and the model)
+from .core import db, errors
+from .core.config import ensure_secret_key, load_settings
+from .service import headers
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -44,7 +45,6 @@ def _register_job_kinds() -> None:
 def _register_api(app: Flask) -> None:
     from .accounts.auth import authenticate_api_request
     from .accounts.views import blp as accounts_blp
-    from .api import LegalbaseApi
     from .corpus.exchange_views import blp as exchange_blp
     from .corpus.folder_views import blp as folder_import_blp
     from .corpus.views import blp as corpus_blp
@@ -52,15 +52,27 @@ def _register_api(app: Flask) -> None:
     from .drafting.template_views import blp as template_uploads_blp
     from .drafting.views import blp as drafting_blp
     from .drafting.views import templates_blp
-    from .health import blp as health_blp
     from .jobs.views import blp as jobs_blp
     from .regions.views import blp as regions_blp
     from .search.views import blp as search_blp
+    from .service.api import LegalbaseApi
+    from .service.health import blp as health_blp
 
     api = LegalbaseApi(app)
-    for blueprint in (health_blp, accounts_blp, regions_blp, corpus_blp, exchange_blp,
-                      folder_import_blp, coverage_blp, templates_blp, template_uploads_blp,
-                      drafting_blp, jobs_blp, search_blp):
+    for blueprint in (
+        health_blp,
+        accounts_blp,
+        regions_blp,
+        corpus_blp,
+        exchange_blp,
+        folder_import_blp,
+        coverage_blp,
+        templates_blp,
+        template_uploads_blp,
+        drafting_blp,
+        jobs_blp,
+        search_blp,
+    ):
         api.register_blueprint(blueprint)
     app.before_request(authenticate_api_request)
 
@@ -76,17 +88,28 @@ def _register_pages(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from .accounts.cli import users_group
-    from .backup import backup_command, restore_command
-    from .check import check_command
     from .cli import db_group, serve_command, setup_command
     from .corpus import exchange_cli  # noqa: F401  (adds its commands to the corpus group)
     from .corpus.cli import corpus_group
     from .coverage.cli import coverage_group
     from .drafting.cli import drafts_group
     from .jobs.cli import jobs_group
+    from .ops.backup import backup_command, restore_command
+    from .ops.check import check_command
     from .search.cli import search_group
 
-    for command in (db_group, corpus_group, coverage_group, drafts_group, jobs_group, users_group,
-                    search_group, setup_command, serve_command, backup_command, restore_command,
-                    check_command):
+    for command in (
+        db_group,
+        corpus_group,
+        coverage_group,
+        drafts_group,
+        jobs_group,
+        users_group,
+        search_group,
+        setup_command,
+        serve_command,
+        backup_command,
+        restore_command,
+        check_command,
+    ):
         app.cli.add_command(command)

@@ -1,10 +1,10 @@
 """The `legalbase` command: Flask's commands plus one group per room.
 
-    legalbase setup            migrate the database and sync the seed corpus
-    legalbase serve            serve on LEGALBASE_HOST:LEGALBASE_PORT (--workers N: gunicorn)
-    legalbase db upgrade       apply migrations
-    legalbase corpus sync      upsert the seed corpus
-    legalbase users create     create an account and print its API token
+legalbase setup            migrate the database and sync the seed corpus
+legalbase serve            serve on LEGALBASE_HOST:LEGALBASE_PORT (--workers N: gunicorn)
+legalbase db upgrade       apply migrations
+legalbase corpus sync      upsert the seed corpus
+legalbase users create     create an account and print its API token
 """
 
 from pathlib import Path
@@ -15,8 +15,9 @@ from alembic.config import Config as AlembicConfig
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup
 
-from . import create_app, db
-from .serving import serve
+from . import create_app
+from .core import db
+from .service.serving import serve
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -74,11 +75,17 @@ def setup_command():
 @click.command("serve")
 @click.option("--port", type=int, help="Port (bawaan: LEGALBASE_PORT atau 5000).")
 @click.option("--host", help="Alamat (bawaan: LEGALBASE_HOST atau 127.0.0.1).")
-@click.option("--workers", type=click.IntRange(min=1),
-              help="Jumlah proses pekerja (bawaan: LEGALBASE_WORKERS atau 1). Lebih dari 1: "
-                   "gunicorn untuk produksi.")
-@click.option("--threads", type=click.IntRange(min=1),
-              help="Utas per pekerja gunicorn (bawaan: LEGALBASE_THREADS atau 4).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Jumlah proses pekerja (bawaan: LEGALBASE_WORKERS atau 1). Lebih dari 1: "
+    "gunicorn untuk produksi.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    help="Utas per pekerja gunicorn (bawaan: LEGALBASE_THREADS atau 4).",
+)
 def serve_command(port, host, workers, threads):
     """Serve legalbase: the development server, or gunicorn with --workers N."""
     config = current_app.config

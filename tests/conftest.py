@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from legalbase import create_app, db
-from legalbase.audit import Actor
+from legalbase import create_app
 from legalbase.cli import upgrade_database
+from legalbase.core import db
+from legalbase.core.audit import Actor
 from legalbase.corpus.cli import sync_seed
 from legalbase.regions.seed import sync_regions
 from tests.databases import new_database
@@ -33,8 +34,13 @@ def empty_instance(tmp_path):
     @contextmanager
     def make():
         with new_database(tmp_path) as url:
-            other = create_app({"DATABASE_URL": url, "SECRET_KEY": "test",
-                                "INSTANCE_DIR": str(tmp_path / "other-instance")})
+            other = create_app(
+                {
+                    "DATABASE_URL": url,
+                    "SECRET_KEY": "test",
+                    "INSTANCE_DIR": str(tmp_path / "other-instance"),
+                }
+            )
             other.test_client_class = ShapeCheckingClient
             with other.app_context():
                 upgrade_database()
@@ -62,9 +68,16 @@ class ShapeCheckingClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test",
-                      "OCR_MODE": "inline", "JOBS_MODE": "inline",
-                      "INSTANCE_DIR": str(tmp_path_factory.mktemp("instance"))})
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "OCR_MODE": "inline",
+            "JOBS_MODE": "inline",
+            "INSTANCE_DIR": str(tmp_path_factory.mktemp("instance")),
+        }
+    )
     app.test_client_class = ShapeCheckingClient
     with app.app_context():
         upgrade_database()

@@ -1,8 +1,8 @@
 """Small factory functions that build test data through the domain code, plus shared checks."""
 
-from legalbase import db
 from legalbase.accounts.users import create_user, issue_token
-from legalbase.audit import Actor
+from legalbase.core import db
+from legalbase.core.audit import Actor
 from legalbase.corpus.regulations import create_regulation
 
 TEST_ACTOR = Actor("tests")
@@ -11,8 +11,14 @@ ERROR_CODES_SEEN: set = set()
 
 def make_user(role="region", region_code="16.71", username=None, password=None):
     """A user with a fresh API token; returns (user, token)."""
-    user = create_user(username, f"Pengguna uji {role} {region_code or ''}", role,
-                       region_code if role == "region" else None, TEST_ACTOR, password=password)
+    user = create_user(
+        username,
+        f"Pengguna uji {role} {region_code or ''}",
+        role,
+        region_code if role == "region" else None,
+        TEST_ACTOR,
+        password=password,
+    )
     token = issue_token(user, TEST_ACTOR)
     db.session.commit()
     return user, token
@@ -24,10 +30,15 @@ def auth(token):
 
 def regulation_data(**overrides):
     """Metadata of a Keputusan Wali Kota Palembang, with any field overridden."""
-    data = {"form": "kepwal", "number": "188.45/123/KPTS/2025", "year": 2025,
-            "title": "Pembentukan Gugus Tugas Pencegahan dan Penanganan Tindak Pidana "
-                     "Perdagangan Orang Kota Palembang",
-            "region_code": "16.71", "enacted_on": "2025-06-04"}
+    data = {
+        "form": "kepwal",
+        "number": "188.45/123/KPTS/2025",
+        "year": 2025,
+        "title": "Pembentukan Gugus Tugas Pencegahan dan Penanganan Tindak Pidana "
+        "Perdagangan Orang Kota Palembang",
+        "region_code": "16.71",
+        "enacted_on": "2025-06-04",
+    }
     data.update(overrides)
     return data
 

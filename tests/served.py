@@ -16,11 +16,11 @@ BIN = Path(sys.executable).parent / "legalbase"
 
 @dataclass
 class Served:
-    base: str             # http://127.0.0.1:PORT
+    base: str  # http://127.0.0.1:PORT
     instance: Path
-    tokens: dict          # username: API token
-    log: Path             # the server's standard error
-    pid: int = 0          # the `legalbase serve` process (gunicorn's master with WORKERS > 1)
+    tokens: dict  # username: API token
+    log: Path  # the server's standard error
+    pid: int = 0  # the `legalbase serve` process (gunicorn's master with WORKERS > 1)
     env: dict | None = None  # the environment its command line runs with (see `cli`)
 
 
@@ -32,29 +32,40 @@ def free_port() -> int:
 
 def cli(env: dict, *args, stdin: str | None = None) -> str:
     """Run the legalbase command line with `env`; its standard output."""
-    return subprocess.run([BIN, *args], env=env, input=stdin, capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        [BIN, *args], env=env, input=stdin, capture_output=True, text=True, check=True
+    ).stdout
 
 
 @contextmanager
-def served(instance: Path, users, password: str | None = None, database_url: str | None = None,
-           settings: dict | None = None):
+def served(
+    instance: Path,
+    users,
+    password: str | None = None,
+    database_url: str | None = None,
+    settings: dict | None = None,
+):
     """Set up an instance (SQLite in it unless `database_url`), create `users` ((username,
     role, region or None) each, with `password` if given), and serve it until the block ends.
     `settings` are extra LEGALBASE_* variables."""
     port = free_port()
-    env = {**os.environ, "LEGALBASE_INSTANCE_DIR": str(instance), "LEGALBASE_PORT": str(port),
-           **(settings or {})}
+    env = {
+        **os.environ,
+        "LEGALBASE_INSTANCE_DIR": str(instance),
+        "LEGALBASE_PORT": str(port),
+        **(settings or {}),
+    }
     env.pop("LEGALBASE_DATABASE_URL", None)
     if database_url:
         env["LEGALBASE_DATABASE_URL"] = database_url
     cli(env, "setup")
-    tokens = {username: _create_user(env, username, role, region, password)
-              for username, role, region in users}
+    tokens = {
+        username: _create_user(env, username, role, region, password)
+        for username, role, region in users
+    }
     log = instance / "server.log"
     with open(log, "wb") as stderr:
-        server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=stderr)
+        server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/api/v1/health")

@@ -14,16 +14,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from legalbase import create_app, db
+from legalbase import create_app
 from legalbase.accounts.users import issue_token, list_tokens, revoke_token
-from legalbase.audit import AuditEntry
-from legalbase.backup import backed_up_tables, encode_row, restore_backup, write_backup
 from legalbase.cli import upgrade_database
+from legalbase.core import db
+from legalbase.core.audit import AuditEntry
 from legalbase.corpus.files import read_upload
 from legalbase.corpus.models import Regulation
 from legalbase.corpus.regulations import create_regulation
 from legalbase.corpus.relations import add_relation
 from legalbase.corpus.uploads import attach_file
+from legalbase.ops.backup import backed_up_tables, encode_row, restore_backup, write_backup
 from legalbase.regions.models import Region
 from legalbase.regions.seed import sync_regions
 from legalbase.search.index import reindex
@@ -32,9 +33,13 @@ from tests.corpus.documents import decree_docx, decree_pdf
 from tests.factories import TEST_ACTOR, auth, make_user, regulation_data
 
 SHIPPED_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "kepbupwal-pembentukan"
-SEARCHES = [{"q": "gugus tugas"}, {"q": "perdagangan orang", "region": "16"},
-            {"q": "perpres 49/2023"}, {"q": "jenis:kepbup", "sort": "date"},
-            {"q": "pembentukan", "in_force": "true"}]
+SEARCHES = [
+    {"q": "gugus tugas"},
+    {"q": "perdagangan orang", "region": "16"},
+    {"q": "perpres 49/2023"},
+    {"q": "jenis:kepbup", "sort": "date"},
+    {"q": "pembentukan", "in_force": "true"},
+]
 
 
 @pytest.fixture
@@ -52,43 +57,88 @@ def build_records(client, instance: Path) -> dict:
     admin = make_user("admin", None, username="admin-cadangan")[1]
     ministry = make_user("ministry", None, username="kemen-cadangan")[1]
     docx_decree = _upload(client, muara_enim, decree_docx("7101"), {})
-    pdf_decree = _upload(client, muara_enim, decree_pdf("7102"),
-                         {"number": "188.45/7102/KPTS/2025"})
-    assert client.post(f"/api/v1/regulations/{pdf_decree['id']}/relations",
-                       headers=auth(muara_enim), json={"type": "amends",
-                                                        "target_id": docx_decree["id"],
-                                                        "effective_on": "2025-07-01"}
-                       ).status_code == 201
+    pdf_decree = _upload(
+        client, muara_enim, decree_pdf("7102"), {"number": "188.45/7102/KPTS/2025"}
+    )
+    assert (
+        client.post(
+            f"/api/v1/regulations/{pdf_decree['id']}/relations",
+            headers=auth(muara_enim),
+            json={"type": "amends", "target_id": docx_decree["id"], "effective_on": "2025-07-01"},
+        ).status_code
+        == 201
+    )
     withdrawn = _upload(client, muara_enim, decree_docx("7103"), {})
-    assert client.post(f"/api/v1/regulations/{withdrawn['id']}/withdraw", headers=auth(admin),
-                       json={"reason": "Salah unggah"}).status_code == 200
-    revoked = client.post("/api/v1/regulations", headers=auth(muara_enim), json=regulation_data(
-        form="kepbup", region_code="16.03", number="188.45/7104/KPTS/2025",
-        title="Pembentukan Tim Terpadu")).json
-    assert client.post(f"/api/v1/regulations/{docx_decree['id']}/relations",
-                       headers=auth(muara_enim),
-                       json={"type": "revokes", "target_id": revoked["id"]}).status_code == 201
+    assert (
+        client.post(
+            f"/api/v1/regulations/{withdrawn['id']}/withdraw",
+            headers=auth(admin),
+            json={"reason": "Salah unggah"},
+        ).status_code
+        == 200
+    )
+    revoked = client.post(
+        "/api/v1/regulations",
+        headers=auth(muara_enim),
+        json=regulation_data(
+            form="kepbup",
+            region_code="16.03",
+            number="188.45/7104/KPTS/2025",
+            title="Pembentukan Tim Terpadu",
+        ),
+    ).json
+    assert (
+        client.post(
+            f"/api/v1/regulations/{docx_decree['id']}/relations",
+            headers=auth(muara_enim),
+            json={"type": "revokes", "target_id": revoked["id"]},
+        ).status_code
+        == 201
+    )
     revoke_a_token()
-    assert client.post("/api/v1/coverage/16.03/attestations", headers=auth(muara_enim), json={
-        "has_basis": True, "stated_on": "2025-06-05", "note": "SK terlampir"}).status_code == 201
-    draft = client.post("/api/v1/drafts", headers=auth(muara_enim), json={
-        "template": "kepbupwal-pembentukan", "region_code": "16.03",
-        "fields": {"nama_penandatangan": "H. Edison", "tanggal_penetapan": "2025-06-04",
-                   "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Bupati Muara Enim"}]}})
+    assert (
+        client.post(
+            "/api/v1/coverage/16.03/attestations",
+            headers=auth(muara_enim),
+            json={"has_basis": True, "stated_on": "2025-06-05", "note": "SK terlampir"},
+        ).status_code
+        == 201
+    )
+    draft = client.post(
+        "/api/v1/drafts",
+        headers=auth(muara_enim),
+        json={
+            "template": "kepbupwal-pembentukan",
+            "region_code": "16.03",
+            "fields": {
+                "nama_penandatangan": "H. Edison",
+                "tanggal_penetapan": "2025-06-04",
+                "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Bupati Muara Enim"}],
+            },
+        },
+    )
     assert draft.status_code == 201, draft.json
-    job = client.post("/api/v1/drafts/batch", headers=auth(ministry), json={
-        "template": "kepbupwal-pembentukan", "province": "16",
-        "statuses": ["outdated", "expired", "missing", "unreported"]})
+    job = client.post(
+        "/api/v1/drafts/batch",
+        headers=auth(ministry),
+        json={
+            "template": "kepbupwal-pembentukan",
+            "province": "16",
+            "statuses": ["outdated", "expired", "missing", "unreported"],
+        },
+    )
     assert job.status_code == 202, job.json
     keep_uploaded_template(instance)
     return {"regulations": [docx_decree, pdf_decree, withdrawn, revoked]}
 
 
 def _upload(client, token, content: bytes, metadata: dict) -> dict:
-    response = client.post("/api/v1/regulations", headers=auth(token),
-                           content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(content), "sk.bin"),
-                                 "metadata": json.dumps(metadata)})
+    response = client.post(
+        "/api/v1/regulations",
+        headers=auth(token),
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(content), "sk.bin"), "metadata": json.dumps(metadata)},
+    )
     assert response.status_code == 201, response.json
     return response.json
 
@@ -113,8 +163,13 @@ def keep_uploaded_template(instance: Path) -> None:
 
 def table_rows() -> dict[str, list[tuple]]:
     """Every row of every backed-up table, by table, in key order."""
-    return {table.name: [tuple(row) for row in db.session.execute(
-        select(table).order_by(*table.primary_key.columns))] for table in backed_up_tables()}
+    return {
+        table.name: [
+            tuple(row)
+            for row in db.session.execute(select(table).order_by(*table.primary_key.columns))
+        ]
+        for table in backed_up_tables()
+    }
 
 
 def stored_files(instance: Path) -> dict[str, bytes]:
@@ -124,13 +179,19 @@ def stored_files(instance: Path) -> dict[str, bytes]:
 
 def template_files(instance: Path) -> dict[str, bytes]:
     root = instance / "templates"
-    return {path.relative_to(root).as_posix(): path.read_bytes()
-            for path in root.rglob("*") if path.is_file() and not path.name.startswith(".")}
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file() and not path.name.startswith(".")
+    }
 
 
 def referenced_shas(rows: dict) -> set[str]:
-    columns = {"regulations": "file_sha256", "draft_versions": ("docx_sha256", "pdf_sha256"),
-               "jobs": "result_sha256"}
+    columns = {
+        "regulations": "file_sha256",
+        "draft_versions": ("docx_sha256", "pdf_sha256"),
+        "jobs": "result_sha256",
+    }
     found = set()
     for table_name, names in columns.items():
         table = db.Base.metadata.tables[table_name]
@@ -152,7 +213,8 @@ def without_ids(rows: list[tuple]) -> list[tuple]:
 
 
 def test_restore_into_an_empty_instance_gives_the_same_records_files_and_searches(
-        app, client, runner, instance, empty_instance, tmp_path):
+    app, client, runner, instance, empty_instance, tmp_path
+):
     build_records(client, instance)
     reindex()
     apply_pending()
@@ -165,8 +227,9 @@ def test_restore_into_an_empty_instance_gives_the_same_records_files_and_searche
     files = referenced_shas(source)
     assert all(source[name] for name in ("api_tokens", "attestations", "draft_versions", "jobs"))
     assert len(files) >= 5  # three decrees, a draft, a batch result
-    searches = {json.dumps(args): client.get("/api/v1/search", query_string=args).json
-                for args in SEARCHES}
+    searches = {
+        json.dumps(args): client.get("/api/v1/search", query_string=args).json for args in SEARCHES
+    }
     assert all(body["total"] for body in searches.values()), searches
     templates = template_files(instance)
     assert "kepbupwal-pembentukan/41/template.docx" in templates
@@ -182,9 +245,10 @@ def test_restore_into_an_empty_instance_gives_the_same_records_files_and_searche
         other_instance = Path(other.instance_path)
         other_files = stored_files(other_instance)
         other_client = other.test_client()
-        restored_searches = {key: other_client.get("/api/v1/search",
-                                                   query_string=json.loads(key)).json
-                             for key in searches}
+        restored_searches = {
+            key: other_client.get("/api/v1/search", query_string=json.loads(key)).json
+            for key in searches
+        }
         check = invoke(other, "check")
         restored_templates = template_files(other_instance)
 
@@ -194,9 +258,9 @@ def test_restore_into_an_empty_instance_gives_the_same_records_files_and_searche
         assert restored[name] == rows, name
     # The audit log is append-only: the registry's loading there stays first, then the copy.
     assert [row[5] for row in restored["audit_log"][:registry_entries]] == (
-        ["region"] * registry_entries)
-    assert without_ids(restored["audit_log"][registry_entries:]) == without_ids(
-        source["audit_log"])
+        ["region"] * registry_entries
+    )
+    assert without_ids(restored["audit_log"][registry_entries:]) == without_ids(source["audit_log"])
     assert set(other_files) == files
     for sha256, content in other_files.items():
         assert hashlib.sha256(content).hexdigest() == sha256
@@ -248,7 +312,8 @@ def rewrite_with_a_changed_byte(archive: Path, content: bytes) -> None:
 
 @pytest.mark.parametrize("tamper", [flip_a_byte_in_place, rewrite_with_a_changed_byte])
 def test_a_tampered_archive_is_refused_before_anything_is_written(
-        client, instance, empty_instance, tmp_path, tamper):
+    client, instance, empty_instance, tmp_path, tamper
+):
     archive, content = small_archive(client, tmp_path)
     tamper(archive, content)
     with empty_instance() as other:
@@ -265,7 +330,8 @@ def test_a_tampered_archive_is_refused_before_anything_is_written(
 
 
 def test_a_restore_into_an_instance_with_data_is_refused_and_changes_nothing(
-        app, client, runner, instance, tmp_path):
+    app, client, runner, instance, tmp_path
+):
     archive, _ = small_archive(client, tmp_path)
     before = table_rows()
     files_before = stored_files(instance)
@@ -277,13 +343,15 @@ def test_a_restore_into_an_instance_with_data_is_refused_and_changes_nothing(
     assert stored_files(instance) == files_before
 
 
-def test_a_restore_over_another_region_registry_is_refused(client, instance, empty_instance,
-                                                           tmp_path):
+def test_a_restore_over_another_region_registry_is_refused(
+    client, instance, empty_instance, tmp_path
+):
     archive, _ = small_archive(client, tmp_path)
     with empty_instance() as other:
         with other.app_context():
-            db.session.execute(update(Region).where(Region.code == "16.03")
-                               .values(seat="Tempat Lain"))
+            db.session.execute(
+                update(Region).where(Region.code == "16.03").values(seat="Tempat Lain")
+            )
             db.session.commit()
             before = table_rows()
         result = invoke(other, "restore", str(archive))
@@ -295,8 +363,7 @@ def test_a_restore_over_another_region_registry_is_refused(client, instance, emp
 
 def write_decree(number: int, amends: Regulation | None) -> Regulation:
     """A decree with its own (text) file, amending the one before it; committed."""
-    regulation = create_regulation(regulation_data(number=f"188.45/{number}/KPTS/2025"),
-                                   TEST_ACTOR)
+    regulation = create_regulation(regulation_data(number=f"188.45/{number}/KPTS/2025"), TEST_ACTOR)
     attach_file(regulation, read_upload(f"Keputusan Wali Kota Palembang {number}".encode()))
     if amends is not None:
         add_relation(regulation, "amends", amends, TEST_ACTOR)
@@ -307,8 +374,10 @@ def write_decree(number: int, amends: Regulation | None) -> Regulation:
 def archived_rows(archive: Path) -> tuple[dict, dict[str, list[dict]], set[str]]:
     with zipfile.ZipFile(archive) as opened:
         manifest = json.loads(opened.read("manifest.json"))
-        tables = {name: [json.loads(line) for line in opened.read(
-            f"tables/{name}.jsonl").splitlines()] for name in manifest["tables"]}
+        tables = {
+            name: [json.loads(line) for line in opened.read(f"tables/{name}.jsonl").splitlines()]
+            for name in manifest["tables"]
+        }
         return manifest, tables, set(opened.namelist())
 
 
@@ -349,13 +418,15 @@ def test_a_backup_taken_while_another_connection_writes_is_consistent(empty_inst
     regulations = {row["id"]: row for row in tables["regulations"]}
     assert 1 <= len(regulations) < written_since
     assert {name: len(rows) for name, rows in tables.items()} == {
-        name: entry["rows"] for name, entry in manifest["tables"].items()}
+        name: entry["rows"] for name, entry in manifest["tables"].items()
+    }
     for relation in tables["relations"]:
         assert relation["source_id"] in regulations and relation["target_id"] in regulations
     # Every decree but the first came with its relation and its audit entries, in one commit.
     assert len(tables["relations"]) == len(regulations) - 1
-    audited = {int(row["entity_id"]) for row in tables["audit_log"]
-               if row["entity_type"] == "regulation"}
+    audited = {
+        int(row["entity_id"]) for row in tables["audit_log"] if row["entity_type"] == "regulation"
+    }
     assert audited == set(regulations)
     for row in regulations.values():
         sha256 = row["file_sha256"]
@@ -366,9 +437,14 @@ def test_a_backup_taken_while_another_connection_writes_is_consistent(empty_inst
 def sqlite_instance(folder: Path):
     """Inside the app context of a SQLite instance with the region registry, in a folder of
     its own (what `empty_instance` gives on the run's engine)."""
-    other = create_app({"DATABASE_URL": f"sqlite:///{folder / 'legalbase.sqlite'}",
-                        "SECRET_KEY": "test", "INSTANCE_DIR": str(folder),
-                        "SEARCH_BACKEND": "whoosh"})
+    other = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'legalbase.sqlite'}",
+            "SECRET_KEY": "test",
+            "INSTANCE_DIR": str(folder),
+            "SEARCH_BACKEND": "whoosh",
+        }
+    )
     folder.mkdir(parents=True)
     try:
         with other.app_context():
@@ -383,9 +459,15 @@ def sqlite_instance(folder: Path):
 
 def encoded_tables() -> dict[str, list[dict]]:
     """Every backed-up table as engine-independent values (what an archive holds)."""
-    return {table.name: [encode_row(table, row) for row in db.session.execute(
-        select(table).order_by(*table.primary_key.columns)).mappings()]
-        for table in backed_up_tables()}
+    return {
+        table.name: [
+            encode_row(table, row)
+            for row in db.session.execute(
+                select(table).order_by(*table.primary_key.columns)
+            ).mappings()
+        ]
+        for table in backed_up_tables()
+    }
 
 
 def same_values(expected: dict, got: dict) -> None:
@@ -394,7 +476,7 @@ def same_values(expected: dict, got: dict) -> None:
         restored = got[name]
         if name == "audit_log":
             rows = [{**row, "id": None} for row in rows]
-            restored = [{**row, "id": None} for row in restored[len(restored) - len(rows):]]
+            restored = [{**row, "id": None} for row in restored[len(restored) - len(rows) :]]
         assert restored == rows, name
 
 

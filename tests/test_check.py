@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, insert, text
 
-from legalbase import db
-from legalbase.check import ORPHAN_GRACE_SECONDS
+from legalbase.core import db
 from legalbase.corpus.models import Regulation, Relation
 from legalbase.corpus.relations import add_relation
+from legalbase.ops.check import ORPHAN_GRACE_SECONDS
 from legalbase.search.index import open_index, reindex
 from tests.factories import TEST_ACTOR
 from tests.test_backup import invoke, write_decree
@@ -88,8 +88,11 @@ def test_a_deleted_file_a_corrupted_file_and_a_missing_index_entry_are_reported(
     assert f"  tidak ada di indeks: peraturan [{third}]" in result.output
     assert "Ditemukan 3 masalah." in result.output
     report = json.loads(invoke(other, "check", "--json").output)
-    assert (list(report["missing_files"]), list(report["corrupted_files"]),
-            report["index"]["missing"]) == ([gone], [damaged], [third])
+    assert (
+        list(report["missing_files"]),
+        list(report["corrupted_files"]),
+        report["index"]["missing"],
+    ) == ([gone], [damaged], [third])
 
 
 @contextmanager
@@ -113,18 +116,25 @@ def test_a_broken_reference_and_an_amendment_chain_back_to_itself_are_reported(d
     other, [(first, _), (second, _), (third, _)] = decrees
     with other.app_context():
         reindex()
-        add_relation(db.session.get(Regulation, first), "amends",
-                     db.session.get(Regulation, third), TEST_ACTOR)
+        add_relation(
+            db.session.get(Regulation, first),
+            "amends",
+            db.session.get(Regulation, third),
+            TEST_ACTOR,
+        )
         db.session.commit()
         with foreign_keys_unchecked() as connection:
-            connection.execute(insert(Relation), [{"kind": "cites", "source_id": second,
-                                                   "target_id": 999999}])
+            connection.execute(
+                insert(Relation), [{"kind": "cites", "source_id": second, "target_id": 999999}]
+            )
         db.session.remove()
     result = invoke(other, "check")
     assert result.exit_code == 1
     assert "  putus: relations.target_id -> regulations: 1 baris" in result.output
-    assert f"  mengubah dirinya sendiri: peraturan {first} -> {third} -> {second} -> {first}" \
+    assert (
+        f"  mengubah dirinya sendiri: peraturan {first} -> {third} -> {second} -> {first}"
         in result.output
+    )
     assert "Ditemukan 2 masalah." in result.output
 
 
@@ -157,7 +167,8 @@ def test_an_old_orphan_file_is_reported_and_a_young_one_is_not(decrees):
     # With no grace the young one is an orphan too; neither is removed without --repair.
     report = json.loads(invoke(other, "check", "--json", "--grace-seconds", "0").output)
     assert sorted(report["orphan_files"]) == sorted(
-        f"{path.parent.name}/{path.name}" for path in (old, young))
+        f"{path.parent.name}/{path.name}" for path in (old, young)
+    )
     assert old.is_file() and young.is_file()
 
 

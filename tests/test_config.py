@@ -3,7 +3,7 @@ import stat
 
 import pytest
 
-from legalbase.config import SETTINGS, ensure_secret_key, load_settings
+from legalbase.core.config import SETTINGS, ensure_secret_key, load_settings
 
 
 def test_every_setting_has_a_help_line():

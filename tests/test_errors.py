@@ -2,7 +2,8 @@
 
 from sqlalchemy import func, select
 
-from legalbase import create_app, db
+from legalbase import create_app
+from legalbase.core import db
 from legalbase.regions.models import Region
 from tests.factories import ERROR_CODES_SEEN, assert_error_shape
 
@@ -26,8 +27,9 @@ def test_malformed_authorization_header_is_401(client):
 
 
 def test_an_unexpected_failure_is_a_500_in_the_shape_and_rolls_back(database_url, tmp_path):
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "t",
-                      "INSTANCE_DIR": str(tmp_path)})
+    app = create_app(
+        {"DATABASE_URL": database_url, "SECRET_KEY": "t", "INSTANCE_DIR": str(tmp_path)}
+    )
 
     @app.get("/api/v1/boom")
     def boom():

@@ -28,10 +28,13 @@ from tests.served import BIN, served, wait_until_up
 
 REGION = "16.71"
 USERS = [("daerah", "region", REGION), ("kemen", "ministry", None)]
-SETTINGS = {"LEGALBASE_WORKERS": "2", "LEGALBASE_JOB_LEASE_SECONDS": "3",
-            "LEGALBASE_JOBS_MODE": "background"}
+SETTINGS = {
+    "LEGALBASE_WORKERS": "2",
+    "LEGALBASE_JOB_LEASE_SECONDS": "3",
+    "LEGALBASE_JOBS_MODE": "background",
+}
 NOT_CURRENT = ["unreported", "missing", "outdated", "expired"]
-UPLOAD_PAGES = 500      # pypdf reads them in about two seconds
+UPLOAD_PAGES = 500  # pypdf reads them in about two seconds
 JOB_WAIT_SECONDS = 150  # the killed attempt's lease, a poll, and a whole second attempt
 
 
@@ -41,12 +44,15 @@ def site(tmp_path_factory):
     on the database the suite runs on; yields the Served and the database URL."""
     folder = tmp_path_factory.mktemp("faults")
     (folder / "db").mkdir()
-    with new_database(folder / "db") as url, served(
-            folder / "instance", USERS, database_url=url, settings=SETTINGS) as live:
+    with (
+        new_database(folder / "db") as url,
+        served(folder / "instance", USERS, database_url=url, settings=SETTINGS) as live,
+    ):
         yield live, url
 
 
 # --- processes ------------------------------------------------------------------------------
+
 
 def children(pid: int) -> set[int]:
     """The processes whose parent is `pid` (gunicorn's workers, for its master)."""
@@ -86,14 +92,21 @@ def wait_for_new_workers(site, killed: set[int], seconds: float = 60) -> None:
 
 # --- HTTP and the command line ---------------------------------------------------------------
 
-def call(site, method: str, path: str, token: str | None = None, body: bytes | None = None,
-         content_type: str = "application/json", timeout: float = 60):
+
+def call(
+    site,
+    method: str,
+    path: str,
+    token: str | None = None,
+    body: bytes | None = None,
+    content_type: str = "application/json",
+    timeout: float = 60,
+):
     """(status, parsed JSON or raw bytes) of one request."""
     headers = {"Content-Type": content_type} if body is not None else {}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(site.base + path, data=body, method=method,
-                                     headers=headers)
+    request = urllib.request.Request(site.base + path, data=body, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status, data, kind = response.status, response.read(), response.headers
@@ -103,37 +116,56 @@ def call(site, method: str, path: str, token: str | None = None, body: bytes | N
 
 
 def run_cli(site, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([BIN, *args], env=site.env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([BIN, *args], env=site.env, capture_output=True, text=True, timeout=120)
 
 
 def multipart(metadata: dict, content: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
-    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n'
-            f'{json.dumps(metadata)}\r\n--{boundary}\r\nContent-Disposition: form-data; '
-            f'name="file"; filename="keputusan.pdf"\r\nContent-Type: application/pdf\r\n\r\n')
-    return (head.encode() + content + f"\r\n--{boundary}--\r\n".encode(),
-            f"multipart/form-data; boundary={boundary}")
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n'
+        f"{json.dumps(metadata)}\r\n--{boundary}\r\nContent-Disposition: form-data; "
+        f'name="file"; filename="keputusan.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+    )
+    return (
+        head.encode() + content + f"\r\n--{boundary}--\r\n".encode(),
+        f"multipart/form-data; boundary={boundary}",
+    )
 
 
 def long_decree_pdf(number: str, pages: int) -> bytes:
     """A text PDF of the decree on every one of `pages` pages (one shared content stream)."""
+
     def escaped(line: str) -> bytes:
-        return (line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-                .encode("latin-1", "replace"))
-    stream = b"BT /F1 10 Tf 40 800 Td 12 TL " + b" ".join(
-        b"(%s) '" % escaped(line) for line in decree_lines(number)) + b" ET"
+        return (
+            line.replace("\\", "\\\\")
+            .replace("(", "\\(")
+            .replace(")", "\\)")
+            .encode("latin-1", "replace")
+        )
+
+    stream = (
+        b"BT /F1 10 Tf 40 800 Td 12 TL "
+        + b" ".join(b"(%s) '" % escaped(line) for line in decree_lines(number))
+        + b" ET"
+    )
     kids = b" ".join(b"%d 0 R" % (5 + page) for page in range(pages))
-    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R "
-            b"/Resources << /Font << /F1 4 0 R >> >> >>")
-    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
-                b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-               + [page] * pages)
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R "
+        b"/Resources << /Font << /F1 4 0 R >> >> >>"
+    )
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+        + [page] * pages
+    )
 
 
 # --- the faults -----------------------------------------------------------------------------
+
 
 def test_a_worker_killed_during_an_upload_leaves_no_record_and_no_orphan_file(site):
     site, _ = site
@@ -141,16 +173,32 @@ def test_a_worker_killed_during_an_upload_leaves_no_record_and_no_orphan_file(si
     content = long_decree_pdf("9701", UPLOAD_PAGES)
     sha256 = hashlib.sha256(content).hexdigest()
     stored = site.instance / "files" / sha256[:2] / sha256
-    body, content_type = multipart({
-        "form": "kepwal", "number": number, "year": 2025, "region_code": REGION,
-        "title": "Pembentukan Gugus Tugas PP-TPPO Kota Palembang",
-        "enacted_on": "2025-06-04"}, content)
+    body, content_type = multipart(
+        {
+            "form": "kepwal",
+            "number": number,
+            "year": 2025,
+            "region_code": REGION,
+            "title": "Pembentukan Gugus Tugas PP-TPPO Kota Palembang",
+            "enacted_on": "2025-06-04",
+        },
+        content,
+    )
     answers = []
 
     def upload():
         try:
-            answers.append(call(site, "POST", "/api/v1/regulations", site.tokens["daerah"],
-                                body, content_type, timeout=120))
+            answers.append(
+                call(
+                    site,
+                    "POST",
+                    "/api/v1/regulations",
+                    site.tokens["daerah"],
+                    body,
+                    content_type,
+                    timeout=120,
+                )
+            )
         except OSError as error:  # the worker died under the request
             answers.append(error)
 
@@ -167,8 +215,7 @@ def test_a_worker_killed_during_an_upload_leaves_no_record_and_no_orphan_file(si
     assert answers and isinstance(answers[0], OSError), answers  # it never answered 201
     wait_for_new_workers(site, killed)
 
-    status, page = call(site, "GET", f"/api/v1/regulations?region={REGION}&year=2025"
-                                     "&per_page=1000")
+    status, page = call(site, "GET", f"/api/v1/regulations?region={REGION}&year=2025&per_page=1000")
     assert status == 200
     assert number not in {item["number"] for item in page["items"]}
     # The file the killed worker stored is an orphan: found, removed, and then all is whole.
@@ -189,8 +236,13 @@ def test_a_worker_killed_during_an_upload_leaves_no_record_and_no_orphan_file(si
 def test_a_batch_job_whose_worker_is_killed_is_taken_back_and_finished(site):
     site, url = site
     token = site.tokens["kemen"]
-    status, job = call(site, "POST", "/api/v1/drafts/batch", token, json.dumps(
-        {"template": "kepbupwal-pembentukan", "statuses": NOT_CURRENT}).encode())
+    status, job = call(
+        site,
+        "POST",
+        "/api/v1/drafts/batch",
+        token,
+        json.dumps({"template": "kepbupwal-pembentukan", "statuses": NOT_CURRENT}).encode(),
+    )
     assert status == 202, job
     deadline = time.monotonic() + 60
     while not (job["status"] == "running" and job["progress"] > 0):
@@ -212,8 +264,9 @@ def test_a_batch_job_whose_worker_is_killed_is_taken_back_and_finished(site):
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            attempts = connection.execute(text("SELECT attempts FROM jobs WHERE id = :id"),
-                                          {"id": job["id"]}).scalar_one()
+            attempts = connection.execute(
+                text("SELECT attempts FROM jobs WHERE id = :id"), {"id": job["id"]}
+            ).scalar_one()
     finally:
         engine.dispose()
     assert attempts >= 2  # the killed attempt, then the one that finished
@@ -235,8 +288,12 @@ def test_a_reindex_killed_midway_leaves_the_index_whole_and_the_next_one_cleans_
     # Kill it while it builds beside the old index (the build folder exists); tried again in
     # the rare case the build finishes before it is seen.
     for _ in range(10):
-        reindexing = subprocess.Popen([BIN, "search", "reindex"], env=site.env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        reindexing = subprocess.Popen(
+            [BIN, "search", "reindex"],
+            env=site.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         while reindexing.poll() is None and not building.exists():
             time.sleep(0.0005)
         if reindexing.poll() is None:
@@ -257,7 +314,6 @@ def test_a_reindex_killed_midway_leaves_the_index_whole_and_the_next_one_cleans_
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     assert "Indeks dibangun ulang" in rebuilt.stdout
     assert not building.exists() and not (site.instance / "search.old").exists()
-    assert call(site, "GET", "/api/v1/search?q=perdagangan+orang")[1]["total"] \
-        == found["total"]
+    assert call(site, "GET", "/api/v1/search?q=perdagangan+orang")[1]["total"] == found["total"]
     clean = run_cli(site, "check", "--grace-seconds", "0")
     assert clean.returncode == 0, clean.stdout + clean.stderr

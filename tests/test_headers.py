@@ -11,8 +11,9 @@ PAGES = ["/", "/cari?q=perdagangan", "/masuk", "/api/v1/regions/16", "/halaman-t
 @pytest.mark.parametrize("path", PAGES)
 def test_every_answer_forbids_inline_scripts_framing_and_sniffing(client, path):
     headers = client.get(path).headers
-    policy = dict(part.strip().split(" ", 1) for part in
-                  headers["Content-Security-Policy"].split(";"))
+    policy = dict(
+        part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";")
+    )
     assert policy["script-src"] == "'self'" and "unsafe-inline" not in policy["style-src"]
     assert policy["frame-ancestors"] == "'none'"
     assert headers["X-Content-Type-Options"] == "nosniff"
@@ -29,7 +30,8 @@ def test_the_pages_carry_no_inline_script_or_style(client):
 def test_answers_to_a_signed_in_caller_are_not_stored_by_caches(client):
     _, token = make_user("ministry", None, username="kemen")
     assert client.get("/api/v1/regions/16", headers=auth(token)).headers["Cache-Control"] == (
-        "private, no-store")
+        "private, no-store"
+    )
     assert "no-store" not in client.get("/api/v1/regions/16").headers.get("Cache-Control", "")
 
 
@@ -46,8 +48,10 @@ def test_no_site_may_call_the_api_from_a_browser_by_default(client):
 def test_a_configured_origin_may_call_the_api(app, tmp_path):
     other = create_app({**app.config, "CORS_ORIGINS": "https://jdih.example.go.id"})
     client = other.test_client()
-    allowed = client.options("/api/v1/regulations", headers={
-        "Origin": "https://jdih.example.go.id", "Access-Control-Request-Method": "POST"})
+    allowed = client.options(
+        "/api/v1/regulations",
+        headers={"Origin": "https://jdih.example.go.id", "Access-Control-Request-Method": "POST"},
+    )
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://jdih.example.go.id"
     assert "Authorization" in allowed.headers["Access-Control-Allow-Headers"]
     refused = client.get("/api/v1/regions/16", headers={"Origin": "https://evil.example"})

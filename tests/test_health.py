@@ -9,8 +9,10 @@ def test_ready_when_the_database_schema_index_and_files_are(app, client, tmp_pat
     reindex()
     response = client.get("/api/v1/health/ready")
     assert response.status_code == 200
-    assert response.json == {"status": "ready", "checks": {
-        "database": "ok", "schema": "ok", "search_index": "ok", "files": "ok"}}
+    assert response.json == {
+        "status": "ready",
+        "checks": {"database": "ok", "schema": "ok", "search_index": "ok", "files": "ok"},
+    }
 
 
 def test_not_ready_without_a_search_index(app, client, tmp_path, monkeypatch):

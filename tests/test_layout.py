@@ -39,8 +39,11 @@ def test_no_domain_room_imports_drafting_or_web(room):
             if room == forbidden:
                 continue
             target = f"legalbase.{forbidden}"
-            hits = [name for name in imported_modules(path)
-                    if name == target or name.startswith(target + ".")]
+            hits = [
+                name
+                for name in imported_modules(path)
+                if name == target or name.startswith(target + ".")
+            ]
             assert not hits, f"{path.name} imports {hits}"
 
 
@@ -55,8 +58,14 @@ def test_domain_code_never_touches_flask_request(room):
 
 def imports_of(paths, target: str) -> list[str]:
     """The names under `target` that any of `paths` imports."""
-    return sorted({name for path in paths for name in imported_modules(path)
-                   if name == target or name.startswith(target + ".")})
+    return sorted(
+        {
+            name
+            for path in paths
+            for name in imported_modules(path)
+            if name == target or name.startswith(target + ".")
+        }
+    )
 
 
 def test_the_jobs_room_knows_no_kind_of_work():
@@ -64,13 +73,16 @@ def test_the_jobs_room_knows_no_kind_of_work():
     (results), besides accounts at its HTTP door."""
     allowed = ("legalbase.corpus.uploads", "legalbase.accounts")
     for room in ("corpus", "coverage", "drafting", "search", "regions", "accounts"):
-        hits = [name for name in imports_of(room_modules("jobs"), f"legalbase.{room}")
-                if not name.startswith(allowed)]
+        hits = [
+            name
+            for name in imports_of(room_modules("jobs"), f"legalbase.{room}")
+            if not name.startswith(allowed)
+        ]
         assert not hits, f"legalbase/jobs imports {hits}"
 
 
 def test_serving_depends_on_jobs_not_on_a_room_that_runs_them():
-    names = imported_modules(PACKAGE / "serving.py")
+    names = imported_modules(PACKAGE / "service" / "serving.py")
     assert "legalbase.jobs.run_queued_jobs" in names
     assert not [name for name in names if name.startswith("legalbase.drafting")]
 

@@ -5,11 +5,11 @@ import time
 
 import pytest
 
-from legalbase import limits
+from legalbase.core import limits
+from legalbase.core.errors import Invalid
 from legalbase.corpus.files import PDF, extract_text
-from legalbase.errors import Invalid
 
-MEMORY = 512 * 2 ** 20
+MEMORY = 512 * 2**20
 
 
 def bounded(function, *args, timeout=10.0, memory=MEMORY):
@@ -32,13 +32,18 @@ def test_a_worker_serves_call_after_call_while_they_end_cleanly():
     assert bounded(os.getpid) == first
 
 
-@pytest.mark.parametrize("function, args, memory, reason", [
-    (time.sleep, (30,), MEMORY, "time"),
-    (bytearray, (1024 * 2 ** 20,), MEMORY, "memory"),
-    (int, ("bukan angka",), MEMORY, "error"),
-], ids=["time", "memory", "error"])
-def test_a_failed_call_ends_its_worker_and_the_next_call_has_another(function, args, memory,
-                                                                    reason):
+@pytest.mark.parametrize(
+    "function, args, memory, reason",
+    [
+        (time.sleep, (30,), MEMORY, "time"),
+        (bytearray, (1024 * 2**20,), MEMORY, "memory"),
+        (int, ("bukan angka",), MEMORY, "error"),
+    ],
+    ids=["time", "memory", "error"],
+)
+def test_a_failed_call_ends_its_worker_and_the_next_call_has_another(
+    function, args, memory, reason
+):
     worker = bounded(os.getpid)
     started = time.perf_counter()
     with pytest.raises(limits.BoundedCallFailed) as failed:

@@ -4,9 +4,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from legalbase import create_app, db
-from legalbase.audit import Actor, record
+from legalbase import create_app
 from legalbase.cli import downgrade_database, upgrade_database
+from legalbase.core import db
+from legalbase.core.audit import Actor, record
 from tests.databases import new_database
 
 
@@ -16,10 +17,13 @@ def test_the_migrations_build_exactly_the_models():
     assert compare_metadata(context, db.Base.metadata) == []
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_log SET actor_label = 'someone else'",
-    "DELETE FROM audit_log",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET actor_label = 'someone else'",
+        "DELETE FROM audit_log",
+    ],
+)
 def test_the_database_refuses_to_change_the_audit_log(statement):
     record(Actor("tests"), "create", "thing", 1, None, {"a": 1})
     db.session.flush()
@@ -44,11 +48,15 @@ def test_upgrading_a_populated_0001_database_backfills_and_keeps_the_data(tmp_pa
             upgrade_database("0001")
             _insert_0001_rows()
             upgrade_database("head")
-            rows = db.session.execute(text(
-                "SELECT number, identity_key, in_force_from, text_status FROM regulations "
-                "ORDER BY number")).all()
-            assert [(r.number, r.identity_key, str(r.in_force_from), r.text_status)
-                    for r in rows] == [
+            rows = db.session.execute(
+                text(
+                    "SELECT number, identity_key, in_force_from, text_status FROM regulations "
+                    "ORDER BY number"
+                )
+            ).all()
+            assert [
+                (r.number, r.identity_key, str(r.in_force_from), r.text_status) for r in rows
+            ] == [
                 ("10", "permen:menteri negara pppa|national|2012|10", "2012-01-01", "unavailable"),
                 ("49", "perpres|national|2023|49", "2023-08-10", "unavailable"),
             ]
@@ -59,13 +67,24 @@ def test_upgrading_a_populated_0001_database_backfills_and_keeps_the_data(tmp_pa
 
 def _insert_0001_rows():
     with db.engine().begin() as conn:
-        for number, year, form, issuer, enacted in (("49", 2023, "perpres", None, "2023-08-10"),
-                                                    ("10", 2012, "permen", "Menteri Negara PPPA",
-                                                     None)):
-            conn.execute(text(
-                "INSERT INTO regulations (form, number, year, title, identity_key, issuer, "
-                "enacted_on, subjects, language, created_at, updated_at) VALUES (:form, :number, "
-                ":year, 'T', :key, :issuer, :enacted, '[]', 'Indonesia', :now, :now)"),
-                {"form": form, "number": number, "year": year, "issuer": issuer,
-                 "key": f"{form}|national|{year}|{number}", "now": "2026-01-01T00:00:00+00:00",
-                 "enacted": enacted})
+        for number, year, form, issuer, enacted in (
+            ("49", 2023, "perpres", None, "2023-08-10"),
+            ("10", 2012, "permen", "Menteri Negara PPPA", None),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO regulations (form, number, year, title, identity_key, issuer, "
+                    "enacted_on, subjects, language, created_at, updated_at) "
+                    "VALUES (:form, :number, :year, 'T', :key, :issuer, :enacted, '[]', "
+                    "'Indonesia', :now, :now)"
+                ),
+                {
+                    "form": form,
+                    "number": number,
+                    "year": year,
+                    "issuer": issuer,
+                    "key": f"{form}|national|{year}|{number}",
+                    "now": "2026-01-01T00:00:00+00:00",
+                    "enacted": enacted,
+                },
+            )

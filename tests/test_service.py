@@ -21,8 +21,10 @@ def instance(tmp_path_factory):
     folder = tmp_path_factory.mktemp("instance")
     env = {**os.environ, "LEGALBASE_INSTANCE_DIR": str(folder)}
     env.pop("LEGALBASE_DATABASE_URL", None)
-    runs = [subprocess.run([BIN, "setup"], env=env, capture_output=True, text=True, check=True)
-            for _ in range(2)]
+    runs = [
+        subprocess.run([BIN, "setup"], env=env, capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
     return folder, env, runs
 
 
@@ -67,12 +69,18 @@ def wait_for(url: str, seconds: float = 20):
 def test_serve_answers_on_the_configured_port(instance):
     _, env, _ = instance
     port = free_port()
-    server = subprocess.Popen([BIN, "serve"], env={**env, "LEGALBASE_PORT": str(port)},
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [BIN, "serve"],
+        env={**env, "LEGALBASE_PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         base = f"http://127.0.0.1:{port}/api/v1"
-        assert wait_for(f"{base}/health") == (200, {"status": "ok", "database": "sqlite",
-                                                    "version": "0.1.0"})
+        assert wait_for(f"{base}/health") == (
+            200,
+            {"status": "ok", "database": "sqlite", "version": "0.1.0"},
+        )
         assert get_json(f"{base}/regions?level=provinsi")[1]["total"] == 38
         status, body = get_json(f"{base}/regions/99.99")
         assert status == 404 and body["error"]["code"] == "not_found"

@@ -4,9 +4,9 @@ from functools import wraps
 
 from flask import g, request
 
-from ..api import API_PREFIX
-from ..audit import Actor
-from ..errors import Unauthorized
+from ..core.audit import Actor
+from ..core.errors import Unauthorized
+from ..service.api import API_PREFIX
 from .models import User
 from .users import user_for_token
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 import click
 from flask.cli import AppGroup
 
-from .. import db
-from ..audit import Actor
-from ..clitools import domain_errors_exit
-from ..db import utcnow
+from ..core import db
+from ..core.audit import Actor
+from ..core.clitools import domain_errors_exit
+from ..core.db import utcnow
 from . import users
 
 users_group = AppGroup("users", help="Kelola akun pengguna dan token API.")
@@ -30,8 +30,9 @@ def create_command(name, role, region_code, username, password_stdin, expires_in
     """Create a user and print a new API token alone on the last line."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     user = users.create_user(username, name, role, region_code, CLI_ACTOR, password=password)
-    token = users.issue_token(user, CLI_ACTOR, label="users create",
-                              expires_at=_expiry(expires_in_days))
+    token = users.issue_token(
+        user, CLI_ACTOR, label="users create", expires_at=_expiry(expires_in_days)
+    )
     db.session.commit()
     scope = f" wilayah {user.region_code}" if user.region_code else ""
     click.echo(f"Pengguna '{user.username}' dibuat (peran {user.role}{scope}). Token API:")
@@ -83,9 +84,19 @@ def tokens_command(username):
     """List API tokens (never the tokens themselves: their id, prefix and state)."""
     click.echo("id\tpengguna\tawalan\tketerangan\tdibuat\tkedaluwarsa\tstatus")
     for token in users.list_tokens(username):
-        click.echo("\t".join((str(token.id), token.user.username, token.prefix,
-                              token.label or "-", _moment(token.created_at),
-                              _moment(token.expires_at), users.token_state(token))))
+        click.echo(
+            "\t".join(
+                (
+                    str(token.id),
+                    token.user.username,
+                    token.prefix,
+                    token.label or "-",
+                    _moment(token.created_at),
+                    _moment(token.expires_at),
+                    users.token_state(token),
+                )
+            )
+        )
 
 
 @users_group.command("revoke")

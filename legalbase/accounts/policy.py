@@ -3,31 +3,31 @@
 Each action maps a role to the records it reaches; a role absent from a row may not act at all.
 """
 
-from ..errors import Forbidden, Unauthorized
+from ..core.errors import Forbidden, Unauthorized
 from ..regions.registry import find_region, is_within
 from .models import User
 
-ALL = "all"                # every record
-OWN = "own"                # the records of the user's own region
+ALL = "all"  # every record
+OWN = "own"  # the records of the user's own region
 OWN_AND_BELOW = "own_and_below"  # own region and, for a province, its kabupaten/kota
 
 ANONYMOUS = "anonymous"
 
 POLICY = {
     # action              who: reach
-    "read_public":        {ANONYMOUS: ALL, "region": ALL, "ministry": ALL, "admin": ALL},
-    "write_national":     {"ministry": ALL, "admin": ALL},
-    "write_regional":     {"region": OWN, "admin": ALL},
-    "attest":             {"region": OWN, "ministry": ALL, "admin": ALL},
-    "draft":              {"region": OWN, "ministry": ALL, "admin": ALL},
-    "batch_draft":        {"ministry": ALL, "admin": ALL},
-    "read_private":       {"region": OWN_AND_BELOW, "ministry": ALL, "admin": ALL},
-    "read_audit":         {"region": OWN, "admin": ALL},
-    "correct_region":     {"region": OWN, "admin": ALL},
-    "manage_users":       {"admin": ALL},
-    "manage_templates":   {"admin": ALL},
-    "import_corpus":      {"admin": ALL},
-    "withdraw":           {"admin": ALL},
+    "read_public": {ANONYMOUS: ALL, "region": ALL, "ministry": ALL, "admin": ALL},
+    "write_national": {"ministry": ALL, "admin": ALL},
+    "write_regional": {"region": OWN, "admin": ALL},
+    "attest": {"region": OWN, "ministry": ALL, "admin": ALL},
+    "draft": {"region": OWN, "ministry": ALL, "admin": ALL},
+    "batch_draft": {"ministry": ALL, "admin": ALL},
+    "read_private": {"region": OWN_AND_BELOW, "ministry": ALL, "admin": ALL},
+    "read_audit": {"region": OWN, "admin": ALL},
+    "correct_region": {"region": OWN, "admin": ALL},
+    "manage_users": {"admin": ALL},
+    "manage_templates": {"admin": ALL},
+    "import_corpus": {"admin": ALL},
+    "withdraw": {"admin": ALL},
 }
 
 
@@ -56,8 +56,10 @@ def require(user: User | None, action: str, region_code: str | None = None) -> N
     if user is None:
         raise Unauthorized("Diperlukan token API yang sah (Authorization: Bearer <token>).")
     where = f" untuk wilayah {region_code}" if region_code else ""
-    raise Forbidden(f"Peran '{user.role}' tidak berwenang melakukan tindakan ini{where}.",
-                    {"action": action, "region_code": region_code})
+    raise Forbidden(
+        f"Peran '{user.role}' tidak berwenang melakukan tindakan ini{where}.",
+        {"action": action, "region_code": region_code},
+    )
 
 
 def require_record_write(user: User | None, region_code) -> None:

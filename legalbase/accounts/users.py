@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import audit, db
-from ..db import utcnow
-from ..errors import Conflict, Invalid, NotFound
+from ..core import audit, db
+from ..core.db import utcnow
+from ..core.errors import Conflict, Invalid, NotFound
 from ..regions.registry import find_region
 from .models import ROLES, ApiToken, User
 
@@ -20,8 +20,14 @@ USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,79}")
 MIN_PASSWORD = 10
 
 
-def create_user(username: str | None, display_name: str, role: str, region_code: str | None,
-                actor: audit.Actor, password: str | None = None) -> User:
+def create_user(
+    username: str | None,
+    display_name: str,
+    role: str,
+    region_code: str | None,
+    actor: audit.Actor,
+    password: str | None = None,
+) -> User:
     """Add a user after checking role, region and username; the username defaults from them."""
     username = username or default_username(role, region_code, display_name)
     problems = user_problems(username, display_name, role, region_code, password)
@@ -29,8 +35,12 @@ def create_user(username: str | None, display_name: str, role: str, region_code:
         raise Invalid("Data pengguna tidak valid.", {"fields": problems})
     if find_user(username) is not None:
         raise Conflict(f"Nama pengguna '{username}' sudah dipakai.", {"username": username})
-    user = User(username=username, display_name=display_name, role=role,
-                region_code=region_code if role == "region" else None)
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=role,
+        region_code=region_code if role == "region" else None,
+    )
     if password:
         user.password_hash = generate_password_hash(password)
     db.session.add(user)
@@ -41,24 +51,33 @@ def create_user(username: str | None, display_name: str, role: str, region_code:
 
 def user_snapshot(user: User) -> dict:
     """A user's account facts as plain data (never the password hash)."""
-    return {"username": user.username, "display_name": user.display_name, "role": user.role,
-            "region_code": user.region_code, "active": user.active,
-            "has_password": user.password_hash is not None}
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "region_code": user.region_code,
+        "active": user.active,
+        "has_password": user.password_hash is not None,
+    }
 
 
 def user_problems(username, display_name, role, region_code, password) -> dict:
     """What is wrong with the fields of a new user, by field (empty when nothing is)."""
     problems = {}
     if not USERNAME.fullmatch(username or ""):
-        problems["username"] = ["Gunakan 2-80 huruf kecil, angka, titik, garis bawah atau "
-                                "tanda hubung."]
+        problems["username"] = [
+            "Gunakan 2-80 huruf kecil, angka, titik, garis bawah atau tanda hubung."
+        ]
     if not (display_name or "").strip():
         problems["name"] = ["Wajib diisi."]
     if role not in ROLES:
         problems["role"] = [f"Harus salah satu dari: {', '.join(ROLES)}."]
     if role == "region" and find_region(region_code) is None:
-        problems["region"] = [f"Kode wilayah '{region_code}' tidak dikenal."
-                              if region_code else "Peran 'region' wajib menyebut kode wilayah."]
+        problems["region"] = [
+            f"Kode wilayah '{region_code}' tidak dikenal."
+            if region_code
+            else "Peran 'region' wajib menyebut kode wilayah."
+        ]
     if role in ("ministry", "admin") and region_code:
         problems["region"] = [f"Peran '{role}' tidak terikat pada satu wilayah."]
     if password is not None and len(password) < MIN_PASSWORD:
@@ -88,8 +107,10 @@ def get_user(username: str) -> User:
 def set_password(user: User, password: str, actor: audit.Actor) -> None:
     """Replace a user's password (stored hashed)."""
     if len(password) < MIN_PASSWORD:
-        raise Invalid("Kata sandi terlalu pendek.",
-                      {"fields": {"password": [f"Paling sedikit {MIN_PASSWORD} karakter."]}})
+        raise Invalid(
+            "Kata sandi terlalu pendek.",
+            {"fields": {"password": [f"Paling sedikit {MIN_PASSWORD} karakter."]}},
+        )
     user.password_hash = generate_password_hash(password)
     audit.record(actor, "set_password", "user", user.id, None, None, user.region_code)
 
@@ -98,16 +119,29 @@ def password_matches(user: User, password: str) -> bool:
     return bool(user.password_hash) and check_password_hash(user.password_hash, password)
 
 
-def issue_token(user: User, actor: audit.Actor, label: str | None = None,
-                expires_at: datetime | None = None) -> str:
+def issue_token(
+    user: User, actor: audit.Actor, label: str | None = None, expires_at: datetime | None = None
+) -> str:
     """Create an API token for `user`; the plain token is returned once and stored hashed."""
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, token_hash=hash_token(plain), prefix=plain[:10], label=label,
-                     expires_at=expires_at)
+    token = ApiToken(
+        user=user,
+        token_hash=hash_token(plain),
+        prefix=plain[:10],
+        label=label,
+        expires_at=expires_at,
+    )
     db.session.add(token)
     db.session.flush()
-    audit.record(actor, "issue_token", "user", user.id, None,
-                 {"token_id": token.id, "prefix": token.prefix}, user.region_code)
+    audit.record(
+        actor,
+        "issue_token",
+        "user",
+        user.id,
+        None,
+        {"token_id": token.id, "prefix": token.prefix},
+        user.region_code,
+    )
     return plain
 
 
@@ -156,8 +190,15 @@ def revoke_token(token_id: int, actor: audit.Actor) -> ApiToken:
     if token.revoked_at is not None:
         raise Conflict(f"Token {token_id} sudah dicabut.", {"id": token_id})
     token.revoked_at = utcnow()
-    audit.record(actor, "revoke_token", "user", token.user_id, None,
-                 {"token_id": token.id, "prefix": token.prefix}, token.user.region_code)
+    audit.record(
+        actor,
+        "revoke_token",
+        "user",
+        token.user_id,
+        None,
+        {"token_id": token.id, "prefix": token.prefix},
+        token.user.region_code,
+    )
     return token
 
 
@@ -170,18 +211,23 @@ def read_user_rows(path: str) -> list[dict]:
         reader = csv.DictReader(handle)
         missing = [col for col in ("name", "role") if col not in (reader.fieldnames or [])]
         if missing:
-            raise Invalid(f"Kolom CSV wajib tidak ada: {', '.join(missing)}.",
-                          {"required_columns": list(IMPORT_COLUMNS[:2])})
-        return [{key: (row.get(key) or "").strip() or None for key in IMPORT_COLUMNS}
-                for row in reader]
+            raise Invalid(
+                f"Kolom CSV wajib tidak ada: {', '.join(missing)}.",
+                {"required_columns": list(IMPORT_COLUMNS[:2])},
+            )
+        return [
+            {key: (row.get(key) or "").strip() or None for key in IMPORT_COLUMNS} for row in reader
+        ]
 
 
 def import_users(rows: list[dict], actor: audit.Actor) -> list[tuple[User, str]]:
     """Create every user of `rows` with a token each, or none of them if any row is wrong."""
     problems = _import_problems(rows)
     if problems:
-        raise Invalid("Berkas pengguna berisi baris yang tidak valid; tidak ada yang dibuat.",
-                      {"rows": problems})
+        raise Invalid(
+            "Berkas pengguna berisi baris yang tidak valid; tidak ada yang dibuat.",
+            {"rows": problems},
+        )
     created = []
     for row in rows:
         user = create_user(row["username"], row["name"], row["role"], row["region"], actor)

@@ -4,13 +4,14 @@ it for admins, a region's own records for that region; no route changes it)."""
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from ..api import API_PREFIX, BEARER, Blueprint, PageArgs, Timestamp, page_schema
-from ..audit import audit_entries
+from ..core.audit import audit_entries
+from ..service.api import API_PREFIX, BEARER, Blueprint, PageArgs, Timestamp, page_schema
 from .auth import current_user, token_required
 from .policy import require
 
-blp = Blueprint("accounts", __name__, url_prefix=API_PREFIX,
-                description="Akun pemanggil dan log audit.")
+blp = Blueprint(
+    "accounts", __name__, url_prefix=API_PREFIX, description="Akun pemanggil dan log audit."
+)
 
 
 class MeSchema(Schema):
@@ -34,8 +35,12 @@ class AuditLogEntrySchema(Schema):
 
 
 class AuditArgs(PageArgs):
-    region = fields.String(validate=validate.Length(min=1, max=8), metadata={
-        "description": "Kode wilayah; pengguna wilayah hanya membaca wilayahnya sendiri."})
+    region = fields.String(
+        validate=validate.Length(min=1, max=8),
+        metadata={
+            "description": "Kode wilayah; pengguna wilayah hanya membaca wilayahnya sendiri."
+        },
+    )
     entity_type = fields.String(validate=validate.Length(min=1, max=40))
     entity_id = fields.String(validate=validate.Length(min=1, max=64))
 
@@ -63,5 +68,9 @@ class AuditLog(MethodView):
         region = args.pop("region", None) or (user.region_code if user.role == "region" else None)
         require(user, "read_audit", region)
         page = audit_entries(region, **args)
-        return {"items": page.items, "total": page.total, "page": page.page,
-                "per_page": page.per_page}
+        return {
+            "items": page.items,
+            "total": page.total,
+            "page": page.page,
+            "per_page": page.per_page,
+        }

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from .. import db
+from ..core import db
 from ..regions.models import Region
 from .forms import FORMS
 from .models import Regulation, Relation
@@ -22,8 +22,12 @@ from .regulations import identity_key
 from .status import in_force_ids, is_in_force, relation_takes_effect
 
 PLACEHOLDER = "[belum diketahui]"
-CITED_FORM_NAMES = {"uu": "Undang-Undang", "perppu": "Peraturan Pemerintah Pengganti Undang-Undang",
-                    "pp": "Peraturan Pemerintah", "perpres": "Peraturan Presiden"}
+CITED_FORM_NAMES = {
+    "uu": "Undang-Undang",
+    "perppu": "Peraturan Pemerintah Pengganti Undang-Undang",
+    "pp": "Peraturan Pemerintah",
+    "perpres": "Peraturan Presiden",
+}
 GAZETTES = {
     "LN": ("Lembaran Negara Republik Indonesia", "Tambahan Lembaran Negara Republik Indonesia"),
     "BN": ("Berita Negara Republik Indonesia", None),
@@ -31,9 +35,11 @@ GAZETTES = {
 # Decrees signed by an official rather than the head: named after the official.
 OFFICIALS = {
     "kepsekda": lambda regulation: f"Keputusan Sekretaris Daerah {_place_name(regulation)}",
-    "kepkadis": lambda regulation: (f"Keputusan {regulation.issuer}" if regulation.issuer
-                                    else f"Keputusan Kepala Perangkat Daerah "
-                                         f"{_place_name(regulation)}"),
+    "kepkadis": lambda regulation: (
+        f"Keputusan {regulation.issuer}"
+        if regulation.issuer
+        else f"Keputusan Kepala Perangkat Daerah {_place_name(regulation)}"
+    ),
 }
 HEAD_PREFIX = {"provinsi": "GUBERNUR ", "kabupaten": "BUPATI ", "kota": "WALI KOTA "}
 
@@ -88,8 +94,10 @@ def gazette_reference(regulation: Regulation) -> str | None:
     if kind is None or kind not in GAZETTES:
         return None
     main, supplement = GAZETTES[kind]
-    text = (f"{main} Tahun {regulation.gazette_year or PLACEHOLDER} "
-            f"Nomor {regulation.gazette_number or PLACEHOLDER}")
+    text = (
+        f"{main} Tahun {regulation.gazette_year or PLACEHOLDER} "
+        f"Nomor {regulation.gazette_number or PLACEHOLDER}"
+    )
     if supplement and (regulation.gazette_supplement or regulation.form in ("uu", "perppu", "pp")):
         text += f", {supplement} Nomor {regulation.gazette_supplement or PLACEHOLDER}"
     return text
@@ -110,10 +118,17 @@ def amendments_of(base: Regulation, as_of: date) -> list[Regulation]:
     """The live acts amending `base` that have taken effect by `as_of`, oldest first."""
     amending = aliased(Regulation)
     takes_effect = relation_takes_effect(Relation, amending)
-    query = (select(amending).join(Relation, Relation.source_id == amending.id)
-             .where(Relation.kind == "amends", Relation.target_id == base.id,
-                    amending.withdrawn_at.is_(None), takes_effect <= as_of)
-             .order_by(takes_effect, amending.year, amending.id))
+    query = (
+        select(amending)
+        .join(Relation, Relation.source_id == amending.id)
+        .where(
+            Relation.kind == "amends",
+            Relation.target_id == base.id,
+            amending.withdrawn_at.is_(None),
+            takes_effect <= as_of,
+        )
+        .order_by(takes_effect, amending.year, amending.id)
+    )
     return list(db.session.scalars(query))
 
 
@@ -123,10 +138,17 @@ def prefetch_chains(bases: list[Regulation], as_of: date) -> None:
     and their amendments are in force (memoized inside `db.memo_scope()`)."""
     amending = aliased(Regulation)
     takes_effect = relation_takes_effect(Relation, amending)
-    query = (select(amending, Relation.target_id).join(Relation, Relation.source_id == amending.id)
-             .where(Relation.kind == "amends", Relation.target_id.in_([b.id for b in bases]),
-                    amending.withdrawn_at.is_(None), takes_effect <= as_of)
-             .order_by(takes_effect, amending.year, amending.id))
+    query = (
+        select(amending, Relation.target_id)
+        .join(Relation, Relation.source_id == amending.id)
+        .where(
+            Relation.kind == "amends",
+            Relation.target_id.in_([b.id for b in bases]),
+            amending.withdrawn_at.is_(None),
+            takes_effect <= as_of,
+        )
+        .order_by(takes_effect, amending.year, amending.id)
+    )
     chains: dict[int, list[Regulation]] = {base.id: [] for base in bases}
     for regulation, target_id in db.session.execute(query):
         chains[target_id].append(regulation)
@@ -141,8 +163,11 @@ def prefetch_chains(bases: list[Regulation], as_of: date) -> None:
 @db.memoized(lambda regulation: regulation.id)
 def base_of(regulation: Regulation) -> Regulation:
     """The act `regulation` amends, or itself when it amends none."""
-    target = db.session.scalar(select(Relation.target_id).where(
-        Relation.kind == "amends", Relation.source_id == regulation.id).limit(1))
+    target = db.session.scalar(
+        select(Relation.target_id)
+        .where(Relation.kind == "amends", Relation.source_id == regulation.id)
+        .limit(1)
+    )
     return db.session.get(Regulation, target) if target else regulation
 
 
@@ -155,30 +180,37 @@ def resolve(citation: Citation) -> Regulation | None:
         if region is None:
             return None
         region_code = region.code
-    key = identity_key(citation.form, region_code, citation.year, citation.number,
-                       citation.issuer)
+    key = identity_key(citation.form, region_code, citation.year, citation.number, citation.issuer)
     found = _live(select(Regulation).where(Regulation.identity_key == key))
     if found or citation.form != "permen":
         return found[0] if len(found) == 1 else None
     # Ministries are named variously ("Menteri Negara ..."): one match by number is enough.
-    same_number = _live(select(Regulation).where(
-        Regulation.form == "permen", Regulation.year == citation.year,
-        Regulation.number == citation.number))
+    same_number = _live(
+        select(Regulation).where(
+            Regulation.form == "permen",
+            Regulation.year == citation.year,
+            Regulation.number == citation.number,
+        )
+    )
     return same_number[0] if len(same_number) == 1 else None
 
 
 def region_named(level: str, name: str) -> Region | None:
     """The region of `level` whose head signs as e.g. BUPATI <NAME>, or None."""
     title = HEAD_PREFIX[level] + " ".join(name.upper().split())
-    return db.session.scalar(select(Region).where(Region.head_title == title,
-                                                  Region.level == level))
+    return db.session.scalar(
+        select(Region).where(Region.head_title == title, Region.level == level)
+    )
 
 
 def region_spelled_like(level: str, name: str) -> Region | None:
     """The one region of `level` whose name is nearest to a misspelt or garbled `name`
     ("BANJARNGERA" -> Kabupaten Banjarnegara), or None when none is near enough."""
-    titles = dict(db.session.execute(select(Region.head_title, Region.code)
-                                     .where(Region.level == level)).all())
+    titles = dict(
+        db.session.execute(
+            select(Region.head_title, Region.code).where(Region.level == level)
+        ).all()
+    )
     wanted = HEAD_PREFIX[level] + " ".join(name.upper().split())
     near = difflib.get_close_matches(wanted, list(titles), n=2, cutoff=0.88)
     if len(near) == 1 or (near and _clearly_nearest(wanted, near)):

@@ -9,21 +9,41 @@ import re
 
 # Footer lines that electronic signing stamps on every page, whatever the spacing the
 # extraction gives their letters ("D okumen ini d itand atangani secar a elektr onik").
-SIGNATURE_FOOTER = re.compile(r"dokumeninitelahditandatangani|dokumeniniditandatangani|"
-                              r"sertifikatelektronik|balai(?:besar)?sertifikasielektronik|"
-                              r"badansiberdansandinegara")
-PAGE_LINE = re.compile(r"^\s*(?:-\s*\d{1,3}\s*-|\d{1,3}|page\s+\d+\s+of\s+\d+|halaman\s+\d+"
-                       r"(?:\s+dari\s+\d+)?|salinan)\s*$", re.I)
+SIGNATURE_FOOTER = re.compile(
+    r"dokumeninitelahditandatangani|dokumeniniditandatangani|"
+    r"sertifikatelektronik|balai(?:besar)?sertifikasielektronik|"
+    r"badansiberdansandinegara"
+)
+PAGE_LINE = re.compile(
+    r"^\s*(?:-\s*\d{1,3}\s*-|\d{1,3}|page\s+\d+\s+of\s+\d+|halaman\s+\d+"
+    r"(?:\s+dari\s+\d+)?|salinan)\s*$",
+    re.I,
+)
 MARKUP = re.compile(r"^[ \t]*(?:#{1,6}|>)[ \t]*|\*\*|__|^[ \t]*-{3,}[ \t]*$", re.M)
 SPACED_CAPITALS = re.compile(r"\b(?:[A-Z] ){3,}[A-Z]\b")
 HYPHENATED = re.compile(r"\b(?P<head>\w+)-[ \t]*\n[ \t]*(?P<tail>[a-z]\w*)")
 DASHED_UNDANG = re.compile(r"\bUndang\s*[-–—]\s*(?=Undang\b)|\bUndang\s+(?=Undang\b)", re.I)
 # OCR reads 0 as O or D, 1 as I, l or L, 5 as S, 8 as B: undone only in a number right after
 # "Nomor", "No." or "Tahun" that has at least one real digit ("2OO7"), never in words.
-OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "i": "1", "L": "1",
-                            "|": "1", "S": "5", "B": "8", "Z": "2"})
-NUMBER_SLOT = re.compile(r"\b(?P<label>NOMOR|Nomor|NO\.|No\.|TAHUN|Tahun)(?P<gap>\s*:?\s*)"
-                         r"(?P<value>[0-9OoDIlLiSBZ|]{1,4})(?=[\s,.;:)/]|$)")
+OCR_DIGITS = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "I": "1",
+        "l": "1",
+        "i": "1",
+        "L": "1",
+        "|": "1",
+        "S": "5",
+        "B": "8",
+        "Z": "2",
+    }
+)
+NUMBER_SLOT = re.compile(
+    r"\b(?P<label>NOMOR|Nomor|NO\.|No\.|TAHUN|Tahun)(?P<gap>\s*:?\s*)"
+    r"(?P<value>[0-9OoDIlLiSBZ|]{1,4})(?=[\s,.;:)/]|$)"
+)
 # Labels OCR glued or misread: "2TAHVN 2022" ("No." is left as written: headings accept it).
 GLUED_YEAR = re.compile(r"(?P<digit>\d)TAHUN\b")
 MISREAD_TAHUN = re.compile(r"\bTAHVN\b")
@@ -66,5 +86,5 @@ def _join_hyphenated(match: re.Match) -> str:
 def _fix_ocr_number(match: re.Match) -> str:
     value = match["value"]
     if value.isdigit() or not any(char.isdigit() for char in value):
-        return match.group(0)   # a number already, or a word ("Tahun Ini")
+        return match.group(0)  # a number already, or a word ("Tahun Ini")
     return f"{match['label']}{match['gap']}{value.translate(OCR_DIGITS)}"

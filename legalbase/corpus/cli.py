@@ -13,10 +13,10 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from .. import db
-from ..audit import Actor
-from ..clitools import domain_errors_exit
-from ..errors import Invalid
+from ..core import db
+from ..core.audit import Actor
+from ..core.clitools import domain_errors_exit
+from ..core.errors import Invalid
 from ..regions.seed import sync_regions
 from .folder_import import ImportOptions, ImportReport, find_documents, import_folder
 from .models import Regulation
@@ -31,7 +31,8 @@ def sync_seed() -> dict:
     actor = Actor.system("corpus sync")
     regions = sync_regions(corpus_dir / "regions", actor)
     regulations, relations = sync_seed_regulations(
-        [corpus_dir / "national", corpus_dir / "regional"], actor)
+        [corpus_dir / "national", corpus_dir / "regional"], actor
+    )
     return {"wilayah": regions, "peraturan": regulations, "relasi": relations}
 
 
@@ -52,8 +53,9 @@ def ocr_command():
 
     pending = pending_ocr_ids()
     if pending and not ocr_available():
-        raise click.ClickException("Tesseract dengan data bahasa Indonesia (tesseract-ocr-ind) "
-                                   "tidak terpasang.")
+        raise click.ClickException(
+            "Tesseract dengan data bahasa Indonesia (tesseract-ocr-ind) tidak terpasang."
+        )
     for regulation_id in pending:
         complete_ocr(regulation_id)
         db.session.commit()
@@ -69,8 +71,12 @@ def ocr_command():
 # itself, one rebuild less than it.
 INDEX_BATCH = 200
 REBUILD_FROM = 1000
-STATUS_LABELS = {"created": "dibuat", "needs_review": "perlu diperiksa",
-                 "unchanged": "tidak berubah", "refused": "ditolak"}
+STATUS_LABELS = {
+    "created": "dibuat",
+    "needs_review": "perlu diperiksa",
+    "unchanged": "tidak berubah",
+    "refused": "ditolak",
+}
 
 
 class ExitOneOnUsageError(click.Command):
@@ -92,21 +98,37 @@ def usage_error(message: str) -> click.UsageError:
     return error
 
 
-@corpus_group.command("import-folder", cls=ExitOneOnUsageError,
-                      help="Impor setiap berkas PDF, DOCX, TXT, dan MD di bawah FOLDER (semua "
-                           "kedalaman) melalui jalur unggah; laporan CSV per berkas.")
+@corpus_group.command(
+    "import-folder",
+    cls=ExitOneOnUsageError,
+    help="Impor setiap berkas PDF, DOCX, TXT, dan MD di bawah FOLDER (semua "
+    "kedalaman) melalui jalur unggah; laporan CSV per berkas.",
+)
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--region", "region_code", metavar="KODE",
-              help="Kode wilayah untuk setiap berkas (menang atas yang terbaca).")
-@click.option("--form", metavar="JENIS",
-              help="Jenis peraturan untuk setiap berkas (menang atas yang terbaca), mis. kepbup.")
+@click.option(
+    "--region",
+    "region_code",
+    metavar="KODE",
+    help="Kode wilayah untuk setiap berkas (menang atas yang terbaca).",
+)
+@click.option(
+    "--form",
+    metavar="JENIS",
+    help="Jenis peraturan untuk setiap berkas (menang atas yang terbaca), mis. kepbup.",
+)
 @click.option("--dry-run", is_flag=True, help="Baca dan laporkan saja; tidak ada yang disimpan.")
-@click.option("--names", metavar="POLA",
-              help="Susunan nama berkas yang menyatakan metadata, mis. '{form}/{year}/{number}' "
-                   "untuk uu/2007/21.pdf; menang atas teks, dan beda dengan teks ditandai.")
-@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Berkas laporan CSV (bawaan: import-report-YYYYmmdd-HHMMSS.csv di folder "
-                   "kerja).")
+@click.option(
+    "--names",
+    metavar="POLA",
+    help="Susunan nama berkas yang menyatakan metadata, mis. '{form}/{year}/{number}' "
+    "untuk uu/2007/21.pdf; menang atas teks, dan beda dengan teks ditandai.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Berkas laporan CSV (bawaan: import-report-YYYYmmdd-HHMMSS.csv di folder kerja).",
+)
 def import_folder_command(folder, region_code, form, dry_run, names, report_path):
     """Import a folder of documents, with a progress bar; print the summary, write the CSV."""
     options = ImportOptions(form or None, region_code or None, dry_run, names or None)
@@ -146,13 +168,18 @@ def run_import(folder: Path, options: ImportOptions) -> ImportReport:
             apply_pending()
 
     try:
-        with terminated_as_interrupt(), click.progressbar(
-                length=total, label="Mengimpor", show_pos=True, show_eta=True,
-                file=sys.stderr) as bar:
+        with (
+            terminated_as_interrupt(),
+            click.progressbar(
+                length=total, label="Mengimpor", show_pos=True, show_eta=True, file=sys.stderr
+            ) as bar,
+        ):
             return import_folder(folder, options, on_file)
     except KeyboardInterrupt:
-        raise click.ClickException("Dihentikan. Berkas yang sudah tersimpan tetap tersimpan; "
-                                   "jalankan perintah yang sama lagi untuk melanjutkan.") from None
+        raise click.ClickException(
+            "Dihentikan. Berkas yang sudah tersimpan tetap tersimpan; "
+            "jalankan perintah yang sama lagi untuk melanjutkan."
+        ) from None
     finally:
         if not options.dry_run:
             catch_up_index(bulk)
@@ -160,8 +187,9 @@ def run_import(folder: Path, options: ImportOptions) -> ImportReport:
 
 def is_bulk_load(files: int) -> bool:
     """Whether importing `files` files counts as a bulk load (see REBUILD_FROM)."""
-    live = db.session.scalar(select(func.count()).select_from(Regulation)
-                             .where(Regulation.withdrawn_at.is_(None)))
+    live = db.session.scalar(
+        select(func.count()).select_from(Regulation).where(Regulation.withdrawn_at.is_(None))
+    )
     db.session.commit()
     return files >= REBUILD_FROM and files >= live
 
@@ -181,6 +209,7 @@ def catch_up_index(bulk: bool) -> None:
 def terminated_as_interrupt():
     """Within this block, SIGTERM (kill) interrupts like Ctrl-C: the file in progress is rolled
     back, its newly stored file removed, instead of the process ending on the spot."""
+
     def interrupt(_signum, _frame):
         raise KeyboardInterrupt
 
@@ -199,12 +228,16 @@ def summary_lines(report: ImportReport, seconds: float, report_path: Path) -> li
     """The summary of an import, in Indonesian."""
     summary = report.summary()
     rate = summary["total"] / seconds if seconds > 0 else 0.0
-    lines = [f"{summary['total']} berkas diproses dalam {_decimal(seconds)} detik "
-             f"({_decimal(rate)} berkas/detik)."]
+    lines = [
+        f"{summary['total']} berkas diproses dalam {_decimal(seconds)} detik "
+        f"({_decimal(rate)} berkas/detik)."
+    ]
     lines += [f"  {label}: {summary[status]}" for status, label in STATUS_LABELS.items()]
     if report.dry_run:
-        lines.append("Uji coba (--dry-run): tidak ada yang disimpan; status di atas menyatakan "
-                     "apa yang akan terjadi.")
+        lines.append(
+            "Uji coba (--dry-run): tidak ada yang disimpan; status di atas menyatakan "
+            "apa yang akan terjadi."
+        )
     lines.append(f"Laporan CSV: {report_path}")
     return lines
 

@@ -10,23 +10,73 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-MONTHS = {name: number for number, name in enumerate(
-    ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
-     "oktober", "november", "desember"), start=1)}
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        (
+            "januari",
+            "februari",
+            "maret",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "agustus",
+            "september",
+            "oktober",
+            "november",
+            "desember",
+        ),
+        start=1,
+    )
+}
 # Older spellings still found in decrees and in the gazette of the 1950s, and abbreviations.
-MONTHS.update(pebruari=2, nopember=11, djanuari=1, djuni=6, djuli=7, nopémber=11, agustus=8,
-              jan=1, feb=2, peb=2, mar=3, apr=4, jun=6, jul=7, agt=8, agu=8, ags=8, agst=8,
-              sep=9, sept=9, okt=10, nov=11, nop=11, des=12)
-DATE = (r"(?P<day>\d{1,2})\s*(?:[-/.]\s*(?P<month_number>\d{1,2})\s*[-/.]|\s(?P<month>[A-Za-z]+)"
-        r"\.?\s)\s*(?P<year>\d{4})")
+MONTHS.update(
+    pebruari=2,
+    nopember=11,
+    djanuari=1,
+    djuni=6,
+    djuli=7,
+    nopémber=11,
+    agustus=8,
+    jan=1,
+    feb=2,
+    peb=2,
+    mar=3,
+    apr=4,
+    jun=6,
+    jul=7,
+    agt=8,
+    agu=8,
+    ags=8,
+    agst=8,
+    sep=9,
+    sept=9,
+    okt=10,
+    nov=11,
+    nop=11,
+    des=12,
+)
+DATE = (
+    r"(?P<day>\d{1,2})\s*(?:[-/.]\s*(?P<month_number>\d{1,2})\s*[-/.]|\s(?P<month>[A-Za-z]+)"
+    r"\.?\s)\s*(?P<year>\d{4})"
+)
 PLACE = r"(?P<place>[A-Z][A-Za-z .'-]{0,60}?)"
-ENACTED = re.compile(rf"\b(?:Ditetapkan|DITETAPKAN|Disahkan|DISAHKAN)\s+di\s*:?\s*{PLACE}\s*,?\s+"
-                     rf"(?:pada\s+)?tanggal\s*:?\s*(?:{DATE})?", re.I)
-PROMULGATED = re.compile(rf"\bDiundangkan\s+di\s*:?\s*{PLACE}\s*,?\s+(?:pada\s+)?tanggal\s*:?\s*"
-                         rf"(?:{DATE})?", re.I)
-PROMULGATED_IN_GAZETTE = re.compile(rf"\bDiundangkan\s+dalam\s+(?:Lembaran|Berita)\s+"
-                                    rf"(?:Daerah|Negara)\b.{{0,120}}?\bTanggal\s*:?\s*{DATE}",
-                                    re.I)
+ENACTED = re.compile(
+    rf"\b(?:Ditetapkan|DITETAPKAN|Disahkan|DISAHKAN)\s+di\s*:?\s*{PLACE}\s*,?\s+"
+    rf"(?:pada\s+)?tanggal\s*:?\s*(?:{DATE})?",
+    re.I,
+)
+PROMULGATED = re.compile(
+    rf"\bDiundangkan\s+di\s*:?\s*{PLACE}\s*,?\s+(?:pada\s+)?tanggal\s*:?\s*"
+    rf"(?:{DATE})?",
+    re.I,
+)
+PROMULGATED_IN_GAZETTE = re.compile(
+    rf"\bDiundangkan\s+dalam\s+(?:Lembaran|Berita)\s+"
+    rf"(?:Daerah|Negara)\b.{{0,120}}?\bTanggal\s*:?\s*{DATE}",
+    re.I,
+)
 
 
 @dataclass
@@ -35,7 +85,7 @@ class Act:
 
     place: str | None
     on: date | None
-    blank: bool   # the document has the line, with its date left empty
+    blank: bool  # the document has the line, with its date left empty
 
 
 def read_enactment(flat: str) -> Act | None:
@@ -67,8 +117,11 @@ def _first(pattern: re.Pattern, flat: str) -> Act | None:
 
 def parse_date(match: re.Match) -> date | None:
     """The date a match of DATE spells, or None when it is no real date."""
-    month = (int(match["month_number"]) if match["month_number"]
-             else MONTHS.get((match["month"] or "").casefold()))
+    month = (
+        int(match["month_number"])
+        if match["month_number"]
+        else MONTHS.get((match["month"] or "").casefold())
+    )
     try:
         return date(int(match["year"]), month, int(match["day"])) if month else None
     except ValueError:

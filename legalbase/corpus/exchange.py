@@ -17,8 +17,8 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .. import audit, db
-from ..errors import DomainError, Invalid, NotFound
+from ..core import audit, db
+from ..core.errors import DomainError, Invalid, NotFound
 from ..regions.registry import find_region
 from .forms import FORMS, NATIONAL
 from .models import TEXT_STATUSES, Regulation, Relation
@@ -34,30 +34,89 @@ from .relations import add_relation, find_relation
 from .status import in_force_ids
 
 # Fixed values of a peraturan in a JDIHN feed (the keys are for monografi).
-FEED_CONSTANTS = {"noPanggil": "-", "penerbit": "-", "deskripsiFisik": "-", "isbn": "-",
-                  "nomorIndukBuku": "-", "abstrak": "", "urlAbstrak": "", "operasi": "4",
-                  "display": "1"}
-JDIHN_KEYS = ("idData", "tahun_pengundangan", "tanggal_pengundangan", "tanggal_penetapan",
-              "jenis", "noPeraturan", "judul", "singkatanJenis", "tempatTerbit", "teuBadan",
-              "subjek", "status", "bahasa", "lokasi", "bidangHukum", "sumber", "urlDownload",
-              "urlDetailPeraturan", "fileDownload", *FEED_CONSTANTS)
-LEGALBASE_KEYS = ("legalbase_form", "legalbase_region_code", "legalbase_issuer",
-                  "legalbase_teu_badan", "legalbase_gazette", "legalbase_valid_from",
-                  "legalbase_valid_until", "legalbase_status_stated", "legalbase_subjects",
-                  "legalbase_text", "legalbase_text_status", "legalbase_relations")
+FEED_CONSTANTS = {
+    "noPanggil": "-",
+    "penerbit": "-",
+    "deskripsiFisik": "-",
+    "isbn": "-",
+    "nomorIndukBuku": "-",
+    "abstrak": "",
+    "urlAbstrak": "",
+    "operasi": "4",
+    "display": "1",
+}
+JDIHN_KEYS = (
+    "idData",
+    "tahun_pengundangan",
+    "tanggal_pengundangan",
+    "tanggal_penetapan",
+    "jenis",
+    "noPeraturan",
+    "judul",
+    "singkatanJenis",
+    "tempatTerbit",
+    "teuBadan",
+    "subjek",
+    "status",
+    "bahasa",
+    "lokasi",
+    "bidangHukum",
+    "sumber",
+    "urlDownload",
+    "urlDetailPeraturan",
+    "fileDownload",
+    *FEED_CONSTANTS,
+)
+LEGALBASE_KEYS = (
+    "legalbase_form",
+    "legalbase_region_code",
+    "legalbase_issuer",
+    "legalbase_teu_badan",
+    "legalbase_gazette",
+    "legalbase_valid_from",
+    "legalbase_valid_until",
+    "legalbase_status_stated",
+    "legalbase_subjects",
+    "legalbase_text",
+    "legalbase_text_status",
+    "legalbase_relations",
+)
 # Plain JDIHN keys read back into metadata fields as text ("" is null).
-PLAIN_KEYS = {"tanggal_pengundangan": "promulgated_on", "tanggal_penetapan": "enacted_on",
-              "tempatTerbit": "place_of_enactment", "teuBadan": "teu_badan",
-              "lokasi": "custodian", "bidangHukum": "field_of_law", "status": "status"}
+PLAIN_KEYS = {
+    "tanggal_pengundangan": "promulgated_on",
+    "tanggal_penetapan": "enacted_on",
+    "tempatTerbit": "place_of_enactment",
+    "teuBadan": "teu_badan",
+    "lokasi": "custodian",
+    "bidangHukum": "field_of_law",
+    "status": "status",
+}
 # legalbase_* keys that override the plain ones, taken as they are.
-EXACT_KEYS = {"legalbase_teu_badan": "teu_badan", "legalbase_gazette": "gazette",
-              "legalbase_valid_from": "valid_from", "legalbase_valid_until": "valid_until",
-              "legalbase_status_stated": "status", "legalbase_subjects": "subjects",
-              "legalbase_text": "text"}
+EXACT_KEYS = {
+    "legalbase_teu_badan": "teu_badan",
+    "legalbase_gazette": "gazette",
+    "legalbase_valid_from": "valid_from",
+    "legalbase_valid_until": "valid_until",
+    "legalbase_status_stated": "status",
+    "legalbase_subjects": "subjects",
+    "legalbase_text": "text",
+}
 # Keys the importer reads; keys it understands but never stores (the sender's own id and page,
 # the feed's control flags); the dates, whose unknown value feeds write in several ways.
-READ_KEYS = frozenset({"tahun_pengundangan", "jenis", "noPeraturan", "judul", "singkatanJenis",
-                       "subjek", "bahasa", "sumber", *PLAIN_KEYS, *LEGALBASE_KEYS})
+READ_KEYS = frozenset(
+    {
+        "tahun_pengundangan",
+        "jenis",
+        "noPeraturan",
+        "judul",
+        "singkatanJenis",
+        "subjek",
+        "bahasa",
+        "sumber",
+        *PLAIN_KEYS,
+        *LEGALBASE_KEYS,
+    }
+)
 UNSTORED_KEYS = frozenset({"idData", "urlDetailPeraturan", "operasi", "display"})
 DATE_KEYS = ("tanggal_pengundangan", "tanggal_penetapan")
 UNKNOWN_DATES = ("", "-", "0000-00-00")
@@ -65,13 +124,36 @@ _DATE_PART = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
 CENTRAL_GOVERNMENT = "Pemerintah Pusat"
 # Ministers whose ministry is not simply "Kementerian" + what follows "Menteri".
 MINISTRIES = {"Menteri Sekretaris Negara": "Kementerian Sekretariat Negara"}
-CSV_COLUMNS = ("form", "number", "year", "title", "region_code", "issuer", "teu_badan",
-               "enacted_on", "promulgated_on", "place_of_enactment", "gazette_kind",
-               "gazette_year", "gazette_number", "gazette_supplement", "subjects", "status",
-               "language", "custodian", "field_of_law", "valid_from", "valid_until")
+CSV_COLUMNS = (
+    "form",
+    "number",
+    "year",
+    "title",
+    "region_code",
+    "issuer",
+    "teu_badan",
+    "enacted_on",
+    "promulgated_on",
+    "place_of_enactment",
+    "gazette_kind",
+    "gazette_year",
+    "gazette_number",
+    "gazette_supplement",
+    "subjects",
+    "status",
+    "language",
+    "custodian",
+    "field_of_law",
+    "valid_from",
+    "valid_until",
+)
 CSV_REQUIRED = ("form", "number", "year", "title")
-GAZETTE_COLUMNS = {"gazette_kind": "kind", "gazette_year": "year",
-                   "gazette_number": "number", "gazette_supplement": "supplement"}
+GAZETTE_COLUMNS = {
+    "gazette_kind": "kind",
+    "gazette_year": "year",
+    "gazette_number": "number",
+    "gazette_supplement": "supplement",
+}
 SUBJECT_SEPARATOR = " - "
 OUTCOMES = ("created", "updated", "unchanged", "refused")
 RELATION_OUTCOMES = ("created", "unchanged", "refused")
@@ -94,8 +176,13 @@ class Outcome:
 
     def as_dict(self) -> dict:
         extra = {} if self.ignored is None else {"ignored": self.ignored}
-        return {**self.where, "outcome": self.outcome, "id": self.record_id,
-                "reason": self.reason, **extra}
+        return {
+            **self.where,
+            "outcome": self.outcome,
+            "id": self.record_id,
+            "reason": self.reason,
+            **extra,
+        }
 
 
 @dataclass
@@ -112,9 +199,12 @@ class ImportReport:
         return _count(self.relations, RELATION_OUTCOMES)
 
     def as_dict(self) -> dict:
-        return {"entries": [o.as_dict() for o in self.entries],
-                "relations": [o.as_dict() for o in self.relations],
-                "totals": self.totals(), "relation_totals": self.relation_totals()}
+        return {
+            "entries": [o.as_dict() for o in self.entries],
+            "relations": [o.as_dict() for o in self.relations],
+            "totals": self.totals(),
+            "relation_totals": self.relation_totals(),
+        }
 
 
 def _count(outcomes: list[Outcome], names: tuple) -> dict:
@@ -134,8 +224,13 @@ def build_jdihn_feed(base_url: str) -> list[dict]:
     regulations = live_regulations()
     in_force = _in_force_today([regulation.id for regulation in regulations])
     relations = _outgoing_relations()
-    return [{**_jdihn_keys(reg, reg.id in in_force, base),
-             **_legalbase_keys(reg, relations.get(reg.id, []))} for reg in regulations]
+    return [
+        {
+            **_jdihn_keys(reg, reg.id in in_force, base),
+            **_legalbase_keys(reg, relations.get(reg.id, [])),
+        }
+        for reg in regulations
+    ]
 
 
 def live_regulations() -> list[Regulation]:
@@ -146,14 +241,18 @@ def live_regulations() -> list[Regulation]:
 
 def _in_force_today(ids: list[int], chunk: int = 500) -> set[int]:
     today = date.today()
-    return set().union(*(in_force_ids(ids[i:i + chunk], today)
-                         for i in range(0, len(ids), chunk)))
+    return set().union(
+        *(in_force_ids(ids[i : i + chunk], today) for i in range(0, len(ids), chunk))
+    )
 
 
 def _outgoing_relations() -> dict[int, list[Relation]]:
     """Relations between two live records, grouped by their source's id."""
-    query = (select(Relation).options(joinedload(Relation.source), joinedload(Relation.target))
-             .order_by(Relation.id))
+    query = (
+        select(Relation)
+        .options(joinedload(Relation.source), joinedload(Relation.target))
+        .order_by(Relation.id)
+    )
     grouped: dict[int, list[Relation]] = {}
     for relation in db.session.scalars(query):
         if relation.source.withdrawn_at is None and relation.target.withdrawn_at is None:
@@ -164,39 +263,53 @@ def _outgoing_relations() -> dict[int, list[Relation]]:
 def _jdihn_keys(reg: Regulation, in_force: bool, base: str) -> dict:
     file_url = f"{base}api/v1/regulations/{reg.id}/file"
     return {
-        "idData": str(reg.id), "tahun_pengundangan": str(reg.year),
+        "idData": str(reg.id),
+        "tahun_pengundangan": str(reg.year),
         "tanggal_pengundangan": _iso(reg.promulgated_on) or "",
         "tanggal_penetapan": _iso(reg.enacted_on) or "",
-        "jenis": jenis_of(reg.form, reg.issuer), "noPeraturan": reg.number,
+        "jenis": jenis_of(reg.form, reg.issuer),
+        "noPeraturan": reg.number,
         "judul": title_prefix(reg.form, reg.region, reg.number, reg.year, reg.issuer) + reg.title,
         "singkatanJenis": FORMS[reg.form].abbreviation,
-        "tempatTerbit": reg.place_of_enactment or "", "teuBadan": teu_badan_of(reg),
+        "tempatTerbit": reg.place_of_enactment or "",
+        "teuBadan": teu_badan_of(reg),
         "subjek": SUBJECT_SEPARATOR.join(reg.subjects or []),
         "status": "Berlaku" if in_force else "Tidak Berlaku",
-        "bahasa": reg.language or "", "lokasi": reg.custodian or "",
-        "bidangHukum": reg.field_of_law or "", "sumber": gazette_text(reg.gazette),
+        "bahasa": reg.language or "",
+        "lokasi": reg.custodian or "",
+        "bidangHukum": reg.field_of_law or "",
+        "sumber": gazette_text(reg.gazette),
         "urlDownload": file_url if reg.file_sha256 else "",
-        "urlDetailPeraturan": f"{base}dokumen/{reg.id}", "fileDownload": reg.download_name or "",
+        "urlDetailPeraturan": f"{base}dokumen/{reg.id}",
+        "fileDownload": reg.download_name or "",
         **FEED_CONSTANTS,
     }
 
 
 def _legalbase_keys(reg: Regulation, relations: list[Relation]) -> dict:
     return {
-        "legalbase_form": reg.form, "legalbase_region_code": reg.region_code,
-        "legalbase_issuer": reg.issuer, "legalbase_teu_badan": reg.teu_badan,
+        "legalbase_form": reg.form,
+        "legalbase_region_code": reg.region_code,
+        "legalbase_issuer": reg.issuer,
+        "legalbase_teu_badan": reg.teu_badan,
         "legalbase_gazette": reg.gazette,
         "legalbase_valid_from": _iso(reg.valid_from),
         "legalbase_valid_until": _iso(reg.valid_until),
-        "legalbase_status_stated": reg.status, "legalbase_subjects": list(reg.subjects or []),
-        "legalbase_text": reg.text, "legalbase_text_status": reg.text_status,
+        "legalbase_status_stated": reg.status,
+        "legalbase_subjects": list(reg.subjects or []),
+        "legalbase_text": reg.text,
+        "legalbase_text_status": reg.text_status,
         "legalbase_relations": [_relation_out(relation) for relation in relations],
     }
 
 
 def _relation_out(relation: Relation) -> dict:
-    return {"type": relation.kind, "target": identity_of(relation.target),
-            "effective_on": _iso(relation.effective_on), "note": relation.note}
+    return {
+        "type": relation.kind,
+        "target": identity_of(relation.target),
+        "effective_on": _iso(relation.effective_on),
+        "note": relation.note,
+    }
 
 
 def teu_badan_of(regulation: Regulation) -> str:
@@ -210,7 +323,7 @@ def teu_badan_of(regulation: Regulation) -> str:
 
 
 def government_of(region) -> str:
-    """"Pemerintah Provinsi Sumatera Selatan", "Pemerintah Kota Palembang"."""
+    """ "Pemerintah Provinsi Sumatera Selatan", "Pemerintah Kota Palembang"."""
     if region.level == "provinsi":
         return f"Pemerintah Provinsi {region.name}"
     return f"Pemerintah {region.name}"
@@ -232,8 +345,13 @@ def ministry_of(issuer: str | None) -> str | None:
 
 def identity_of(regulation: Regulation) -> dict:
     """The fields that identify a regulation across instances (its ids differ)."""
-    return {"form": regulation.form, "region_code": regulation.region_code,
-            "year": regulation.year, "number": regulation.number, "issuer": regulation.issuer}
+    return {
+        "form": regulation.form,
+        "region_code": regulation.region_code,
+        "year": regulation.year,
+        "number": regulation.number,
+        "issuer": regulation.issuer,
+    }
 
 
 def _iso(value: date | None) -> str | None:
@@ -272,7 +390,7 @@ def _title_head(form: str, region, issuer: str | None) -> str:
 def _strip_level(name: str) -> str:
     for prefix in ("Kabupaten ", "Kota "):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 
@@ -315,8 +433,10 @@ def parse_jdihn_feed(text: str) -> list:
 def check_feed(entries) -> None:
     """Invalid unless `entries` is a JSON array of objects."""
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise Invalid("Umpan JDIHN harus berupa larik JSON yang berisi objek.",
-                      {"fields": {"_body": ["Bukan larik objek JSON."]}})
+        raise Invalid(
+            "Umpan JDIHN harus berupa larik JSON yang berisi objek.",
+            {"fields": {"_body": ["Bukan larik objek JSON."]}},
+        )
 
 
 def import_jdihn_feed(entries: list, actor: audit.Actor) -> ImportReport:
@@ -338,8 +458,11 @@ def ignored_keys(entry: dict) -> list[str]:
     """The keys of a feed entry whose values are not taken in: unknown keys and keys such as
     `abstrak` or `urlDownload` (files are never downloaded), when they carry something (not
     "", "-" or null). The sender's id and page and the feed's flags are never listed."""
-    return sorted(key for key, value in entry.items()
-                  if key not in READ_KEYS and key not in UNSTORED_KEYS and not _blank(value))
+    return sorted(
+        key
+        for key, value in entry.items()
+        if key not in READ_KEYS and key not in UNSTORED_KEYS and not _blank(value)
+    )
 
 
 def _blank(value) -> bool:
@@ -371,20 +494,27 @@ def _upsert(incoming: Incoming, actor: audit.Actor) -> tuple[Regulation, str]:
 
 def _live_with_identity(data: dict) -> Regulation | None:
     fields = load_regulation_fields(data)
-    key = identity_key(fields["form"], fields["region_code"], fields["year"], fields["number"],
-                       fields["issuer"])
+    key = identity_key(
+        fields["form"], fields["region_code"], fields["year"], fields["number"], fields["issuer"]
+    )
     return find_live_duplicate(Regulation(identity_key=key))
 
 
-def _set_text_status(regulation: Regulation, text_status: str | None,
-                     actor: audit.Actor) -> bool:
+def _set_text_status(regulation: Regulation, text_status: str | None, actor: audit.Actor) -> bool:
     if text_status is None or text_status == regulation.text_status:
         return False
     before = regulation.text_status
     regulation.text_status = text_status
     db.session.flush()
-    audit.record(actor, "update", "regulation", regulation.id, {"text_status": before},
-                 {"text_status": text_status}, regulation.region_code)
+    audit.record(
+        actor,
+        "update",
+        "regulation",
+        regulation.id,
+        {"text_status": before},
+        {"text_status": text_status},
+        regulation.region_code,
+    )
     return True
 
 
@@ -393,8 +523,13 @@ def feed_fields(entry: dict) -> Incoming:
     region_code = entry.get("legalbase_region_code")
     form, issuer = _feed_form(entry, region_code)
     number, year = _text(entry.get("noPeraturan")), _text(entry.get("tahun_pengundangan"))
-    data = {"form": form, "region_code": region_code, "number": number, "year": year,
-            "title": _feed_title(entry, form, region_code, number, year, issuer)}
+    data = {
+        "form": form,
+        "region_code": region_code,
+        "number": number,
+        "year": year,
+        "title": _feed_title(entry, form, region_code, number, year, issuer),
+    }
     if issuer is not None or "legalbase_issuer" in entry:
         data["issuer"] = issuer
     data.update(_plain_fields(entry))
@@ -408,15 +543,19 @@ def _feed_form(entry: dict, region_code) -> tuple[str, str | None]:
         form, issuer = entry["legalbase_form"], None
     else:
         region = find_region(region_code) if isinstance(region_code, str) else None
-        form, issuer = form_from_jenis(_text(entry.get("jenis")) or "",
-                                       _text(entry.get("singkatanJenis")) or "", region)
+        form, issuer = form_from_jenis(
+            _text(entry.get("jenis")) or "", _text(entry.get("singkatanJenis")) or "", region
+        )
     if not isinstance(form, str) or form not in FORMS:
-        raise Invalid("Jenis peraturan tidak dikenal.",
-                      {"fields": {"legalbase_form": [f"Jenis '{form}' tidak dikenal."]}})
+        raise Invalid(
+            "Jenis peraturan tidak dikenal.",
+            {"fields": {"legalbase_form": [f"Jenis '{form}' tidak dikenal."]}},
+        )
     if FORMS[form].scope != NATIONAL and "legalbase_region_code" not in entry:
-        raise Invalid(f"{FORMS[form].name} memerlukan kode wilayah (legalbase_region_code).",
-                      {"fields": {"legalbase_region_code": ["Wajib diisi untuk peraturan "
-                                                            "daerah."]}})
+        raise Invalid(
+            f"{FORMS[form].name} memerlukan kode wilayah (legalbase_region_code).",
+            {"fields": {"legalbase_region_code": ["Wajib diisi untuk peraturan daerah."]}},
+        )
     return form, entry.get("legalbase_issuer", issuer)
 
 
@@ -430,13 +569,16 @@ def form_from_jenis(jenis: str, abbreviation: str, region) -> tuple[str, str | N
         if name.startswith(prefix):
             return code, " ".join(jenis.split()[1:])
     if name == "peraturan daerah" or _fold(abbreviation) == "perda":
-        return ("perda_provinsi" if region and region.level == "provinsi"
-                else "perda_kabkota"), None
+        return (
+            "perda_provinsi" if region and region.level == "provinsi" else "perda_kabkota"
+        ), None
     matches = [f.code for f in FORMS.values() if _fold(f.abbreviation) == _fold(abbreviation)]
     if len(matches) == 1:
         return matches[0], None
-    raise Invalid(f"Jenis peraturan '{jenis or abbreviation}' tidak dikenal.",
-                  {"fields": {"jenis": [f"Jenis '{jenis}' ({abbreviation}) tidak dikenal."]}})
+    raise Invalid(
+        f"Jenis peraturan '{jenis or abbreviation}' tidak dikenal.",
+        {"fields": {"jenis": [f"Jenis '{jenis}' ({abbreviation}) tidak dikenal."]}},
+    )
 
 
 def _feed_title(entry: dict, form: str, region_code, number, year, issuer) -> str | None:
@@ -449,7 +591,7 @@ def _feed_title(entry: dict, form: str, region_code, number, year, issuer) -> st
     prefix = title_prefix(form, region, number, year, issuer)
     exact = re.match(re.escape(prefix), judul, re.IGNORECASE)
     if exact:
-        return judul[exact.end():]
+        return judul[exact.end() :]
     parts = _TENTANG.split(judul, maxsplit=1)
     return parts[-1].strip()
 
@@ -492,24 +634,27 @@ def _gazette_from_sumber(sumber) -> dict:
     if match is None:
         return {}
     kind, year, number, supplement = match.groups()
-    return {"gazette": {"kind": kind, "year": year, "number": number,
-                        "supplement": supplement}}
+    return {"gazette": {"kind": kind, "year": year, "number": number, "supplement": supplement}}
 
 
 def _text_status(entry: dict) -> str | None:
     text_status = entry.get("legalbase_text_status")
     if text_status is not None and text_status not in TEXT_STATUSES:
         choices = ", ".join(TEXT_STATUSES)
-        raise Invalid("Status teks tidak dikenal.",
-                      {"fields": {"legalbase_text_status": [f"Harus salah satu dari: {choices}."]}})
+        raise Invalid(
+            "Status teks tidak dikenal.",
+            {"fields": {"legalbase_text_status": [f"Harus salah satu dari: {choices}."]}},
+        )
     return text_status
 
 
 def _check_relations_shape(entry: dict) -> None:
     links = entry.get("legalbase_relations", [])
     if not isinstance(links, list) or not all(isinstance(link, dict) for link in links):
-        raise Invalid("legalbase_relations harus berupa daftar objek.",
-                      {"fields": {"legalbase_relations": ["Bukan daftar objek."]}})
+        raise Invalid(
+            "legalbase_relations harus berupa daftar objek.",
+            {"fields": {"legalbase_relations": ["Bukan daftar objek."]}},
+        )
 
 
 def _text(value):
@@ -529,8 +674,9 @@ def _fold(text) -> str:
 # --- relations of an imported feed ------------------------------------------------------------
 
 
-def _import_links(where: dict, entry: dict, source: Regulation | None,
-                  actor: audit.Actor) -> list[Outcome]:
+def _import_links(
+    where: dict, entry: dict, source: Regulation | None, actor: audit.Actor
+) -> list[Outcome]:
     links = entry.get("legalbase_relations")
     if not isinstance(links, list) or not all(isinstance(link, dict) for link in links):
         return []  # the entry itself was refused for it
@@ -538,8 +684,13 @@ def _import_links(where: dict, entry: dict, source: Regulation | None,
     for link in links:
         place = {**where, "type": link.get("type"), "target": link.get("target")}
         if source is None:
-            outcomes.append(Outcome(place, "refused", reason={
-                "message": "Entri sumber relasi ini ditolak.", "details": {}}))
+            outcomes.append(
+                Outcome(
+                    place,
+                    "refused",
+                    reason={"message": "Entri sumber relasi ini ditolak.", "details": {}},
+                )
+            )
         else:
             outcomes.append(_import_link(place, link, source, actor))
     return outcomes
@@ -562,15 +713,24 @@ def _import_link(place: dict, link: dict, source: Regulation, actor: audit.Actor
 def resolve_target(target) -> Regulation:
     """The live regulation a relation's target identity names, or NotFound / Invalid."""
     if not _is_identity(target):
-        raise Invalid("Tujuan relasi harus menyebut jenis, wilayah, tahun, dan nomor.",
-                      {"fields": {"target": ["Bentuk tujuan relasi tidak valid."]}})
+        raise Invalid(
+            "Tujuan relasi harus menyebut jenis, wilayah, tahun, dan nomor.",
+            {"fields": {"target": ["Bentuk tujuan relasi tidak valid."]}},
+        )
     try:
         year = int(target.get("year"))
     except (TypeError, ValueError):
-        raise Invalid("Tahun tujuan relasi tidak valid.",
-                      {"fields": {"target": ["Tahun harus berupa bilangan bulat."]}}) from None
-    key = identity_key(target["form"], target.get("region_code"), year,
-                       str(target.get("number")), target.get("issuer"))
+        raise Invalid(
+            "Tahun tujuan relasi tidak valid.",
+            {"fields": {"target": ["Tahun harus berupa bilangan bulat."]}},
+        ) from None
+    key = identity_key(
+        target["form"],
+        target.get("region_code"),
+        year,
+        str(target.get("number")),
+        target.get("issuer"),
+    )
     regulation = find_live_duplicate(Regulation(identity_key=key))
     if regulation is None:
         raise NotFound("Peraturan tujuan relasi tidak ditemukan.", {"target": target})
@@ -587,11 +747,13 @@ def _is_identity(target) -> bool:
 def _link_parts(link: dict) -> tuple[str, date | None, str | None]:
     kind, note = link.get("type"), link.get("note")
     if not isinstance(kind, str):
-        raise Invalid("Jenis relasi harus berupa teks.",
-                      {"fields": {"type": ["Harus berupa teks."]}})
+        raise Invalid(
+            "Jenis relasi harus berupa teks.", {"fields": {"type": ["Harus berupa teks."]}}
+        )
     if note is not None and not isinstance(note, str):
-        raise Invalid("Catatan relasi harus berupa teks.",
-                      {"fields": {"note": ["Harus berupa teks."]}})
+        raise Invalid(
+            "Catatan relasi harus berupa teks.", {"fields": {"note": ["Harus berupa teks."]}}
+        )
     return kind, _link_date(link.get("effective_on")), note
 
 
@@ -601,8 +763,10 @@ def _link_date(value) -> date | None:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise Invalid("Tanggal berlaku relasi tidak valid.",
-                      {"fields": {"effective_on": ["Harus berupa tanggal YYYY-MM-DD."]}}) from None
+        raise Invalid(
+            "Tanggal berlaku relasi tidak valid.",
+            {"fields": {"effective_on": ["Harus berupa tanggal YYYY-MM-DD."]}},
+        ) from None
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -660,16 +824,24 @@ def _check_header(header: list[str]) -> None:
     unknown = [name for name in header if name not in CSV_COLUMNS]
     doubled = sorted({name for name in header if header.count(name) > 1})
     if missing or unknown or doubled:
-        raise Invalid("Kepala berkas CSV tidak valid.",
-                      {"missing": missing, "unknown": unknown, "duplicated": doubled,
-                       "columns": list(CSV_COLUMNS)})
+        raise Invalid(
+            "Kepala berkas CSV tidak valid.",
+            {
+                "missing": missing,
+                "unknown": unknown,
+                "duplicated": doubled,
+                "columns": list(CSV_COLUMNS),
+            },
+        )
 
 
 def csv_fields(header: list[str], cells: list[str]) -> Incoming:
     """The metadata one CSV row carries, in the API's field names (empty cell: null)."""
     if len(cells) != len(header):
-        raise Invalid(f"Baris ini berisi {len(cells)} kolom, sedangkan kepala berkas "
-                      f"{len(header)}.", {"cells": len(cells), "columns": len(header)})
+        raise Invalid(
+            f"Baris ini berisi {len(cells)} kolom, sedangkan kepala berkas {len(header)}.",
+            {"cells": len(cells), "columns": len(header)},
+        )
     row = {name: (cell if cell != "" else None) for name, cell in zip(header, cells, strict=True)}
     data = {name: row[name] for name in CSV_COLUMNS if name in row}
     for column in GAZETTE_COLUMNS:

@@ -4,9 +4,9 @@ import json
 
 import click
 
-from .. import db
-from ..audit import Actor
-from ..clitools import domain_errors_exit
+from ..core import db
+from ..core.audit import Actor
+from ..core.clitools import domain_errors_exit
 from .cli import corpus_group
 from .exchange import (
     ImportReport,
@@ -21,14 +21,22 @@ from .models import RELATION_LABELS
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000/"
 IMPORT_ACTOR = "corpus import"
-OUTCOME_LABELS = {"created": "dibuat", "updated": "diperbarui", "unchanged": "tidak berubah",
-                  "refused": "ditolak"}
+OUTCOME_LABELS = {
+    "created": "dibuat",
+    "updated": "diperbarui",
+    "unchanged": "tidak berubah",
+    "refused": "ditolak",
+}
 
 
 @corpus_group.command("export-jdihn", help="Tulis umpan JDIHN (JSON) ke FILE, atau ke stdout.")
 @click.argument("file", type=click.File("w", encoding="utf-8"), default="-")
-@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True,
-              help="Alamat dasar untuk urlDetailPeraturan dan urlDownload.")
+@click.option(
+    "--base-url",
+    default=DEFAULT_BASE_URL,
+    show_default=True,
+    help="Alamat dasar untuk urlDetailPeraturan dan urlDownload.",
+)
 @domain_errors_exit
 def export_jdihn_command(file, base_url):
     """Write the JDIHN feed of every live regulation to FILE (stdout by default)."""
@@ -37,8 +45,9 @@ def export_jdihn_command(file, base_url):
     click.echo(f"Umpan JDIHN: {len(feed)} peraturan.", err=True)
 
 
-@corpus_group.command("import-jdihn",
-                      help="Impor umpan JDIHN (JSON) dari FILE: buat atau perbarui peraturan.")
+@corpus_group.command(
+    "import-jdihn", help="Impor umpan JDIHN (JSON) dari FILE: buat atau perbarui peraturan."
+)
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
 @domain_errors_exit
 def import_jdihn_command(file):

@@ -4,11 +4,18 @@ from flask import Response, jsonify, request
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
-from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, BEARER, Blueprint, json_array_body, refuse_nul, refuse_too_large
-from ..errors import Invalid, UnsupportedMediaType
+from ..core import db
+from ..core.errors import Invalid, UnsupportedMediaType
+from ..service.api import (
+    API_PREFIX,
+    BEARER,
+    Blueprint,
+    json_array_body,
+    refuse_nul,
+    refuse_too_large,
+)
 from .exchange import (
     JDIHN_KEYS,
     LEGALBASE_KEYS,
@@ -18,42 +25,57 @@ from .exchange import (
     import_jdihn_feed,
 )
 
-blp = Blueprint("exchange", __name__, url_prefix=API_PREFIX,
-                description="Pertukaran data: umpan JDIHN dan CSV.")
+blp = Blueprint(
+    "exchange", __name__, url_prefix=API_PREFIX, description="Pertukaran data: umpan JDIHN dan CSV."
+)
 
 JdihnEntrySchema = Schema.from_dict(
-    {**{key: fields.String(required=True) for key in JDIHN_KEYS},
-     **{key: fields.Raw(allow_none=True) for key in LEGALBASE_KEYS}},
-    name="JdihnEntry")
+    {
+        **{key: fields.String(required=True) for key in JDIHN_KEYS},
+        **{key: fields.Raw(allow_none=True) for key in LEGALBASE_KEYS},
+    },
+    name="JdihnEntry",
+)
 # What an import accepts: any of those keys, each of any JSON type (real feeds send idData,
 # operasi, display and years as numbers), none required, and keys of its own beside them.
 JDIHN_INPUT_ITEM = {
-    "type": "object", "additionalProperties": True,
+    "type": "object",
+    "additionalProperties": True,
     "description": "Entri umpan JDIHN. Kunci yang tidak dibaca (mis. abstrak, urlAbstrak, "
-                   "urlDownload, kunci lain di luar JDIHN) diabaikan dan disebut dalam "
-                   "'ignored' pada laporan; tanggal kosong (\"\", \"-\", \"0000-00-00\") "
-                   "berarti tidak diketahui.",
-    "properties": {key: {} for key in (*JDIHN_KEYS, *LEGALBASE_KEYS)}}
+    "urlDownload, kunci lain di luar JDIHN) diabaikan dan disebut dalam "
+    '\'ignored\' pada laporan; tanggal kosong ("", "-", "0000-00-00") '
+    "berarti tidak diketahui.",
+    "properties": {key: {} for key in (*JDIHN_KEYS, *LEGALBASE_KEYS)},
+}
 
 
 class OutcomeSchema(Schema):
     index = fields.Integer(metadata={"description": "Urutan entri umpan (mulai 0)"})
     idData = fields.Raw(allow_none=True, metadata={"description": "idData entri seperti dikirim"})
     line = fields.Integer(metadata={"description": "Nomor baris CSV"})
-    type = fields.Raw(allow_none=True, metadata={
-        "description": "Jenis relasi seperti dikirim (untuk relasi)"})
-    target = fields.Raw(allow_none=True, metadata={
-        "description": "Identitas peraturan tujuan seperti dikirim (untuk relasi)"})
-    outcome = fields.String(required=True,
-                            metadata={"description": "created, updated, unchanged, refused"})
+    type = fields.Raw(
+        allow_none=True, metadata={"description": "Jenis relasi seperti dikirim (untuk relasi)"}
+    )
+    target = fields.Raw(
+        allow_none=True,
+        metadata={"description": "Identitas peraturan tujuan seperti dikirim (untuk relasi)"},
+    )
+    outcome = fields.String(
+        required=True, metadata={"description": "created, updated, unchanged, refused"}
+    )
     id = fields.Integer(allow_none=True, required=True)
-    reason = fields.Dict(allow_none=True, required=True,
-                         metadata={"description": "{message, details} bila ditolak"})
-    ignored = fields.List(fields.String(), metadata={
-        "description": "Entri umpan JDIHN: kunci yang nilainya tidak diambil (kunci di luar "
-                       "JDIHN, abstrak, urlAbstrak, urlDownload karena berkas tidak pernah "
-                       "diunduh, ...), bila berisi sesuatu selain \"\", \"-\" atau null; "
-                       "idData, urlDetailPeraturan, operasi dan display tidak pernah disebut"})
+    reason = fields.Dict(
+        allow_none=True, required=True, metadata={"description": "{message, details} bila ditolak"}
+    )
+    ignored = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Entri umpan JDIHN: kunci yang nilainya tidak diambil (kunci di luar "
+            "JDIHN, abstrak, urlAbstrak, urlDownload karena berkas tidak pernah "
+            'diunduh, ...), bila berisi sesuatu selain "", "-" atau null; '
+            "idData, urlDetailPeraturan, operasi dan display tidak pernah disebut"
+        },
+    )
 
 
 class ImportReportSchema(Schema):
@@ -63,8 +85,10 @@ class ImportReportSchema(Schema):
     relation_totals = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
 
 
-FEED_BODY = {"required": True, "content": {"application/json": {
-    "schema": {"type": "array", "items": JDIHN_INPUT_ITEM}}}}
+FEED_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": {"type": "array", "items": JDIHN_INPUT_ITEM}}},
+}
 CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
 
 
@@ -94,8 +118,11 @@ class RegulationsCsv(MethodView):
     @blp.response(200, {"type": "string"}, content_type="text/csv")
     def get(self):
         """Semua peraturan yang tidak ditarik sebagai CSV (kolom: lihat corpus/EXCHANGE.md)."""
-        return Response(export_csv(), mimetype="text/csv",
-                        headers={"Content-Disposition": 'inline; filename="peraturan.csv"'})
+        return Response(
+            export_csv(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'inline; filename="peraturan.csv"'},
+        )
 
 
 @blp.route("/import/csv")
@@ -116,12 +143,14 @@ def csv_body() -> str:
     UTF-8 or holding the NUL character."""
     refuse_too_large()
     if request.mimetype != "text/csv":
-        raise UnsupportedMediaType("Kirim isi berformat text/csv.",
-                                   {"content_type": request.content_type})
+        raise UnsupportedMediaType(
+            "Kirim isi berformat text/csv.", {"content_type": request.content_type}
+        )
     try:
         text = request.get_data().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid("Isi CSV harus berupa teks UTF-8.",
-                      {"fields": {"_body": ["Bukan teks UTF-8."]}}) from None
+        raise Invalid(
+            "Isi CSV harus berupa teks UTF-8.", {"fields": {"_body": ["Bukan teks UTF-8."]}}
+        ) from None
     refuse_nul(text)
     return text

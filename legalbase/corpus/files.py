@@ -1,7 +1,7 @@
 """Regulation files: what type they are (from their content), their text, and where they live.
 
 A PDF's or DOCX's text is read in a worker process, bounded in time and memory
-(legalbase.limits): pypdf and python-docx cannot be interrupted, and a hostile file must fail
+(legalbase.core.limits): pypdf and python-docx cannot be interrupted, and a hostile file must fail
 alone.
 
 Files are stored content-addressed under `<instance>/files/ab/abcdef...` (sha256), once however
@@ -12,22 +12,21 @@ client gave its file is never used.
 
 import hashlib
 import io
-import os
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from lxml import etree
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from .. import limits
-from ..errors import DomainError, Invalid, UnsupportedMediaType
+from ..core import limits
+from ..core.errors import Invalid, UnsupportedMediaType
 
-PDF, DOCX, TEXT = "application/pdf", (
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), "text/plain"
+PDF, DOCX, TEXT = (
+    "application/pdf",
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "text/plain",
+)
 EXTENSIONS = {PDF: "pdf", DOCX: "docx", TEXT: "txt"}
 DOCX_MAX_UNPACKED = 200 * 1024 * 1024
 DOCX_MAX_RATIO = 200
@@ -43,15 +42,16 @@ READ_MEMORY_BYTES = 1024 * 1024 * 1024
 PDF_HEADER_WITHIN = 1024
 UNSAFE_ENTRY = re.compile(r"^/|\\|^[A-Za-z]:|(^|/)\.\.(/|$)")
 # Prolog only: never a DTD loaded, an entity resolved, or the network reached while checking.
-PROLOG_PARSER = {"events": ("start",), "resolve_entities": False, "no_network": True,
-                 "load_dtd": False, "huge_tree": False}
+PROLOG_PARSER = {
+    "events": ("start",),
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+}
 PROLOG_CHUNK = 4096
 
 limits.warm(__name__, "docx", "pypdf")
-
-
-class FileCorrupted(DomainError):
-    status, code = 500, "file_corrupted"
 
 
 @dataclass
@@ -88,8 +88,10 @@ def detect_type(content: bytes) -> str:
             return TEXT
         except UnicodeDecodeError:
             pass
-    raise UnsupportedMediaType("Jenis berkas tidak didukung: kirim PDF, DOCX, atau teks biasa.",
-                               {"accepted": sorted(EXTENSIONS.values())})
+    raise UnsupportedMediaType(
+        "Jenis berkas tidak didukung: kirim PDF, DOCX, atau teks biasa.",
+        {"accepted": sorted(EXTENSIONS.values())},
+    )
 
 
 def read_text(content: bytes, media_type: str) -> str | None:
@@ -99,26 +101,32 @@ def read_text(content: bytes, media_type: str) -> str | None:
         return extract_text(content, media_type)
     seconds = read_seconds(len(content))
     try:
-        return limits.run_bounded(extract_text, content, media_type, timeout=seconds,
-                                  memory=READ_MEMORY_BYTES)
+        return limits.run_bounded(
+            extract_text, content, media_type, timeout=seconds, memory=READ_MEMORY_BYTES
+        )
     except limits.BoundedCallFailed as exc:
         raise _unreadable(EXTENSIONS[media_type].upper(), exc, seconds) from None
 
 
 def read_seconds(size: int) -> float:
     """The time allowed to read a file of `size` bytes."""
-    return round(READ_SECONDS + READ_SECONDS_PER_MIB * size / 2 ** 20, 1)
+    return round(READ_SECONDS + READ_SECONDS_PER_MIB * size / 2**20, 1)
 
 
 def _unreadable(kind: str, failure: limits.BoundedCallFailed, seconds: float) -> Invalid:
     if failure.reason == "error":
         return Invalid(f"Berkas {kind} tidak dapat dibaca: {failure.detail.rstrip('.')}.")
-    mebibytes = READ_MEMORY_BYTES // 2 ** 20
-    return Invalid(f"Berkas {kind} tidak dapat dibaca dalam batas waktu {seconds:g} detik dan "
-                   f"batas memori {mebibytes} MiB; berkas ini rusak atau dibuat untuk membebani "
-                   "server. Kirim berkas hasil ekspor biasa.",
-                   {"limit": "time" if failure.reason == "time" else "memory",
-                    "seconds": seconds, "memory_bytes": READ_MEMORY_BYTES})
+    mebibytes = READ_MEMORY_BYTES // 2**20
+    return Invalid(
+        f"Berkas {kind} tidak dapat dibaca dalam batas waktu {seconds:g} detik dan "
+        f"batas memori {mebibytes} MiB; berkas ini rusak atau dibuat untuk membebani "
+        "server. Kirim berkas hasil ekspor biasa.",
+        {
+            "limit": "time" if failure.reason == "time" else "memory",
+            "seconds": seconds,
+            "memory_bytes": READ_MEMORY_BYTES,
+        },
+    )
 
 
 def extract_text(content: bytes, media_type: str) -> str | None:
@@ -147,11 +155,15 @@ def check_docx_archive(content: bytes) -> None:
     if "word/document.xml" not in names:
         raise UnsupportedMediaType("Arsip ZIP ini bukan dokumen Word (DOCX).")
     unpacked = sum(entry.file_size for entry in entries)
-    if (len(entries) > DOCX_MAX_ENTRIES or unpacked > DOCX_MAX_UNPACKED
-            or unpacked > DOCX_MAX_RATIO * max(len(content), 1)):
-        raise Invalid("Berkas DOCX tidak wajar: ukuran setelah dibuka terlalu besar "
-                      "(kemungkinan bom zip).", {"unpacked_bytes": unpacked,
-                                                 "entries": len(entries)})
+    if (
+        len(entries) > DOCX_MAX_ENTRIES
+        or unpacked > DOCX_MAX_UNPACKED
+        or unpacked > DOCX_MAX_RATIO * max(len(content), 1)
+    ):
+        raise Invalid(
+            "Berkas DOCX tidak wajar: ukuran setelah dibuka terlalu besar (kemungkinan bom zip).",
+            {"unpacked_bytes": unpacked, "entries": len(entries)},
+        )
     unsafe = sorted(name for name in names if UNSAFE_ENTRY.search(name))
     if unsafe:
         raise Invalid("Berkas DOCX berisi jalur yang tidak sah.", {"entries": unsafe[:10]})
@@ -164,14 +176,24 @@ def _refuse_doctype(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
     encoding lxml sees; an entry that is not XML (an image) is left to python-docx."""
     try:
         doctype = _prolog_doctype(archive, entry)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, ValueError,
-            EOFError, OSError):  # a broken, encrypted or oddly compressed entry
-        raise Invalid("Berkas DOCX rusak: arsipnya tidak dapat dibaca.",
-                      {"entry": entry.filename}) from None
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+        EOFError,
+        OSError,
+    ):  # a broken, encrypted or oddly compressed entry
+        raise Invalid(
+            "Berkas DOCX rusak: arsipnya tidak dapat dibaca.", {"entry": entry.filename}
+        ) from None
     if doctype:
-        raise Invalid("Berkas DOCX ditolak: bagian XML-nya memuat deklarasi DOCTYPE/ENTITY "
-                      "(entitas eksternal), yang tidak pernah dipakai dokumen Word.",
-                      {"entry": entry.filename})
+        raise Invalid(
+            "Berkas DOCX ditolak: bagian XML-nya memuat deklarasi DOCTYPE/ENTITY "
+            "(entitas eksternal), yang tidak pernah dipakai dokumen Word.",
+            {"entry": entry.filename},
+        )
 
 
 def _prolog_doctype(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> str:
@@ -214,48 +236,3 @@ def _pdf_text(content: bytes) -> str | None:
     except (PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise Invalid(f"Berkas PDF tidak dapat dibaca: {str(exc).rstrip('.')}.") from None
     return "\n".join(pages).strip() or None
-
-
-class FileStore:
-    """Content-addressed files under one folder."""
-
-    def __init__(self, root: Path):
-        self.root = root
-
-    def path_of(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256
-
-    def put(self, session: Session, content: bytes) -> str:
-        """Store bytes unless already there and return their sha256; undone if `session`
-        rolls back."""
-        sha256 = hashlib.sha256(content).hexdigest()
-        path = self.path_of(sha256)
-        if path.exists():
-            return sha256
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(content)
-        os.replace(temporary, path)
-        session.info.setdefault("new_files", []).append(path)
-        return sha256
-
-    def get(self, sha256: str) -> bytes:
-        """The bytes of a stored file, after checking they still hash to `sha256`."""
-        content = self.path_of(sha256).read_bytes()
-        if hashlib.sha256(content).hexdigest() != sha256:
-            raise FileCorrupted("Berkas tersimpan rusak (hash tidak cocok); pulihkan dari "
-                                "cadangan.", {"sha256": sha256})
-        return content
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_new_files(session):
-    session.info.pop("new_files", None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _remove_new_files(session, previous_transaction):
-    if previous_transaction.nested:
-        return  # a savepoint inside the work; the outer transaction decides
-    for path in session.info.pop("new_files", []):
-        path.unlink(missing_ok=True)

@@ -28,9 +28,9 @@ from flask import current_app
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 
-from .. import db
-from ..audit import Actor
-from ..errors import Conflict, DomainError, Invalid
+from ..core import db
+from ..core.audit import Actor
+from ..core.errors import Conflict, DomainError, Invalid
 from ..regions.registry import find_region
 from .files import Upload, read_upload
 from .forms import FORMS, NATIONAL, scope_admits
@@ -45,13 +45,33 @@ SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 ACTOR_LABEL = "corpus import-folder"
 CREATED, NEEDS_REVIEW, UNCHANGED, REFUSED = "created", "needs_review", "unchanged", "refused"
 STATUSES = (CREATED, NEEDS_REVIEW, UNCHANGED, REFUSED)
-COLUMNS = ("path", "sha256", "status", "regulation_id", "form", "region_code", "number", "year",
-           "title", "uncertain", "lint", "duplicate_of", "reason")
+COLUMNS = (
+    "path",
+    "sha256",
+    "status",
+    "regulation_id",
+    "form",
+    "region_code",
+    "number",
+    "year",
+    "title",
+    "uncertain",
+    "lint",
+    "duplicate_of",
+    "reason",
+)
 RECORD_FIELDS = ("form", "region_code", "number", "year", "title")
 REQUIRED = ("form", "number", "year", "title")
-FIELD_LABELS = {"form": "jenis", "region_code": "wilayah", "number": "nomor", "year": "tahun",
-                "title": "judul", "place_of_enactment": "tempat penetapan",
-                "enacted_on": "tanggal penetapan", "promulgated_on": "tanggal pengundangan"}
+FIELD_LABELS = {
+    "form": "jenis",
+    "region_code": "wilayah",
+    "number": "nomor",
+    "year": "tahun",
+    "title": "judul",
+    "place_of_enactment": "tempat penetapan",
+    "enacted_on": "tanggal penetapan",
+    "promulgated_on": "tanggal pengundangan",
+}
 
 
 @dataclass
@@ -61,8 +81,8 @@ class ImportOptions:
     form: str | None = None
     region_code: str | None = None
     dry_run: bool = False
-    names: str | None = None   # the folder's naming, e.g. "{form}/{year}/{number}"
-    actor: Actor | None = None   # who imports (the audit log names them); None: the command
+    names: str | None = None  # the folder's naming, e.g. "{form}/{year}/{number}"
+    actor: Actor | None = None  # who imports (the audit log names them); None: the command
 
     def explicit(self) -> dict:
         """The metadata given explicitly, as `merge_proposal` takes it."""
@@ -73,21 +93,32 @@ class ImportOptions:
         and the naming pattern names known fields."""
         problems = {}
         if self.form is not None and self.form not in FORMS:
-            problems["form"] = [f"Jenis '{self.form}' tidak dikenal; pilih dari: "
-                                f"{', '.join(FORMS)}."]
+            problems["form"] = [
+                f"Jenis '{self.form}' tidak dikenal; pilih dari: {', '.join(FORMS)}."
+            ]
         region = find_region(self.region_code) if self.region_code else None
         if self.region_code and region is None:
             problems["region"] = [f"Kode wilayah '{self.region_code}' tidak dikenal."]
         if problems:
-            raise Invalid(" ".join(problem[0] for problem in problems.values()),
-                          {"fields": problems})
+            raise Invalid(
+                " ".join(problem[0] for problem in problems.values()), {"fields": problems}
+            )
         chosen = FORMS.get(self.form)
-        if chosen is not None and (region or chosen.scope == NATIONAL) and not scope_admits(
-                chosen.scope, region.level if region else None):
-            raise Invalid(f"Jenis '{self.form}' tidak cocok dengan wilayah "
-                          f"'{self.region_code or 'nasional'}'.",
-                          {"fields": {"form": ["Tidak cocok dengan wilayah."],
-                                      "region": ["Tidak cocok dengan jenis."]}})
+        if (
+            chosen is not None
+            and (region or chosen.scope == NATIONAL)
+            and not scope_admits(chosen.scope, region.level if region else None)
+        ):
+            raise Invalid(
+                f"Jenis '{self.form}' tidak cocok dengan wilayah "
+                f"'{self.region_code or 'nasional'}'.",
+                {
+                    "fields": {
+                        "form": ["Tidak cocok dengan wilayah."],
+                        "region": ["Tidak cocok dengan jenis."],
+                    }
+                },
+            )
         if self.names:
             compile_pattern(self.names)
 
@@ -148,8 +179,9 @@ def find_documents(root: Path) -> list[Path]:
     return sorted(found, key=lambda path: path.relative_to(root).as_posix())
 
 
-def import_folder(root: Path, options: ImportOptions,
-                  on_file: Callable[[int, int], None] | None = None) -> ImportReport:
+def import_folder(
+    root: Path, options: ImportOptions, on_file: Callable[[int, int], None] | None = None
+) -> ImportReport:
     """Import every document under `root`. This function owns its units of work, one per file:
     committed when stored, rolled back when refused or on a dry run, so callers must hold
     nothing uncommitted; index changes are left in the outbox for the caller to apply.
@@ -203,8 +235,7 @@ def _import(path: Path, row: dict, run: _Run) -> None:
     upload = read_upload(content)
     proposed = read_proposal(upload)
     stated = run.options.stated_by(row["path"])
-    explicit = {**stated, **{key: value for key, value in run.options.explicit().items()
-                             if value}}
+    explicit = {**stated, **{key: value for key, value in run.options.explicit().items() if value}}
     metadata = merge_proposal(explicit, proposed.proposal)
     _fill(row, metadata)
     _refuse_missing(metadata, proposed, upload)
@@ -216,13 +247,15 @@ def read_file(path: Path) -> bytes:
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     size = path.stat().st_size
     if size > limit:
-        raise Refusal(f"Berkas berukuran {_mebibytes(size)} MiB, melebihi batas unggah "
-                      f"{_mebibytes(limit)} MiB.")
+        raise Refusal(
+            f"Berkas berukuran {_mebibytes(size)} MiB, melebihi batas unggah "
+            f"{_mebibytes(limit)} MiB."
+        )
     return path.read_bytes()
 
 
 def _mebibytes(size: int) -> str:
-    return f"{size / 2 ** 20:.1f}".replace(".", ",")
+    return f"{size / 2**20:.1f}".replace(".", ",")
 
 
 def _unchanged(row: dict, run: _Run) -> bool:
@@ -230,8 +263,12 @@ def _unchanged(row: dict, run: _Run) -> bool:
     stored = live_with_file(row["sha256"])
     if stored is not None:
         _fill(row, stored._asdict())
-        row.update(status=UNCHANGED, regulation_id=stored.id, lint=lint_codes(stored.lint),
-                   reason=f"Berkas yang sama sudah tersimpan sebagai peraturan id {stored.id}.")
+        row.update(
+            status=UNCHANGED,
+            regulation_id=stored.id,
+            lint=lint_codes(stored.lint),
+            reason=f"Berkas yang sama sudah tersimpan sebagai peraturan id {stored.id}.",
+        )
         return True
     earlier = run.seen.get(row["sha256"])
     if earlier is not None:
@@ -244,9 +281,12 @@ def live_with_file(sha256: str):
     """The first live regulation whose stored file has this sha256 (id, lint and RECORD_FIELDS
     as a row), or None."""
     columns = [getattr(Regulation, name) for name in ("id", "lint", *RECORD_FIELDS)]
-    query = (select(*columns).where(Regulation.file_sha256 == sha256,
-                                      Regulation.withdrawn_at.is_(None))
-             .order_by(Regulation.id).limit(1))
+    query = (
+        select(*columns)
+        .where(Regulation.file_sha256 == sha256, Regulation.withdrawn_at.is_(None))
+        .order_by(Regulation.id)
+        .limit(1)
+    )
     return db.session.execute(query).first()
 
 
@@ -294,19 +334,31 @@ def _disagreements(stated: dict, proposed: Proposed) -> dict[str, str]:
     for name, value in stated.items():
         read = proposed.proposal.get(name)
         if read not in (None, "") and str(read).casefold() != str(value).casefold():
-            found[name] = (f"{FIELD_LABELS.get(name, name)}: teks menyebut '{read}', nama "
-                           f"berkas '{value}' (dipakai nama berkas)")
+            found[name] = (
+                f"{FIELD_LABELS.get(name, name)}: teks menyebut '{read}', nama "
+                f"berkas '{value}' (dipakai nama berkas)"
+            )
     return found
 
 
-def _store(row: dict, upload: Upload, proposed: Proposed, metadata: dict, run: _Run,
-           disagreements: dict[str, str]) -> None:
+def _store(
+    row: dict,
+    upload: Upload,
+    proposed: Proposed,
+    metadata: dict,
+    run: _Run,
+    disagreements: dict[str, str],
+) -> None:
     """Save the regulation with its file; commit, or roll back on a dry run."""
     uncertain = {**_uncertain(proposed, run.options), **disagreements}
     regulation = save_regulation(metadata, upload, run.actor, _admit_any_scope, proposed)
     _fill(row, {name: getattr(regulation, name) for name in RECORD_FIELDS})
-    row.update(status=NEEDS_REVIEW if uncertain else CREATED, uncertain=" ".join(uncertain),
-               lint=lint_codes(regulation.lint), reason=_stored_reason(uncertain, run))
+    row.update(
+        status=NEEDS_REVIEW if uncertain else CREATED,
+        uncertain=" ".join(uncertain),
+        lint=lint_codes(regulation.lint),
+        reason=_stored_reason(uncertain, run),
+    )
     if run.options.dry_run:
         db.session.rollback()
         run.seen[row["sha256"]] = row["path"]
@@ -336,8 +388,10 @@ def _domain_reason(error: DomainError) -> tuple[str, int | None]:
     if isinstance(error, Conflict) and "existing_id" in error.details:
         return _duplicate_reason(error.details["existing_id"]), error.details["existing_id"]
     if isinstance(error, Invalid) and isinstance(error.details.get("fields"), dict):
-        problems = "; ".join(f"{FIELD_LABELS.get(name, name)}: {_messages(messages)}"
-                             for name, messages in error.details["fields"].items())
+        problems = "; ".join(
+            f"{FIELD_LABELS.get(name, name)}: {_messages(messages)}"
+            for name, messages in error.details["fields"].items()
+        )
         return f"Metadata tidak valid: {problems}", None
     return error.message, None
 
@@ -345,10 +399,13 @@ def _domain_reason(error: DomainError) -> tuple[str, int | None]:
 def _duplicate_reason(existing_id: int) -> str:
     db.session.rollback()
     other = db.session.get(Regulation, existing_id)
-    holds = "tanpa berkas" if other is not None and other.file_sha256 is None else \
-        "dengan berkas lain"
-    return (f"Duplikat: peraturan id {existing_id} dengan jenis, wilayah, tahun, dan nomor "
-            f"yang sama sudah ada ({holds}).")
+    holds = (
+        "tanpa berkas" if other is not None and other.file_sha256 is None else "dengan berkas lain"
+    )
+    return (
+        f"Duplikat: peraturan id {existing_id} dengan jenis, wilayah, tahun, dan nomor "
+        f"yang sama sudah ada ({holds})."
+    )
 
 
 def _messages(messages) -> str:

@@ -3,36 +3,66 @@
 from flask import request
 from flask.views import MethodView
 
-from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, BEARER, Blueprint, refuse_nul, refuse_too_large
-from ..errors import Invalid, UnsupportedMediaType
+from ..core import db
+from ..core.errors import Invalid, UnsupportedMediaType
 from ..jobs import get_job, schedule
 from ..jobs.views import JobSchema
+from ..service.api import API_PREFIX, BEARER, Blueprint, refuse_nul, refuse_too_large
 from .folder_jobs import refuse_not_zip, start_folder_import
 from .forms import FORMS
 
-blp = Blueprint("folder_import", __name__, url_prefix=API_PREFIX,
-                description="Impor folder dokumen (arsip ZIP) sebagai pekerjaan (admin).")
+blp = Blueprint(
+    "folder_import",
+    __name__,
+    url_prefix=API_PREFIX,
+    description="Impor folder dokumen (arsip ZIP) sebagai pekerjaan (admin).",
+)
 
-FOLDER_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["archive"],
-    "properties": {
-        "archive": {"type": "string", "format": "binary",
-                    "description": "Arsip ZIP berisi berkas PDF, DOCX, TXT, atau MD (folder "
-                                   "sedalam apa pun)"},
-        "form": {"type": "string", "enum": list(FORMS),
-                 "description": "Jenis peraturan untuk setiap berkas (menang atas yang "
-                                "terbaca)"},
-        "region": {"type": "string", "description": "Kode wilayah untuk setiap berkas "
-                                                    "(menang atas yang terbaca)"},
-        "dry_run": {"type": "string", "enum": ["true", "false"], "default": "false",
-                    "description": "true: baca dan laporkan saja, tidak ada yang disimpan"},
-        "names": {"type": "string", "maxLength": 200,
-                  "description": "Susunan nama berkas yang menyatakan metadata, mis. "
-                                 "'{form}/{year}/{number}' untuk uu/2007/21.pdf (menang atas "
-                                 "teks; beda dengan teks ditandai perlu diperiksa)"}}}}}}
+FOLDER_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["archive"],
+                "properties": {
+                    "archive": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "Arsip ZIP berisi berkas PDF, DOCX, TXT, atau MD (folder "
+                        "sedalam apa pun)",
+                    },
+                    "form": {
+                        "type": "string",
+                        "enum": list(FORMS),
+                        "description": "Jenis peraturan untuk setiap berkas (menang atas yang "
+                        "terbaca)",
+                    },
+                    "region": {
+                        "type": "string",
+                        "description": "Kode wilayah untuk setiap berkas "
+                        "(menang atas yang terbaca)",
+                    },
+                    "dry_run": {
+                        "type": "string",
+                        "enum": ["true", "false"],
+                        "default": "false",
+                        "description": "true: baca dan laporkan saja, tidak ada yang disimpan",
+                    },
+                    "names": {
+                        "type": "string",
+                        "maxLength": 200,
+                        "description": "Susunan nama berkas yang menyatakan metadata, mis. "
+                        "'{form}/{year}/{number}' untuk uu/2007/21.pdf (menang atas "
+                        "teks; beda dengan teks ditandai perlu diperiksa)",
+                    },
+                },
+            }
+        }
+    },
+}
 FLAGS = {"true": True, "false": False}
 MAX_REGION_LENGTH = 20
 MAX_NAMES_LENGTH = 200
@@ -60,13 +90,17 @@ def archive_part() -> bytes:
     missing."""
     refuse_too_large()
     if request.mimetype != "multipart/form-data":
-        raise UnsupportedMediaType("Kirim arsip sebagai multipart/form-data (bagian 'archive').",
-                                   {"content_type": request.content_type})
+        raise UnsupportedMediaType(
+            "Kirim arsip sebagai multipart/form-data (bagian 'archive').",
+            {"content_type": request.content_type},
+        )
     part = request.files.get("archive")
     content = part.read() if part is not None else request.form.get("archive", "").encode()
     if not content:
-        raise Invalid("Bagian 'archive' wajib ada: arsip ZIP berisi dokumen.",
-                      {"fields": {"archive": ["Wajib diisi."]}})
+        raise Invalid(
+            "Bagian 'archive' wajib ada: arsip ZIP berisi dokumen.",
+            {"fields": {"archive": ["Wajib diisi."]}},
+        )
     refuse_not_zip(content)
     return content
 
@@ -89,6 +123,7 @@ def option_fields() -> tuple[str | None, str | None, bool, str | None]:
     if names is not None and len(names) > MAX_NAMES_LENGTH:
         problems["names"] = [f"Paling banyak {MAX_NAMES_LENGTH} karakter."]
     if problems:
-        raise Invalid("Pilihan impor tidak valid; periksa kolom yang disebutkan.",
-                      {"fields": problems})
+        raise Invalid(
+            "Pilihan impor tidak valid; periksa kolom yang disebutkan.", {"fields": problems}
+        )
     return form, region, FLAGS[flag], names

@@ -21,27 +21,30 @@ class Form:
     scope: str
 
 
-FORMS = {form.code: form for form in (
-    Form("uud", "Undang-Undang Dasar", "UUD", 10, NATIONAL),
-    Form("tap_mpr", "Ketetapan Majelis Permusyawaratan Rakyat", "Tap MPR", 20, NATIONAL),
-    Form("uu", "Undang-Undang", "UU", 30, NATIONAL),
-    Form("perppu", "Peraturan Pemerintah Pengganti Undang-Undang", "Perppu", 30, NATIONAL),
-    Form("pp", "Peraturan Pemerintah", "PP", 40, NATIONAL),
-    Form("perpres", "Peraturan Presiden", "Perpres", 50, NATIONAL),
-    Form("permen", "Peraturan Menteri", "Permen", 60, NATIONAL),
-    Form("kepmen", "Keputusan Menteri", "Kepmen", 65, NATIONAL),
-    Form("perkahar", "Peraturan Ketua Harian Gugus Tugas", "Perkahar", 66, NATIONAL),
-    Form("perda_provinsi", "Peraturan Daerah Provinsi", "Perda", 70, PROVINSI),
-    Form("perda_kabkota", "Peraturan Daerah Kabupaten/Kota", "Perda", 80, KABKOTA),
-    Form("pergub", "Peraturan Gubernur", "Pergub", 90, PROVINSI),
-    Form("perbup", "Peraturan Bupati", "Perbup", 90, KABUPATEN),
-    Form("perwal", "Peraturan Wali Kota", "Perwal", 90, KOTA),
-    Form("kepgub", "Keputusan Gubernur", "Kepgub", 100, PROVINSI),
-    Form("kepbup", "Keputusan Bupati", "Kepbup", 100, KABUPATEN),
-    Form("kepwal", "Keputusan Wali Kota", "Kepwal", 100, KOTA),
-    Form("kepsekda", "Keputusan Sekretaris Daerah", "Kep. Sekda", 110, REGIONAL),
-    Form("kepkadis", "Keputusan Kepala Perangkat Daerah", "Kep. Kepala PD", 120, REGIONAL),
-)}
+FORMS = {
+    form.code: form
+    for form in (
+        Form("uud", "Undang-Undang Dasar", "UUD", 10, NATIONAL),
+        Form("tap_mpr", "Ketetapan Majelis Permusyawaratan Rakyat", "Tap MPR", 20, NATIONAL),
+        Form("uu", "Undang-Undang", "UU", 30, NATIONAL),
+        Form("perppu", "Peraturan Pemerintah Pengganti Undang-Undang", "Perppu", 30, NATIONAL),
+        Form("pp", "Peraturan Pemerintah", "PP", 40, NATIONAL),
+        Form("perpres", "Peraturan Presiden", "Perpres", 50, NATIONAL),
+        Form("permen", "Peraturan Menteri", "Permen", 60, NATIONAL),
+        Form("kepmen", "Keputusan Menteri", "Kepmen", 65, NATIONAL),
+        Form("perkahar", "Peraturan Ketua Harian Gugus Tugas", "Perkahar", 66, NATIONAL),
+        Form("perda_provinsi", "Peraturan Daerah Provinsi", "Perda", 70, PROVINSI),
+        Form("perda_kabkota", "Peraturan Daerah Kabupaten/Kota", "Perda", 80, KABKOTA),
+        Form("pergub", "Peraturan Gubernur", "Pergub", 90, PROVINSI),
+        Form("perbup", "Peraturan Bupati", "Perbup", 90, KABUPATEN),
+        Form("perwal", "Peraturan Wali Kota", "Perwal", 90, KOTA),
+        Form("kepgub", "Keputusan Gubernur", "Kepgub", 100, PROVINSI),
+        Form("kepbup", "Keputusan Bupati", "Kepbup", 100, KABUPATEN),
+        Form("kepwal", "Keputusan Wali Kota", "Kepwal", 100, KOTA),
+        Form("kepsekda", "Keputusan Sekretaris Daerah", "Kep. Sekda", 110, REGIONAL),
+        Form("kepkadis", "Keputusan Kepala Perangkat Daerah", "Kep. Kepala PD", 120, REGIONAL),
+    )
+}
 
 FORM_CODES = tuple(FORMS)
 

@@ -17,46 +17,64 @@ from dataclasses import dataclass, field
 
 HEAD_WORDS = {"GUBERNUR": "provinsi", "BUPATI": "kabupaten", "WALI KOTA": "kota"}
 LEVEL_WORDS = {"PROVINSI": "provinsi", "KABUPATEN": "kabupaten", "KOTA": "kota"}
-HEAD_FORMS = {("KEPUTUSAN", "GUBERNUR"): "kepgub", ("KEPUTUSAN", "BUPATI"): "kepbup",
-              ("KEPUTUSAN", "WALI KOTA"): "kepwal", ("PERATURAN", "GUBERNUR"): "pergub",
-              ("PERATURAN", "BUPATI"): "perbup", ("PERATURAN", "WALI KOTA"): "perwal"}
+HEAD_FORMS = {
+    ("KEPUTUSAN", "GUBERNUR"): "kepgub",
+    ("KEPUTUSAN", "BUPATI"): "kepbup",
+    ("KEPUTUSAN", "WALI KOTA"): "kepwal",
+    ("PERATURAN", "GUBERNUR"): "pergub",
+    ("PERATURAN", "BUPATI"): "perbup",
+    ("PERATURAN", "WALI KOTA"): "perwal",
+}
 WALI_KOTA = re.compile(r"\bWALI\s?KOTA(?:\s?KOTA\b)?|\bWALIKOTA(?:KOTA)?\b")
 # Bounded everywhere: a text repeating the start of a heading is not scanned to its end from
 # every repetition (Hypothesis found the quadratic case).
 INSTRUMENT = re.compile(
     r"\b(?P<kind>KEPUTUSAN|PERATURAN|UNDANG-UNDANG)\b(?P<issuer>[A-Z0-9 .,'()/&-]{0,200}?)"
     r"\s*\b(?:NOMOR\b|NO\.|No\.)\s*:?\s*(?P<number>\S.{0,60}?)\s+TENTANG\b\s*:?\s*"
-    r"(?P<rest>.{0,1500})")
+    r"(?P<rest>.{0,1500})"
+)
 # Old acts name no "TENTANG": "PERATURAN PEMERINTAH NOMOR 19 TAHUN 1948 SURAT TANDA ...".
 UNTITLED_INSTRUMENT = re.compile(
     r"\b(?P<kind>PERATURAN|UNDANG-UNDANG)\b(?P<issuer>(?: PEMERINTAH)?(?: REPUBLIK INDONESIA)?)"
     r"\s+(?:NOMOR|NO\.|No\.)\s*:?\s*(?P<number>\S{1,12}\s+TAHUN\s+\d{4})\b\s*"
-    r"(?P<rest>.{0,1500})")
+    r"(?P<rest>.{0,1500})"
+)
 NUMBER_WITH_YEAR = re.compile(r"(?P<number>.+?)\s*\bTAHUN\s*(?P<year>\d{4})\b", re.I)
 SIMPLE_NUMBER = re.compile(r"\d{1,4}[A-Z]?")
 TRAILING_YEAR = re.compile(r"/\s*(?P<year>\d{4})$")
 REGION_PART = re.compile(r"\b(?P<level>PROVINSI|KABUPATEN|KOTA)\s+(?P<name>[A-Z][A-Z .'-]{1,80})$")
-HEAD_ISSUER = re.compile(r"^(?P<head>GUBERNUR|BUPATI|WALI KOTA)\s+"
-                         r"(?:(?P<level>PROVINSI|KABUPATEN|KOTA)\s+)?"
-                         r"(?P<name>[A-Z][A-Z .'-]{1,80})$")
-TITLE_STOP = re.compile(r"\s*\b(?:DENGAN\s+RA[K]?HMAT|DENGAN\s+PERSETUJUAN|MEMUTUSKAN|MENIMBANG|"
-                        r"MENGINGAT|PRESIDEN\s+REPUBLIK\s+INDONESIA\s*,|I\s*\.\s*UMUM\b|"
-                        r"UMUM\s*$|PENJELASAN\b|PASAL\s+DEMI\s+PASAL)")
-MIXED_TITLE_STOP = re.compile(r"\s*\b(?:Dengan\s+Rahmat|DENGAN\s+RAHMAT|Menimbang|MENIMBANG|"
-                              r"Presiden\s+Republik\s+Indonesia|Mengingat|Pasal\s+\d)\b")
-SIGNATORY = re.compile(r"(?<!KEPUTUSAN )(?<!PERATURAN )\b(?:GUBERNUR|BUPATI|WALI ?KOTA|"
-                       r"SEKRETARIS DAERAH|KEPALA|PRESIDEN)\b")
+HEAD_ISSUER = re.compile(
+    r"^(?P<head>GUBERNUR|BUPATI|WALI KOTA)\s+"
+    r"(?:(?P<level>PROVINSI|KABUPATEN|KOTA)\s+)?"
+    r"(?P<name>[A-Z][A-Z .'-]{1,80})$"
+)
+TITLE_STOP = re.compile(
+    r"\s*\b(?:DENGAN\s+RA[K]?HMAT|DENGAN\s+PERSETUJUAN|MEMUTUSKAN|MENIMBANG|"
+    r"MENGINGAT|PRESIDEN\s+REPUBLIK\s+INDONESIA\s*,|I\s*\.\s*UMUM\b|"
+    r"UMUM\s*$|PENJELASAN\b|PASAL\s+DEMI\s+PASAL)"
+)
+MIXED_TITLE_STOP = re.compile(
+    r"\s*\b(?:Dengan\s+Rahmat|DENGAN\s+RAHMAT|Menimbang|MENIMBANG|"
+    r"Presiden\s+Republik\s+Indonesia|Mengingat|Pasal\s+\d)\b"
+)
+SIGNATORY = re.compile(
+    r"(?<!KEPUTUSAN )(?<!PERATURAN )\b(?:GUBERNUR|BUPATI|WALI ?KOTA|"
+    r"SEKRETARIS DAERAH|KEPALA|PRESIDEN)\b"
+)
 LEADING_TENTANG = re.compile(r"^[\s.,:;]*(?:tentang\b)?[\s:]*", re.I)
 SENTENCE_END = re.compile(r"\.\s+(?=[A-Z(])")
 LIST_MARKERS = re.compile(r"(?:\s+(?:\d{1,2}|[a-z])\s*[.)]|\s*\*+\)?)+\s*$")
-SIGNED = re.compile(r"(?<!KEPUTUSAN )(?<!PERATURAN )\b(?P<head>GUBERNUR|BUPATI|WALI\s?KOTA|"
-                    r"WALIKOTA)\s+(?:PROVINSI\s+|KABUPATEN\s+|KOTA\s+)?"
-                    r"(?P<name>[A-Z][A-Z .'-]{1,60}?)\s*,")
+SIGNED = re.compile(
+    r"(?<!KEPUTUSAN )(?<!PERATURAN )\b(?P<head>GUBERNUR|BUPATI|WALI\s?KOTA|"
+    r"WALIKOTA)\s+(?:PROVINSI\s+|KABUPATEN\s+|KOTA\s+)?"
+    r"(?P<name>[A-Z][A-Z .'-]{1,60}?)\s*,"
+)
 YEARS = range(1945, 2101)
 NATIONAL_ISSUERS = ("PEMERINTAH", "PRESIDEN", "MENTERI")
 HEADING_ZONE = 2500
-OPENER = re.compile(r"\b(?:LAMPIRAN(?:\s+[IVX]+)?|PENJELASAN(?:\s+ATAS)?|SALINAN)\s*[:.]?\s*$",
-                    re.I)
+OPENER = re.compile(
+    r"\b(?:LAMPIRAN(?:\s+[IVX]+)?|PENJELASAN(?:\s+ATAS)?|SALINAN)\s*[:.]?\s*$", re.I
+)
 
 
 @dataclass
@@ -68,7 +86,7 @@ class Heading:
     year: int | None
     title: str | None
     issuer: str | None = None
-    region_hints: list[tuple[str, str]] = field(default_factory=list)   # (level, NAME)
+    region_hints: list[tuple[str, str]] = field(default_factory=list)  # (level, NAME)
 
 
 def read_heading(flat: str) -> Heading | None:
@@ -87,7 +105,7 @@ def read_heading(flat: str) -> Heading | None:
 def _opens_a_document(flat: str, start: int) -> bool:
     """Whether a heading found at `start` is the document's own: near its beginning, or
     opening its Lampiran or Penjelasan (not an act quoted in capitals in the body)."""
-    return start < HEADING_ZONE or bool(OPENER.search(flat[max(0, start - 60):start]))
+    return start < HEADING_ZONE or bool(OPENER.search(flat[max(0, start - 60) : start]))
 
 
 def signatories(flat: str, hints: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -98,8 +116,12 @@ def signatories(flat: str, hints: list[tuple[str, str]]) -> list[tuple[str, str]
     for match in SIGNED.finditer(flat):
         level = HEAD_WORDS[WALI_KOTA.sub("WALI KOTA", match["head"])]
         hint = (level, match["name"].strip())
-        if (level in levels and hint not in hints and hint not in found
-                and not re.search(r"\b(?:TENTANG|NOMOR)\b", hint[1])):
+        if (
+            level in levels
+            and hint not in hints
+            and hint not in found
+            and not re.search(r"\b(?:TENTANG|NOMOR)\b", hint[1])
+        ):
             found.append(hint)
     return found[:3]
 
@@ -113,7 +135,7 @@ def _heading(match: re.Match) -> Heading | None:
     form, issuer_name, hints = known
     number, year = split_number(match["number"])
     # Old acts repeat their heading line: "... NOMOR 19 TAHUN 1948 PERATURAN PEMERINTAH ...".
-    rest = match["rest"].removeprefix(match.group(0)[:match.start("rest") - match.start()])
+    rest = match["rest"].removeprefix(match.group(0)[: match.start("rest") - match.start()])
     title = read_title(rest, issuer, hints)
     return Heading(form, number, year, title, issuer_name, hints)
 
@@ -186,7 +208,7 @@ def split_number(raw: str) -> tuple[str | None, int | None]:
     several parts keeps its 'TAHUN' as written ('460/105 TAHUN 2017', DOMAIN.md section 2)."""
     # A blank left around a slash for the clerk to fill in is no part of the number.
     number = re.sub(r"\s*/\s*", "/", " ".join(raw.split())).strip(" :")
-    with_year = NUMBER_WITH_YEAR.match(number)   # "25 TAHUN 2008 2008", "10 TAHUN 1948."
+    with_year = NUMBER_WITH_YEAR.match(number)  # "25 TAHUN 2008 2008", "10 TAHUN 1948."
     if with_year and int(with_year["year"]) in YEARS:
         bare = with_year["number"].strip(" :,")
         written = with_year.group(0)
@@ -200,7 +222,7 @@ def read_title(rest: str, issuer: str, hints: list) -> str | None:
     """The title after TENTANG: the heading's run of capitals, or up to the first line that
     ends a heading, without the signatory line that follows it."""
     capitals = _capital_run(rest)
-    if len(capitals.split()) >= 2 or (capitals and not rest[len(capitals):].strip()):
+    if len(capitals.split()) >= 2 or (capitals and not rest[len(capitals) :].strip()):
         title = TITLE_STOP.split(capitals, maxsplit=1)[0]
     else:
         # A title in mixed case ends where its heading does, or with its first sentence.
@@ -222,13 +244,16 @@ def _capital_run(text: str) -> str:
 
 def _without_signatory(title: str, issuer: str, hints: list) -> str:
     signatories = {issuer, "PRESIDEN REPUBLIK INDONESIA"} | {
-        f"{head} {prefix}{name}" for head in HEAD_WORDS for _, name in hints
-        for prefix in ("", "PROVINSI ", "KABUPATEN ", "KOTA ")}
+        f"{head} {prefix}{name}"
+        for head in HEAD_WORDS
+        for _, name in hints
+        for prefix in ("", "PROVINSI ", "KABUPATEN ", "KOTA ")
+    }
     for match in reversed(list(SIGNATORY.finditer(title))):
-        written = title[match.start():].rstrip()
+        written = title[match.start() :].rstrip()
         tail = WALI_KOTA.sub("WALI KOTA", written.rstrip(" ,"))
         if tail in signatories or (written.endswith(",") and len(tail.split()) <= 8):
-            return title[:match.start()]
+            return title[: match.start()]
     return title
 
 
@@ -236,5 +261,6 @@ def title_case_name(capitals: str) -> str:
     """'KEPALA DINAS KOMUNIKASI, INFORMATIKA DAN PERSANDIAN' -> 'Kepala Dinas Komunikasi,
     Informatika dan Persandian'."""
     small = {"DAN", "DI", "ATAU", "SERTA"}
-    return " ".join(word.lower() if word in small else word.capitalize()
-                    for word in capitals.split())
+    return " ".join(
+        word.lower() if word in small else word.capitalize() for word in capitals.split()
+    )

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, utcnow
+from ..core.db import Base, utcnow
 from .forms import FORMS
 
 RELATION_KINDS = ("amends", "revokes", "implements", "cites")
@@ -36,9 +36,13 @@ class Regulation(Base):
     __table_args__ = (
         # Form, region (or national), year and normalised number identify a live record; the
         # key spells out "national" so that NULL regions cannot slip past the constraint.
-        Index("uq_regulations_identity_live", "identity_key", unique=True,
-              sqlite_where=text("withdrawn_at IS NULL"),
-              postgresql_where=text("withdrawn_at IS NULL")),
+        Index(
+            "uq_regulations_identity_live",
+            "identity_key",
+            unique=True,
+            sqlite_where=text("withdrawn_at IS NULL"),
+            postgresql_where=text("withdrawn_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -77,8 +81,9 @@ class Regulation(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
-                                                 onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
 
     region = relationship("Region", lazy="joined")
 
@@ -107,16 +112,24 @@ class Regulation(Base):
         """Where it was published (LN/BN/LD/BD), as one object; None when not recorded."""
         if self.gazette_kind is None:
             return None
-        return {"kind": self.gazette_kind, "year": self.gazette_year,
-                "number": self.gazette_number, "supplement": self.gazette_supplement}
+        return {
+            "kind": self.gazette_kind,
+            "year": self.gazette_year,
+            "number": self.gazette_number,
+            "supplement": self.gazette_supplement,
+        }
 
     @property
     def file(self) -> dict | None:
         """The stored file, as the API describes it; None when there is none."""
         if self.file_sha256 is None:
             return None
-        return {"sha256": self.file_sha256, "media_type": self.file_media_type,
-                "size": self.file_size, "url": f"/api/v1/regulations/{self.id}/file"}
+        return {
+            "sha256": self.file_sha256,
+            "media_type": self.file_media_type,
+            "size": self.file_size,
+            "url": f"/api/v1/regulations/{self.id}/file",
+        }
 
     @property
     def download_name(self) -> str | None:

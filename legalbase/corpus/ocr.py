@@ -16,11 +16,12 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from .. import db
-from ..audit import Actor
+from ..core import db
+from ..core.audit import Actor
+from ..core.storage import file_store
 from .models import Regulation
 from .reading import read_document
-from .uploads import file_store, link_citations, lint_text, resolve_citations
+from .uploads import link_citations, lint_text, resolve_citations
 
 log = logging.getLogger(__name__)
 PAGE_SECONDS = 120
@@ -32,8 +33,9 @@ def ocr_available() -> bool:
     """Whether pdftoppm and Tesseract with Indonesian ('ind') are installed here."""
     if not (shutil.which("tesseract") and shutil.which("pdftoppm")):
         return False
-    languages = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True,
-                               timeout=30).stdout.split()
+    languages = subprocess.run(
+        ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30
+    ).stdout.split()
     return "ind" in languages
 
 
@@ -42,15 +44,24 @@ def pdf_text_by_ocr(content: bytes) -> str:
     with tempfile.TemporaryDirectory() as folder:
         pdf = Path(folder) / "scan.pdf"
         pdf.write_bytes(content)
-        subprocess.run(["pdftoppm", "-r", "200", "-png", str(pdf), f"{folder}/page"],
-                       check=True, capture_output=True, timeout=PAGE_SECONDS)
+        subprocess.run(
+            ["pdftoppm", "-r", "200", "-png", str(pdf), f"{folder}/page"],
+            check=True,
+            capture_output=True,
+            timeout=PAGE_SECONDS,
+        )
         pages = sorted(Path(folder).glob("page*.png"))
         return "\n".join(_page_text(page) for page in pages).strip()
 
 
 def _page_text(image: Path) -> str:
-    result = subprocess.run(["tesseract", str(image), "stdout", "-l", "ind"], check=True,
-                            capture_output=True, text=True, timeout=PAGE_SECONDS)
+    result = subprocess.run(
+        ["tesseract", str(image), "stdout", "-l", "ind"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=PAGE_SECONDS,
+    )
     return result.stdout
 
 
@@ -75,9 +86,13 @@ def complete_ocr(regulation_id: int) -> bool:
 
 def pending_ocr_ids() -> list[int]:
     """Regulations whose scan still waits for OCR."""
-    return list(db.session.scalars(select(Regulation.id)
-                                   .where(Regulation.text_status == "pending_ocr")
-                                   .order_by(Regulation.id)))
+    return list(
+        db.session.scalars(
+            select(Regulation.id)
+            .where(Regulation.text_status == "pending_ocr")
+            .order_by(Regulation.id)
+        )
+    )
 
 
 def schedule_ocr(regulation_id: int) -> None:

@@ -9,7 +9,7 @@ text, and where the text says otherwise the file is flagged for review.
 
 import re
 
-from ..errors import Invalid
+from ..core.errors import Invalid
 from .forms import FORMS
 
 PLACEHOLDER = re.compile(r"\{(?P<name>[a-z_]+)\}")
@@ -24,13 +24,24 @@ def compile_pattern(pattern: str) -> re.Pattern:
     names = PLACEHOLDER.findall(pattern)
     unknown = sorted(set(names) - set(NAMED_FIELDS))
     if unknown or not names or len(names) != len(set(names)):
-        raise Invalid("Pola nama berkas tidak valid: gunakan {form}, {year}, {number} dan "
-                      "{region}, masing-masing sekali, dipisah '/'.",
-                      {"fields": {"names": [f"Tidak dikenal: {', '.join(unknown)}."
-                                            if unknown else "Pola tidak menyebut kolom apa pun."]}})
+        raise Invalid(
+            "Pola nama berkas tidak valid: gunakan {form}, {year}, {number} dan "
+            "{region}, masing-masing sekali, dipisah '/'.",
+            {
+                "fields": {
+                    "names": [
+                        f"Tidak dikenal: {', '.join(unknown)}."
+                        if unknown
+                        else "Pola tidak menyebut kolom apa pun."
+                    ]
+                }
+            },
+        )
     parts = PLACEHOLDER.split(pattern)
-    regex = "".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>{SEGMENT})"
-                    for index, part in enumerate(parts))
+    regex = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>{SEGMENT})"
+        for index, part in enumerate(parts)
+    )
     return re.compile(rf"(?:.*/)?{regex}")
 
 

@@ -4,15 +4,21 @@ from datetime import date
 
 from sqlalchemy import String, cast, not_, or_, select
 
-from .. import db
+from ..core import db
 from .models import Regulation
 from .status import in_force_clause, in_force_ids
 
 
-def list_regulations(form: str | None = None, region: str | None = None,
-                     year: int | None = None, subject: str | None = None,
-                     in_force: bool | None = None, as_of: date | None = None,
-                     page: int = 1, per_page: int = 50) -> db.Page:
+def list_regulations(
+    form: str | None = None,
+    region: str | None = None,
+    year: int | None = None,
+    subject: str | None = None,
+    in_force: bool | None = None,
+    as_of: date | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> db.Page:
     """Live regulations by form, region (a province includes its kabupaten/kota, 'national'
     the national ones), year, subject and whether in force on `as_of` (default today)."""
     as_of = as_of or date.today()

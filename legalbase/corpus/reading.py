@@ -11,8 +11,11 @@ from .cleaning import clean, flatten
 from .closing import read_enactment, read_promulgation
 from .headings import read_heading
 
-MENGINGAT = re.compile(r"\bMengingat\s*:?(?P<body>.*?)(?:\bMemperhatikan\b|\bMEMUTUSKAN\b|"
-                       r"\bMenetapkan\b|$)", re.S)
+MENGINGAT = re.compile(
+    r"\bMengingat\s*:?(?P<body>.*?)(?:\bMemperhatikan\b|\bMEMUTUSKAN\b|"
+    r"\bMenetapkan\b|$)",
+    re.S,
+)
 
 # "Nomor" as OCR and PDF extraction leave it: "N omor", "Ncmor", "Thmor".
 NOMOR = r"(?:(?i:n\s?omor)|[NT][a-z]{2}or)"
@@ -23,30 +26,88 @@ CITATION_LONG = re.compile(
     r"(?:\s+[A-Z][a-z]+|\s+dan|\s+dan/atau|/[A-Z][a-z]+){1,16}?)|"
     r"Peraturan\s+Daerah\s+(?P<plevel>Provinsi|Kabupaten|Kota)\s+(?P<pname>[A-Z][\w .'-]{0,80}?))"
     rf"\s+{NOMOR}\s*:?\s*(?:(?P<number>[\w./-]+?)(?:\s*\(?(?i:Drt)\)?)?\s+(?i:Tahun)\s+"
-    r"(?P<year>\d{4})|(?P<slashed>[\w.-]+(?:/[\w.-]+)*/(?P<slashed_year>\d{4}))\b)", re.A)
+    r"(?P<year>\d{4})|(?P<slashed>[\w.-]+(?:/[\w.-]+)*/(?P<slashed_year>\d{4}))\b)",
+    re.A,
+)
 CITATION_SHORT = re.compile(
     r"\b(?P<kind>UU|Perppu|PP|Perpres|Permendagri|Permen\s?PPPA)\s+(?:No\.?\s*|Nomor\s+)?"
-    r"(?P<number>\d+)\s*/\s*(?P<year>\d{4})\b", re.I | re.A)  # ASCII: "ſ" is no "s" here
+    r"(?P<number>\d+)\s*/\s*(?P<year>\d{4})\b",
+    re.I | re.A,
+)  # ASCII: "ſ" is no "s" here
 # Inside an item, what follows "tentang" up to a gazette, an amendment clause or the item's
 # end is a title: an act named there ("... tentang Penetapan Peraturan Pemerintah Pengganti
 # Undang-Undang Nomor 2 Tahun 2022 ...", "... tentang Peraturan Pelaksanaan Undang-Undang ...")
 # is not cited.
-CLAUSE_BREAK = re.compile(r"[;()]|\bsebagaimana\b|\bdengan\b|\bMengingat\b|(?:^|\s)\d{1,2}\s*\.\s",
-                          re.I)
+CLAUSE_BREAK = re.compile(
+    r"[;()]|\bsebagaimana\b|\bdengan\b|\bMengingat\b|(?:^|\s)\d{1,2}\s*\.\s", re.I
+)
 ITEM_NUMBER = re.compile(r"(?:^|\s)\d{1,2}\s?\.\s*$")
 TITLE_WORD = re.compile(r"\btentang\b", re.I)
-LONG_FORMS = {"undang-undang": "uu", "peraturan pemerintah pengganti undang-undang": "perppu",
-              "peraturan pemerintah": "pp", "peraturan presiden": "perpres"}
-SHORT_FORMS = {"uu": ("uu", None), "perppu": ("perppu", None), "pp": ("pp", None),
-               "perpres": ("perpres", None), "permendagri": ("permen", "Menteri Dalam Negeri"),
-               "permenpppa": ("permen", "Menteri Pemberdayaan Perempuan dan Perlindungan Anak")}
-KEEP_UPPER = {"TPPO", "PP-TPPO", "APBD", "APBN", "RAD", "RAN", "DPRD", "RI", "SK", "UPTD", "P2TP2A",
-              "TNI", "POLRI", "PPID", "BUMD", "BLUD", "OPD", "SKPD", "RTRW", "RPJMD", "II", "III",
-              "IV", "VI", "VII", "VIII", "IX", "XI", "XII"}
+LONG_FORMS = {
+    "undang-undang": "uu",
+    "peraturan pemerintah pengganti undang-undang": "perppu",
+    "peraturan pemerintah": "pp",
+    "peraturan presiden": "perpres",
+}
+SHORT_FORMS = {
+    "uu": ("uu", None),
+    "perppu": ("perppu", None),
+    "pp": ("pp", None),
+    "perpres": ("perpres", None),
+    "permendagri": ("permen", "Menteri Dalam Negeri"),
+    "permenpppa": ("permen", "Menteri Pemberdayaan Perempuan dan Perlindungan Anak"),
+}
+KEEP_UPPER = {
+    "TPPO",
+    "PP-TPPO",
+    "APBD",
+    "APBN",
+    "RAD",
+    "RAN",
+    "DPRD",
+    "RI",
+    "SK",
+    "UPTD",
+    "P2TP2A",
+    "TNI",
+    "POLRI",
+    "PPID",
+    "BUMD",
+    "BLUD",
+    "OPD",
+    "SKPD",
+    "RTRW",
+    "RPJMD",
+    "II",
+    "III",
+    "IV",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "XI",
+    "XII",
+}
 # "P.N.", "I.B.W.", "PT.", Roman numerals: kept as written.
 ABBREVIATION = re.compile(r"[A-Z](?:\.[A-Z])+\.?|[A-Z]\.?|[B-DF-HJ-NP-TV-Z]{2}\.?|[IVXL]{2,7}")
-KEEP_LOWER = {"dan", "di", "ke", "dari", "atas", "tentang", "untuk", "yang", "pada", "dalam",
-              "serta", "atau", "bagi", "terhadap", "dengan", "oleh"}
+KEEP_LOWER = {
+    "dan",
+    "di",
+    "ke",
+    "dari",
+    "atas",
+    "tentang",
+    "untuk",
+    "yang",
+    "pada",
+    "dalam",
+    "serta",
+    "atau",
+    "bagi",
+    "terhadap",
+    "dengan",
+    "oleh",
+}
 
 
 @dataclass
@@ -60,15 +121,23 @@ class Citation:
     issuer: str | None = None
     region_name: str | None = None
     regulation_id: int | None = None
-    region_level: str | None = None   # a Perda's: Kota Bekasi is not Kabupaten Bekasi
+    region_level: str | None = None  # a Perda's: Kota Bekasi is not Kabupaten Bekasi
 
 
 # How sure the reader is of each proposed field: written in the document (`read`), worked out
 # from something else it says (`inferred`, e.g. the year from the date of enactment), or not
 # found (`absent`).
 READ, INFERRED, ABSENT = "read", "inferred", "absent"
-FIELDS = ("form", "region_code", "number", "year", "title", "place_of_enactment", "enacted_on",
-          "promulgated_on")
+FIELDS = (
+    "form",
+    "region_code",
+    "number",
+    "year",
+    "title",
+    "place_of_enactment",
+    "enacted_on",
+    "promulgated_on",
+)
 
 
 @dataclass
@@ -77,9 +146,9 @@ class Reading:
 
     proposal: dict = field(default_factory=dict)
     citations: list[Citation] = field(default_factory=list)
-    confidence: dict[str, str] = field(default_factory=dict)   # field -> READ|INFERRED|ABSENT
-    notes: dict[str, str] = field(default_factory=dict)   # field -> why, in Indonesian
-    region_hints: list[tuple[str, str]] = field(default_factory=list)   # to try in turn
+    confidence: dict[str, str] = field(default_factory=dict)  # field -> READ|INFERRED|ABSENT
+    notes: dict[str, str] = field(default_factory=dict)  # field -> why, in Indonesian
+    region_hints: list[tuple[str, str]] = field(default_factory=list)  # to try in turn
 
     @property
     def region_hint(self) -> tuple[str, str] | None:
@@ -135,8 +204,12 @@ def _read_closing(flat: str, reading: Reading) -> None:
     elif promulgated:
         reading.notes["promulgated_on"] = "Tanggal pengundangan dibiarkan kosong dalam dokumen."
     if "year" not in reading.proposal and enacted and enacted.on:
-        reading.mark("year", enacted.on.year, INFERRED,
-                     "Tahun tidak tertulis pada nomor; diambil dari tanggal penetapan.")
+        reading.mark(
+            "year",
+            enacted.on.year,
+            INFERRED,
+            "Tahun tidak tertulis pada nomor; diambil dari tanggal penetapan.",
+        )
 
 
 def read_citations(flat: str) -> list[Citation]:
@@ -144,11 +217,16 @@ def read_citations(flat: str) -> list[Citation]:
     2008") or short ("Perpres 49/2023") forms alike, in order of appearance."""
     section = MENGINGAT.search(flat)
     body = section["body"] if section else ""
-    strays = _stray_items(flat[:section.start()]) if section else []
+    strays = _stray_items(flat[: section.start()]) if section else []
     citations, seen = [], set()
     for _, _, citation in strays + find_citations(body):
-        key = (citation.form, citation.number.casefold(), citation.year,
-               (citation.issuer or citation.region_name or "").casefold(), citation.region_level)
+        key = (
+            citation.form,
+            citation.number.casefold(),
+            citation.year,
+            (citation.issuer or citation.region_name or "").casefold(),
+            citation.region_level,
+        )
         if key not in seen:
             seen.add(key)
             citations.append(citation)
@@ -158,22 +236,28 @@ def read_citations(flat: str) -> list[Citation]:
 def _stray_items(before: str) -> list[tuple[int, int, Citation]]:
     """Numbered Mengingat items that PDF extraction moved above the word "Mengingat" (the
     Menimbang's items are lettered, not numbered)."""
-    return [hit for hit in find_citations(before[-6000:])
-            if ITEM_NUMBER.search(before[-6000:][max(0, hit[0] - 6):hit[0]])]
+    return [
+        hit
+        for hit in find_citations(before[-6000:])
+        if ITEM_NUMBER.search(before[-6000:][max(0, hit[0] - 6) : hit[0]])
+    ]
 
 
 def find_citations(text: str) -> list[tuple[int, int, Citation]]:
     """(start, end, citation) of every act named in `text` outside the titles of others."""
-    found = [(m.start(), m.end(), _long_citation(m)) for m in CITATION_LONG.finditer(text)
-             if not _inside_a_title(text, m.start())]
+    found = [
+        (m.start(), m.end(), _long_citation(m))
+        for m in CITATION_LONG.finditer(text)
+        if not _inside_a_title(text, m.start())
+    ]
     found += [(m.start(), m.end(), _short_citation(m)) for m in CITATION_SHORT.finditer(text)]
     return sorted(found, key=lambda hit: hit[0])
 
 
 def _inside_a_title(body: str, start: int) -> bool:
-    before = body[max(0, start - 400):start]
+    before = body[max(0, start - 400) : start]
     breaks = list(CLAUSE_BREAK.finditer(before))
-    clause = before[breaks[-1].end():] if breaks else before
+    clause = before[breaks[-1].end() :] if breaks else before
     return bool(TITLE_WORD.search(clause))
 
 
@@ -187,8 +271,11 @@ def _long_citation(match: re.Match) -> Citation:
         issuer, region = None, (level, " ".join(match["pname"].split()).upper())
     else:
         form, issuer, region = LONG_FORMS[kind], None, None
-    number, year = ((match["number"], match["year"]) if match["number"]
-                    else (match["slashed"], match["slashed_year"]))
+    number, year = (
+        (match["number"], match["year"])
+        if match["number"]
+        else (match["slashed"], match["slashed_year"])
+    )
     citation = Citation(match.group(0), form, number, int(year), issuer)
     citation.region_level, citation.region_name = region if region else (None, None)
     return citation
@@ -200,7 +287,7 @@ def _short_citation(match: re.Match) -> Citation:
 
 
 def title_case(capitals: str) -> str:
-    """"PEMBENTUKAN GUGUS TUGAS PP-TPPO DAN SUBGUGUS" -> "Pembentukan Gugus Tugas PP-TPPO dan
+    """ "PEMBENTUKAN GUGUS TUGAS PP-TPPO DAN SUBGUGUS" -> "Pembentukan Gugus Tugas PP-TPPO dan
     Subgugus"; text already in mixed case is kept as it is."""
     if capitals != capitals.upper():
         return capitals
@@ -221,5 +308,5 @@ def _capitalized(word: str) -> str:
     lower = word.lower()
     for index, char in enumerate(lower):
         if char.isalpha():
-            return lower[:index] + char.upper() + lower[index + 1:]
+            return lower[:index] + char.upper() + lower[index + 1 :]
     return lower

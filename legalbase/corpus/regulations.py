@@ -6,9 +6,9 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, db
-from ..db import utcnow
-from ..errors import Conflict, Invalid, NotFound, translate_messages
+from ..core import audit, db
+from ..core.db import utcnow
+from ..core.errors import Conflict, Invalid, NotFound, translate_messages
 from ..regions.registry import find_region
 from .forms import FORMS, NATIONAL, scope_admits
 from .models import Regulation
@@ -25,12 +25,15 @@ def load_regulation_fields(data: dict) -> dict:
     try:
         fields = _input_schema.load(data)
     except ValidationError as exc:
-        raise Invalid("Metadata peraturan tidak valid; periksa kolom yang disebutkan.",
-                      {"fields": translate_messages(exc.messages)}) from None
+        raise Invalid(
+            "Metadata peraturan tidak valid; periksa kolom yang disebutkan.",
+            {"fields": translate_messages(exc.messages)},
+        ) from None
     problems = domain_problems(fields)
     if problems:
-        raise Invalid("Metadata peraturan tidak valid; periksa kolom yang disebutkan.",
-                      {"fields": problems})
+        raise Invalid(
+            "Metadata peraturan tidak valid; periksa kolom yang disebutkan.", {"fields": problems}
+        )
     fields["subjects"] = [subject.strip().upper() for subject in fields["subjects"]]
     return fields
 
@@ -52,13 +55,15 @@ def domain_problems(fields: dict) -> dict:
 def _scope_message(form) -> str:
     if form.scope == NATIONAL:
         return f"{form.name} adalah peraturan nasional: region_code harus null."
-    levels = {"kabkota": "kabupaten atau kota", "regional": "provinsi, kabupaten, atau kota"
-              }.get(form.scope, form.scope)
+    levels = {"kabkota": "kabupaten atau kota", "regional": "provinsi, kabupaten, atau kota"}.get(
+        form.scope, form.scope
+    )
     return f"{form.name} harus menyebut kode wilayah tingkat {levels}."
 
 
-def identity_key(form: str, region_code: str | None, year: int, number: str,
-                 issuer: str | None = None) -> str:
+def identity_key(
+    form: str, region_code: str | None, year: int, number: str, issuer: str | None = None
+) -> str:
     """What makes two live records the same regulation: form, region, year, number folded.
 
     Ministers number their regulations each in their own series, so a Peraturan or Keputusan
@@ -82,8 +87,15 @@ def create_regulation(data: dict, actor: audit.Actor, seed_key: str | None = Non
     _refuse_duplicate(regulation)
     db.session.add(regulation)
     _flush_unique(regulation)
-    audit.record(actor, "create", "regulation", regulation.id, None,
-                 regulation_snapshot(regulation), regulation.region_code)
+    audit.record(
+        actor,
+        "create",
+        "regulation",
+        regulation.id,
+        None,
+        regulation_snapshot(regulation),
+        regulation.region_code,
+    )
     return regulation
 
 
@@ -97,8 +109,15 @@ def update_regulation(regulation: Regulation, data: dict, actor: audit.Actor) ->
         return False
     _refuse_duplicate(regulation)
     _flush_unique(regulation)
-    audit.record(actor, "update", "regulation", regulation.id, changed_before, changed_after,
-                 regulation.region_code)
+    audit.record(
+        actor,
+        "update",
+        "regulation",
+        regulation.id,
+        changed_before,
+        changed_after,
+        regulation.region_code,
+    )
     return True
 
 
@@ -111,27 +130,37 @@ def patch_regulation(regulation: Regulation, changes: dict, actor: audit.Actor) 
 def withdraw_regulation(regulation: Regulation, reason: str, actor: audit.Actor) -> None:
     """Mark an erroneous record withdrawn (never deleted); it then counts nowhere."""
     if regulation.withdrawn_at is not None:
-        raise Conflict("Peraturan ini sudah ditarik.", {"withdrawn_at":
-                                                         regulation.withdrawn_at.isoformat()})
+        raise Conflict(
+            "Peraturan ini sudah ditarik.", {"withdrawn_at": regulation.withdrawn_at.isoformat()}
+        )
     regulation.withdrawn_at = utcnow()
     regulation.withdrawn_reason = reason
-    audit.record(actor, "withdraw", "regulation", regulation.id, None, {"reason": reason},
-                 regulation.region_code)
+    audit.record(
+        actor,
+        "withdraw",
+        "regulation",
+        regulation.id,
+        None,
+        {"reason": reason},
+        regulation.region_code,
+    )
 
 
 def get_regulation(regulation_id: int) -> Regulation:
     """The regulation with `regulation_id`, or NotFound."""
     regulation = db.session.get(Regulation, regulation_id)
     if regulation is None:
-        raise NotFound(f"Peraturan dengan id {regulation_id} tidak ditemukan.",
-                       {"id": regulation_id})
+        raise NotFound(
+            f"Peraturan dengan id {regulation_id} tidak ditemukan.", {"id": regulation_id}
+        )
     return regulation
 
 
 def find_live_duplicate(regulation: Regulation) -> Regulation | None:
     """Another live record with the same identity as `regulation`, or None."""
-    query = select(Regulation).where(Regulation.identity_key == regulation.identity_key,
-                                     Regulation.withdrawn_at.is_(None))
+    query = select(Regulation).where(
+        Regulation.identity_key == regulation.identity_key, Regulation.withdrawn_at.is_(None)
+    )
     if regulation.id is not None:
         query = query.where(Regulation.id != regulation.id)
     with db.session.no_autoflush:  # a changed identity is checked before it is written
@@ -155,8 +184,13 @@ def _assign(regulation: Regulation, fields: dict) -> None:
     regulation.gazette_year = gazette.get("year")
     regulation.gazette_number = gazette.get("number")
     regulation.gazette_supplement = gazette.get("supplement")
-    regulation.identity_key = identity_key(regulation.form, regulation.region_code,
-                                           regulation.year, regulation.number, regulation.issuer)
+    regulation.identity_key = identity_key(
+        regulation.form,
+        regulation.region_code,
+        regulation.year,
+        regulation.number,
+        regulation.issuer,
+    )
     regulation.in_force_from = in_force_from(regulation)
 
 
@@ -178,5 +212,8 @@ def _flush_unique(regulation: Regulation) -> None:
 
 def _duplicate_error(other: Regulation | None) -> Conflict:
     details = {"existing_id": other.id} if other is not None else {}
-    return Conflict("Peraturan dengan jenis, wilayah, tahun, dan nomor yang sama sudah ada.",
-                    details, code="duplicate_regulation")
+    return Conflict(
+        "Peraturan dengan jenis, wilayah, tahun, dan nomor yang sama sudah ada.",
+        details,
+        code="duplicate_regulation",
+    )

@@ -5,9 +5,9 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from .. import audit, db
-from ..db import utcnow
-from ..errors import Invalid
+from ..core import audit, db
+from ..core.db import utcnow
+from ..core.errors import Invalid
 from ..regions.seed import SyncCounts
 from .models import RELATION_KINDS, Regulation, Relation
 from .regulations import create_regulation, find_live_duplicate, identity_key, update_regulation
@@ -61,8 +61,9 @@ def _split_key(entry: dict) -> tuple[str, dict]:
     key = data.pop("key", None)
     if not key:
         raise Invalid("Setiap entri regulations.yaml wajib memiliki 'key'.", {"entry": entry})
-    problems = _provenance_problems({name: data.pop(name) for name in PROVENANCE_KEYS
-                                     if name in data})
+    problems = _provenance_problems(
+        {name: data.pop(name) for name in PROVENANCE_KEYS if name in data}
+    )
     if problems:
         raise Invalid(f"Entri seed '{key}': asal-usul fakta tidak valid.", {"fields": problems})
     for name in ("enacted_on", "promulgated_on", "valid_from", "valid_until"):
@@ -76,10 +77,13 @@ def _provenance_problems(provenance: dict) -> dict:
     problems = {}
     confidence = provenance.get("confidence") or {}
     if not isinstance(confidence, dict) or any(
-            fact not in GRADED_FACTS or level not in CONFIDENCE_LEVELS
-            for fact, level in confidence.items()):
-        problems["confidence"] = [f"Per fakta ({', '.join(GRADED_FACTS)}) salah satu dari: "
-                                  f"{', '.join(CONFIDENCE_LEVELS)}."]
+        fact not in GRADED_FACTS or level not in CONFIDENCE_LEVELS
+        for fact, level in confidence.items()
+    ):
+        problems["confidence"] = [
+            f"Per fakta ({', '.join(GRADED_FACTS)}) salah satu dari: "
+            f"{', '.join(CONFIDENCE_LEVELS)}."
+        ]
     sources = provenance.get("sources") or []
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         problems["sources"] = ["Harus berupa daftar teks."]
@@ -105,16 +109,24 @@ def _sync_regulation(key: str, data: dict, actor: audit.Actor, counts: SyncCount
 
 def _adoptable(data: dict) -> Regulation | None:
     """A live record entered by hand that the seed now describes (same identity)."""
-    probe = Regulation(identity_key=identity_key(data["form"], data.get("region_code"),
-                                                 data["year"], str(data["number"]),
-                                                 data.get("issuer")))
+    probe = Regulation(
+        identity_key=identity_key(
+            data["form"],
+            data.get("region_code"),
+            data["year"],
+            str(data["number"]),
+            data.get("issuer"),
+        )
+    )
     return find_live_duplicate(probe)
 
 
 def _sync_relations(entries: list[dict], actor: audit.Actor) -> SyncCounts:
     counts = SyncCounts()
-    by_key = {reg.seed_key: reg for reg in db.session.scalars(
-        select(Regulation).where(Regulation.seed_key.is_not(None)))}
+    by_key = {
+        reg.seed_key: reg
+        for reg in db.session.scalars(select(Regulation).where(Regulation.seed_key.is_not(None)))
+    }
     for entry in entries:
         _sync_relation(entry, by_key, actor, counts)
     db.session.flush()
@@ -127,14 +139,18 @@ def _sync_relation(entry: dict, by_key: dict, actor: audit.Actor, counts: SyncCo
     if source is None or target is None or kind not in RELATION_KINDS:
         raise Invalid(f"Relasi seed tidak valid: {entry}.", {"entry": str(entry)})
     wanted = {"effective_on": entry.get("effective_on"), "note": entry.get("note")}
-    relation = db.session.scalar(select(Relation).where(
-        Relation.kind == kind, Relation.source_id == source.id, Relation.target_id == target.id))
+    relation = db.session.scalar(
+        select(Relation).where(
+            Relation.kind == kind, Relation.source_id == source.id, Relation.target_id == target.id
+        )
+    )
     if relation is None:
         relation = Relation(kind=kind, source_id=source.id, target_id=target.id, **wanted)
         db.session.add(relation)
         db.session.flush()
-        audit.record(actor, "create", "relation", relation.id, None,
-                     relation_snapshot(relation), None)
+        audit.record(
+            actor, "create", "relation", relation.id, None, relation_snapshot(relation), None
+        )
         counts.created += 1
         return
     before = relation_snapshot(relation)

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.orm import aliased
 
-from .. import db
+from ..core import db
 from .models import Regulation, Relation
 
 
@@ -47,12 +47,19 @@ def in_force_clause(as_of: date, regulation=Regulation):
     revoked = exists(
         select(Relation.id)
         .join(revoking, revoking.id == Relation.source_id)
-        .where(Relation.kind == "revokes", Relation.target_id == regulation.id,
-               revoking.withdrawn_at.is_(None),
-               relation_takes_effect(Relation, revoking) <= as_of))
-    return and_(regulation.withdrawn_at.is_(None), regulation.in_force_from <= as_of,
-                or_(regulation.valid_until.is_(None), regulation.valid_until >= as_of),
-                not_(revoked))
+        .where(
+            Relation.kind == "revokes",
+            Relation.target_id == regulation.id,
+            revoking.withdrawn_at.is_(None),
+            relation_takes_effect(Relation, revoking) <= as_of,
+        )
+    )
+    return and_(
+        regulation.withdrawn_at.is_(None),
+        regulation.in_force_from <= as_of,
+        or_(regulation.valid_until.is_(None), regulation.valid_until >= as_of),
+        not_(revoked),
+    )
 
 
 def in_force_ids(ids: list[int], as_of: date) -> set[int]:
@@ -72,10 +79,15 @@ def is_in_force(regulation: Regulation, as_of: date) -> bool:
 def revoked_on(regulation: Regulation) -> date | None:
     """The day the earliest live revocation of `regulation` takes effect, or None."""
     revoking = aliased(Regulation)
-    query = (select(func.min(relation_takes_effect(Relation, revoking)))
-             .join(revoking, revoking.id == Relation.source_id)
-             .where(Relation.kind == "revokes", Relation.target_id == regulation.id,
-                    revoking.withdrawn_at.is_(None)))
+    query = (
+        select(func.min(relation_takes_effect(Relation, revoking)))
+        .join(revoking, revoking.id == Relation.source_id)
+        .where(
+            Relation.kind == "revokes",
+            Relation.target_id == regulation.id,
+            revoking.withdrawn_at.is_(None),
+        )
+    )
     return db.session.scalar(query)
 
 
@@ -83,20 +95,32 @@ def revoked_since(regulation: Regulation) -> Since | None:
     """When the earliest live revocation of `regulation` takes effect, marking a day that no
     record states (a revocation without a date by an act without dates); None if not revoked."""
     revoking = aliased(Regulation)
-    query = (select(Relation.effective_on, revoking)
-             .join(revoking, revoking.id == Relation.source_id)
-             .where(Relation.kind == "revokes", Relation.target_id == regulation.id,
-                    revoking.withdrawn_at.is_(None)))
-    candidates = [Since(stated, True) if stated else in_force_since(source)
-                  for stated, source in db.session.execute(query)]
+    query = (
+        select(Relation.effective_on, revoking)
+        .join(revoking, revoking.id == Relation.source_id)
+        .where(
+            Relation.kind == "revokes",
+            Relation.target_id == regulation.id,
+            revoking.withdrawn_at.is_(None),
+        )
+    )
+    candidates = [
+        Since(stated, True) if stated else in_force_since(source)
+        for stated, source in db.session.execute(query)
+    ]
     return min(candidates, key=lambda since: (since.on, not since.known), default=None)
 
 
 def unstated_days(region_code: str) -> set[date]:
     """The days standing for a date no record states (1 January of a dateless record's year)
     among the starts and revocations of the live regulations of one region itself."""
-    regulations = list(db.session.scalars(select(Regulation).where(
-        Regulation.region_code == region_code, Regulation.withdrawn_at.is_(None))))
+    regulations = list(
+        db.session.scalars(
+            select(Regulation).where(
+                Regulation.region_code == region_code, Regulation.withdrawn_at.is_(None)
+            )
+        )
+    )
     sinces = [in_force_since(regulation) for regulation in regulations]
     sinces += [revoked_since(regulation) for regulation in regulations]
     return {since.on for since in sinces if since is not None and not since.known}
@@ -107,6 +131,7 @@ def corpus_stamp() -> tuple:
     the newest update time and the counts (records are never deleted; a relation change
     touches its target's update time)."""
     regulations = db.session.execute(
-        select(func.max(Regulation.updated_at), func.count(Regulation.id))).one()
+        select(func.max(Regulation.updated_at), func.count(Regulation.id))
+    ).one()
     relations = db.session.scalar(select(func.count(Relation.id)))
     return (str(regulations[0]), regulations[1], relations)

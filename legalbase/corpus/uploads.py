@@ -10,11 +10,12 @@ from pathlib import Path
 
 from flask import current_app
 
-from .. import audit, db
-from ..errors import Invalid
+from ..core import audit, db
+from ..core.errors import Invalid
+from ..core.storage import file_store
 from .citation_lint import lint_document
 from .citations import region_named, region_spelled_like, resolve
-from .files import PDF, FileStore, Upload, read_upload
+from .files import PDF, Upload, read_upload
 from .forms import FORMS, NATIONAL
 from .models import Regulation
 from .reading import ABSENT, FIELDS, INFERRED, READ, Citation, read_document
@@ -24,10 +25,6 @@ from .relations import add_relation, find_relation
 HANDLE = re.compile(r"[0-9a-f]{64}")
 STAGING_HOURS = 24
 NATIONAL_FORMS = {code for code, form in FORMS.items() if form.scope == NATIONAL}
-
-
-def file_store() -> FileStore:
-    return FileStore(Path(current_app.instance_path) / "files")
 
 
 @dataclass
@@ -48,9 +45,12 @@ class Proposed:
 def read_proposal(upload: Upload) -> Proposed:
     """Read a file's text: proposed metadata, resolved citations and the reader's confidence."""
     reading = read_document(upload.text)
-    proposed = Proposed(dict(reading.proposal), resolve_citations(reading.citations),
-                        {name: reading.confidence.get(name, ABSENT) for name in FIELDS},
-                        dict(reading.notes))
+    proposed = Proposed(
+        dict(reading.proposal),
+        resolve_citations(reading.citations),
+        {name: reading.confidence.get(name, ABSENT) for name in FIELDS},
+        dict(reading.notes),
+    )
     if reading.proposal.get("form") in NATIONAL_FORMS:
         proposed.confidence["region_code"] = READ
     elif reading.region_hints:
@@ -71,11 +71,11 @@ def _propose_region(proposed: Proposed, hints: list[tuple[str, str]]) -> None:
         if region is not None:
             proposed.proposal["region_code"] = region.code
             proposed.confidence["region_code"] = INFERRED
-            proposed.notes["region_code"] = (f"Wilayah ditulis '{name}'; dibaca sebagai "
-                                             f"{region.name}.")
+            proposed.notes["region_code"] = (
+                f"Wilayah ditulis '{name}'; dibaca sebagai {region.name}."
+            )
             return
-    proposed.notes["region_code"] = (f"Wilayah '{hints[0][1]}' tidak ditemukan dalam daftar "
-                                     f"wilayah.")
+    proposed.notes["region_code"] = f"Wilayah '{hints[0][1]}' tidak ditemukan dalam daftar wilayah."
 
 
 def propose(upload: Upload) -> tuple[dict, list[Citation]]:
@@ -98,9 +98,13 @@ def merge_proposal(explicit: dict, proposal: dict) -> dict:
     return {**proposal, **given}
 
 
-def save_regulation(explicit: dict, upload: Upload | None, actor: audit.Actor,
-                    check_scope: Callable[[dict], None],
-                    proposed: Proposed | None = None) -> Regulation:
+def save_regulation(
+    explicit: dict,
+    upload: Upload | None,
+    actor: audit.Actor,
+    check_scope: Callable[[dict], None],
+    proposed: Proposed | None = None,
+) -> Regulation:
     """Store a regulation from explicit metadata and, when given, its file: the proposal read
     from the file (`proposed`, when the caller read it already) fills the gaps, `check_scope`
     vets the result, citations become relations."""
@@ -142,8 +146,7 @@ def _ocr_wanted() -> bool:
     return current_app.config["OCR_MODE"] != "off" and ocr_available()
 
 
-def link_citations(regulation: Regulation, citations: list[Citation],
-                   actor: audit.Actor) -> None:
+def link_citations(regulation: Regulation, citations: list[Citation], actor: audit.Actor) -> None:
     """A `cites` relation to every resolved citation; the rest listed as unresolved."""
     unresolved = []
     for citation in citations:
@@ -167,8 +170,10 @@ def take_staged(handle: object) -> Upload:
     """The staged upload behind `handle`, or Invalid when unknown or expired."""
     path = _staging() / str(handle)
     if not isinstance(handle, str) or not HANDLE.fullmatch(handle) or not path.exists():
-        raise Invalid("Berkas sementara tidak ditemukan atau sudah kedaluwarsa; unggah ulang.",
-                      {"fields": {"file_handle": ["Tidak dikenal atau kedaluwarsa."]}})
+        raise Invalid(
+            "Berkas sementara tidak ditemukan atau sudah kedaluwarsa; unggah ulang.",
+            {"fields": {"file_handle": ["Tidak dikenal atau kedaluwarsa."]}},
+        )
     return read_upload(path.read_bytes())
 
 

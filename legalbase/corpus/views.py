@@ -6,10 +6,12 @@ import json
 from flask import request, send_file
 from flask.views import MethodView
 
-from .. import audit, db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require, require_record_write
-from ..api import (
+from ..core import audit, db
+from ..core.errors import Invalid, NotFound, UnsupportedMediaType
+from ..core.storage import file_store
+from ..service.api import (
     API_PREFIX,
     BEARER,
     Blueprint,
@@ -20,7 +22,6 @@ from ..api import (
     refuse_nul,
     refuse_too_large,
 )
-from ..errors import Invalid, NotFound, UnsupportedMediaType
 from .files import read_upload
 from .ocr import schedule_ocr
 from .queries import list_regulations, with_status
@@ -38,20 +39,46 @@ from .schemas import (
     RelationsSchema,
     WithdrawSchema,
 )
-from .uploads import file_store, read_proposal, save_regulation, stage, take_staged
+from .uploads import read_proposal, save_regulation, stage, take_staged
 
-blp = Blueprint("corpus", __name__, url_prefix=f"{API_PREFIX}/regulations",
-                description="Korpus peraturan nasional dan daerah.")
+blp = Blueprint(
+    "corpus",
+    __name__,
+    url_prefix=f"{API_PREFIX}/regulations",
+    description="Korpus peraturan nasional dan daerah.",
+)
 
-UPLOAD_BODY = {"required": True, "content": {
-    "application/json": {"schema": RegulationInputSchema},
-    "multipart/form-data": {"schema": {"type": "object", "properties": {
-        "metadata": {"type": "string", "description": "Metadata sebagai JSON"},
-        "file": {"type": "string", "format": "binary", "description": "PDF, DOCX, atau teks"}}}},
-}}
-FILE_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary"}}}}}}
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": RegulationInputSchema},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "metadata": {"type": "string", "description": "Metadata sebagai JSON"},
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "PDF, DOCX, atau teks",
+                    },
+                },
+            }
+        },
+    },
+}
+FILE_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
+}
 
 
 @blp.route("")
@@ -87,10 +114,15 @@ class Extraction(MethodView):
         db.release_locks()
         upload = read_upload(content)
         proposed = read_proposal(upload)
-        return {"handle": stage(upload), "media_type": upload.media_type,
-                "text_status": upload.text_status, "proposal": proposed.proposal,
-                "citations": proposed.citations, "confidence": proposed.confidence,
-                "notes": proposed.notes}
+        return {
+            "handle": stage(upload),
+            "media_type": upload.media_type,
+            "text_status": upload.text_status,
+            "proposal": proposed.proposal,
+            "citations": proposed.citations,
+            "confidence": proposed.confidence,
+            "notes": proposed.notes,
+        }
 
 
 @blp.route("/<int:regulation_id>")
@@ -102,9 +134,14 @@ class RegulationDetail(MethodView):
         return with_status([get_regulation(regulation_id)], args.get("as_of"))[0]
 
     @token_required
-    @blp.doc(security=BEARER, requestBody={"required": True, "content": {
-        "application/json": {"schema": RegulationInputSchema}},
-        "description": "Hanya kolom yang dikirim yang diubah."})
+    @blp.doc(
+        security=BEARER,
+        requestBody={
+            "required": True,
+            "content": {"application/json": {"schema": RegulationInputSchema}},
+            "description": "Hanya kolom yang dikirim yang diubah.",
+        },
+    )
     @blp.response(200, RegulationSchema)
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, regulation_id):
@@ -137,16 +174,21 @@ class Withdrawal(MethodView):
 
 @blp.route("/<int:regulation_id>/file")
 class RegulationFile(MethodView):
-    @blp.response(200, {"type": "string", "format": "binary"},
-                  content_type="application/octet-stream")
+    @blp.response(
+        200, {"type": "string", "format": "binary"}, content_type="application/octet-stream"
+    )
     def get(self, regulation_id):
         """Unduh berkas peraturan (hash diperiksa saat dibaca)."""
         regulation = get_regulation(regulation_id)
         if regulation.file_sha256 is None:
             raise NotFound("Peraturan ini tidak memiliki berkas.", {"id": regulation_id})
         content = file_store().get(regulation.file_sha256)
-        return send_file(io.BytesIO(content), mimetype=regulation.file_media_type,
-                         as_attachment=True, download_name=regulation.download_name)
+        return send_file(
+            io.BytesIO(content),
+            mimetype=regulation.file_media_type,
+            as_attachment=True,
+            download_name=regulation.download_name,
+        )
 
 
 @blp.route("/<int:regulation_id>/history")
@@ -178,8 +220,9 @@ class RegulationRelations(MethodView):
         authorize_record_write({"region_code": source.region_code})
         args = load_json(RelationInputSchema())
         target = _related_target(args["target_id"])
-        add_relation(source, args["type"], target, current_actor(), args["effective_on"],
-                     args["note"])
+        add_relation(
+            source, args["type"], target, current_actor(), args["effective_on"], args["note"]
+        )
         db.session.commit()
         return relations_of(source)
 
@@ -211,8 +254,10 @@ def _metadata_part() -> dict:
     except ValueError:
         metadata = None
     if not isinstance(metadata, dict):
-        raise Invalid("Bagian 'metadata' harus berupa objek JSON yang sah.",
-                      {"fields": {"metadata": ["Bukan objek JSON yang sah."]}})
+        raise Invalid(
+            "Bagian 'metadata' harus berupa objek JSON yang sah.",
+            {"fields": {"metadata": ["Bukan objek JSON yang sah."]}},
+        )
     refuse_nul(metadata, "metadata")
     return metadata
 
@@ -236,10 +281,11 @@ def _related_target(target_id: int):
     try:
         return get_regulation(target_id)
     except NotFound:
-        raise Invalid(f"Peraturan tujuan dengan id {target_id} tidak ditemukan.",
-                      {"fields": {"target_id": ["Tidak ditemukan."]}}) from None
+        raise Invalid(
+            f"Peraturan tujuan dengan id {target_id} tidak ditemukan.",
+            {"fields": {"target_id": ["Tidak ditemukan."]}},
+        ) from None
 
 
 def _page(page):
-    return {"items": page.items, "total": page.total, "page": page.page,
-            "per_page": page.per_page}
+    return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page}

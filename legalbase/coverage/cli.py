@@ -5,7 +5,7 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
-from ..clitools import domain_errors_exit
+from ..core.clitools import domain_errors_exit
 from .export import coverage_csv, coverage_xlsx
 from .reports import coverage_report
 
@@ -13,11 +13,21 @@ coverage_group = AppGroup("coverage", help="Cakupan dasar hukum per wilayah.")
 
 
 @coverage_group.command("report")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Tanggal penilaian (YYYY-MM-DD); bawaan hari ini.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Tanggal penilaian (YYYY-MM-DD); bawaan hari ini.",
+)
 @click.option("--format", "kind", type=click.Choice(("xlsx", "csv")), default="xlsx")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
-              help="Berkas tujuan.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="Berkas tujuan.",
+)
 @domain_errors_exit
 def report_command(as_of, kind, output):
     """Write the national coverage report (XLSX or CSV) to a file."""

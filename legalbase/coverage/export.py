@@ -13,21 +13,42 @@ from ..regions.models import LEVELS
 from .basis import STATUSES, RegionCoverage
 from .reports import coverage_report
 
-HEADERS = ("Kode", "Wilayah", "Tingkat", "Status", "Keterangan status", "Alasan",
-           "Dasar hukum", "Terlambat (hari)")
-STATUS_LABELS = {"current": "Berlaku dan mutakhir", "outdated": "Perlu penyesuaian",
-                 "expired": "Masa berlaku habis", "missing": "Tidak ada dasar hukum",
-                 "unreported": "Belum melapor", "not_required": "Tidak diwajibkan"}
+HEADERS = (
+    "Kode",
+    "Wilayah",
+    "Tingkat",
+    "Status",
+    "Keterangan status",
+    "Alasan",
+    "Dasar hukum",
+    "Terlambat (hari)",
+)
+STATUS_LABELS = {
+    "current": "Berlaku dan mutakhir",
+    "outdated": "Perlu penyesuaian",
+    "expired": "Masa berlaku habis",
+    "missing": "Tidak ada dasar hukum",
+    "unreported": "Belum melapor",
+    "not_required": "Tidak diwajibkan",
+}
 LEVEL_SHEETS = {"provinsi": "Provinsi", "kabupaten": "Kabupaten", "kota": "Kota"}
 
 
 def report_rows(items: list[RegionCoverage]) -> list[tuple]:
     """One row per region, in the order of HEADERS."""
-    return [(item.region.code, item.region.name, item.region.level, item.status,
-             STATUS_LABELS[item.status], "; ".join(reason.message for reason in item.reasons),
-             "; ".join(short_name(regulation) for regulation in item.basis),
-             item.overdue_days if item.overdue_days is not None else "")
-            for item in items]
+    return [
+        (
+            item.region.code,
+            item.region.name,
+            item.region.level,
+            item.status,
+            STATUS_LABELS[item.status],
+            "; ".join(reason.message for reason in item.reasons),
+            "; ".join(short_name(regulation) for regulation in item.basis),
+            item.overdue_days if item.overdue_days is not None else "",
+        )
+        for item in items
+    ]
 
 
 def coverage_csv(as_of: date) -> str:

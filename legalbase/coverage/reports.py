@@ -8,11 +8,11 @@ from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
-from .. import audit, db
+from ..core import audit, db
+from ..core.errors import Invalid
 from ..corpus.models import Regulation, Relation
 from ..corpus.regulations import get_regulation
 from ..corpus.status import in_force_clause, relation_takes_effect, revoked_on
-from ..errors import Invalid
 from ..regions.models import Region
 from ..regions.registry import get_region
 from .basis import STATUSES, RegionCoverage, coverage, national_chain
@@ -37,8 +37,12 @@ def regions_in_scope(province: str | None = None, level: str | None = None) -> l
     return list(db.session.scalars(query))
 
 
-def coverage_report(as_of: date | None = None, province: str | None = None,
-                    level: str | None = None, status: str | None = None) -> dict:
+def coverage_report(
+    as_of: date | None = None,
+    province: str | None = None,
+    level: str | None = None,
+    status: str | None = None,
+) -> dict:
     """Coverage of the regions asked, with a summary of their statuses (before `status`
     narrows the items)."""
     as_of = as_of or date.today()
@@ -48,8 +52,12 @@ def coverage_report(as_of: date | None = None, province: str | None = None,
     summary = summarize(items)
     if status:
         items = [item for item in items if item.status == status]
-    return {"as_of": as_of, "rules_version": current_rules().version, "summary": summary,
-            "items": items}
+    return {
+        "as_of": as_of,
+        "rules_version": current_rules().version,
+        "summary": summary,
+        "items": items,
+    }
 
 
 def summarize(items: list[RegionCoverage]) -> dict:
@@ -80,15 +88,23 @@ def status_history(region: Region, until: date) -> list[dict]:
 
 def _event_dates(region: Region, rules: Rules, until: date) -> list[date]:
     dates = {until}
-    regulations = list(db.session.scalars(select(Regulation).where(
-        Regulation.region_code == region.code, Regulation.withdrawn_at.is_(None))))
+    regulations = list(
+        db.session.scalars(
+            select(Regulation).where(
+                Regulation.region_code == region.code, Regulation.withdrawn_at.is_(None)
+            )
+        )
+    )
     for regulation in regulations:
         dates.add(regulation.in_force_from)
         if regulation.valid_until:
             dates.add(regulation.valid_until + timedelta(days=1))
     dates |= _revocation_dates([r.id for r in regulations])
-    dates |= set(db.session.scalars(select(Attestation.stated_on)
-                                    .where(Attestation.region_code == region.code)))
+    dates |= set(
+        db.session.scalars(
+            select(Attestation.stated_on).where(Attestation.region_code == region.code)
+        )
+    )
     chain = national_chain(rules, until)
     for amendment_on in _amendment_dates(chain.root):
         dates |= {amendment_on, amendment_on + timedelta(days=rules.grace_period_days)}
@@ -101,9 +117,11 @@ def _revocation_dates(ids: list[int]) -> set[date]:
 
 def _amendment_dates(root: Regulation) -> list[date]:
     amending = aliased(Regulation)
-    query = (select(relation_takes_effect(Relation, amending))
-             .join(amending, amending.id == Relation.source_id)
-             .where(Relation.kind == "amends", Relation.target_id == root.id))
+    query = (
+        select(relation_takes_effect(Relation, amending))
+        .join(amending, amending.id == Relation.source_id)
+        .where(Relation.kind == "amends", Relation.target_id == root.id)
+    )
     return [day for day in db.session.scalars(query) if day]
 
 
@@ -111,11 +129,19 @@ def timeline(start: date, end: date) -> list[dict]:
     """National counts per status at the end of every month from `start` to `end`."""
     months = _month_ends(start, end)
     if not months or len(months) > MAX_TIMELINE_MONTHS:
-        raise Invalid(f"Rentang harus 1 sampai {MAX_TIMELINE_MONTHS} bulan, 'from' tidak "
-                      "sesudah 'to'.", {"fields": {"from": ["Rentang tidak valid."]}})
+        raise Invalid(
+            f"Rentang harus 1 sampai {MAX_TIMELINE_MONTHS} bulan, 'from' tidak sesudah 'to'.",
+            {"fields": {"from": ["Rentang tidak valid."]}},
+        )
     rules, regions = current_rules(), regions_in_scope()
-    return [{"month": month.strftime("%Y-%m"), "as_of": month,
-             "summary": summarize(coverage(rules, month, regions))} for month in months]
+    return [
+        {
+            "month": month.strftime("%Y-%m"),
+            "as_of": month,
+            "summary": summarize(coverage(rules, month, regions)),
+        }
+        for month in months
+    ]
 
 
 def _month_ends(start: date, end: date) -> list[date]:
@@ -137,15 +163,22 @@ def province_indicators(as_of: date | None = None) -> list[dict]:
 
 
 def _province_row(province: RegionCoverage, items: list[RegionCoverage]) -> dict:
-    children = [item for item in items if item.region.parent_code == province.region.code
-                and item.status != "not_required"]
+    children = [
+        item
+        for item in items
+        if item.region.parent_code == province.region.code and item.status != "not_required"
+    ]
     lacking = [item for item in children if item.status != "current"]
     overdue = [item.overdue_days for item in lacking if item.overdue_days]
-    return {"region_code": province.region.code, "region_name": province.region.name,
-            "status": province.status, "kabkota_total": len(children),
-            "kabkota_without_current": len(lacking),
-            "share_without_current": round(len(lacking) / len(children), 4) if children else 0.0,
-            "max_overdue_days": max(overdue) if overdue else 0}
+    return {
+        "region_code": province.region.code,
+        "region_name": province.region.name,
+        "status": province.status,
+        "kabkota_total": len(children),
+        "kabkota_without_current": len(lacking),
+        "share_without_current": round(len(lacking) / len(children), 4) if children else 0.0,
+        "max_overdue_days": max(overdue) if overdue else 0,
+    }
 
 
 def impact(regulation_id: int, as_of: date | None = None) -> list[dict]:
@@ -153,38 +186,75 @@ def impact(regulation_id: int, as_of: date | None = None) -> list[dict]:
     act it amends) and would need adjusting if it changed."""
     family = amendment_family(get_regulation(regulation_id))
     rules = current_rules()
-    query = (select(Regulation, Relation.kind, Relation.target_id)
-             .join(Relation, Relation.source_id == Regulation.id)
-             .where(Relation.kind.in_(("cites", "implements")), Relation.target_id.in_(family),
-                    Regulation.region_code.is_not(None),
-                    Regulation.form.in_(rules.accepted_forms),
-                    in_force_clause(as_of or date.today()))
-             .order_by(Regulation.region_code, Regulation.id))
-    return [{"regulation": regulation, "relation": kind, "rests_on_id": target_id}
-            for regulation, kind, target_id in db.session.execute(query)]
+    query = (
+        select(Regulation, Relation.kind, Relation.target_id)
+        .join(Relation, Relation.source_id == Regulation.id)
+        .where(
+            Relation.kind.in_(("cites", "implements")),
+            Relation.target_id.in_(family),
+            Regulation.region_code.is_not(None),
+            Regulation.form.in_(rules.accepted_forms),
+            in_force_clause(as_of or date.today()),
+        )
+        .order_by(Regulation.region_code, Regulation.id)
+    )
+    return [
+        {"regulation": regulation, "relation": kind, "rests_on_id": target_id}
+        for regulation, kind, target_id in db.session.execute(query)
+    ]
 
 
 def amendment_family(regulation: Regulation) -> set[int]:
     """The ids of a regulation, the act it amends, and every act amending that act."""
-    base_ids = set(db.session.scalars(select(Relation.target_id).where(
-        Relation.kind == "amends", Relation.source_id == regulation.id))) or {regulation.id}
-    amending = set(db.session.scalars(select(Relation.source_id).where(
-        Relation.kind == "amends", Relation.target_id.in_(base_ids))))
+    base_ids = set(
+        db.session.scalars(
+            select(Relation.target_id).where(
+                Relation.kind == "amends", Relation.source_id == regulation.id
+            )
+        )
+    ) or {regulation.id}
+    amending = set(
+        db.session.scalars(
+            select(Relation.source_id).where(
+                Relation.kind == "amends", Relation.target_id.in_(base_ids)
+            )
+        )
+    )
     return base_ids | amending | {regulation.id}
 
 
-def record_attestation(code: str, has_basis: bool, stated_on: date, note: str | None,
-                       actor: audit.Actor) -> Attestation:
+def record_attestation(
+    code: str, has_basis: bool, stated_on: date, note: str | None, actor: audit.Actor
+) -> Attestation:
     """Record a dated statement on whether a region has a basis (flushes, never commits)."""
     region = get_region(code)
     if stated_on > date.today():
-        raise Invalid("Tanggal pernyataan tidak boleh di masa depan.",
-                      {"fields": {"stated_on": ["Tanggal di masa depan."]}})
-    attestation = Attestation(region_code=region.code, has_basis=has_basis, stated_on=stated_on,
-                              note=note, stated_by_id=actor.user_id, stated_by_label=actor.label)
+        raise Invalid(
+            "Tanggal pernyataan tidak boleh di masa depan.",
+            {"fields": {"stated_on": ["Tanggal di masa depan."]}},
+        )
+    attestation = Attestation(
+        region_code=region.code,
+        has_basis=has_basis,
+        stated_on=stated_on,
+        note=note,
+        stated_by_id=actor.user_id,
+        stated_by_label=actor.label,
+    )
     db.session.add(attestation)
     db.session.flush()
-    audit.record(actor, "create", "attestation", attestation.id, None,
-                 {"region_code": region.code, "has_basis": has_basis,
-                  "stated_on": stated_on.isoformat(), "note": note}, region.code)
+    audit.record(
+        actor,
+        "create",
+        "attestation",
+        attestation.id,
+        None,
+        {
+            "region_code": region.code,
+            "has_basis": has_basis,
+            "stated_on": stated_on.isoformat(),
+            "note": note,
+        },
+        region.code,
+    )
     return attestation

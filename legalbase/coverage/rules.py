@@ -6,10 +6,14 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import Invalid
+from ..core.errors import Invalid
 
-KNOWN_CHECKS = ("aligned_with_latest_amendment", "forms_subgugus", "subgugus_fields_named",
-                "period_not_ended")
+KNOWN_CHECKS = (
+    "aligned_with_latest_amendment",
+    "forms_subgugus",
+    "subgugus_fields_named",
+    "period_not_ended",
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,8 @@ def _parse(raw: dict) -> Rules:
     try:
         task_force, subgugus = raw["task_force"], raw["subgugus"]
         rules = Rules(
-            version=str(raw["version"]), root_act=raw["root_act"],
+            version=str(raw["version"]),
+            root_act=raw["root_act"],
             accepted_forms=tuple(raw["accepted_forms"]),
             task_force_subjects=tuple(s.upper() for s in task_force.get("subjects", [])),
             task_force_title_words=tuple(task_force.get("title_words", [])),
@@ -57,11 +62,15 @@ def _parse(raw: dict) -> Rules:
             subgugus_text_words=tuple(subgugus.get("text_words", [])),
             subgugus_fields=tuple(subgugus.get("fields", [])),
             grace_period_days=int(raw["grace_period_days"]),
-            mandate_deadline=raw["mandate_deadline"], checks=tuple(raw["checks"]))
+            mandate_deadline=raw["mandate_deadline"],
+            checks=tuple(raw["checks"]),
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise Invalid(f"Berkas aturan cakupan tidak lengkap atau salah: {exc}.") from None
     unknown = [check for check in rules.checks if check not in KNOWN_CHECKS]
     if unknown or not isinstance(rules.mandate_deadline, date):
-        raise Invalid("Berkas aturan cakupan memuat pemeriksaan atau tanggal yang tidak dikenal.",
-                      {"unknown_checks": unknown})
+        raise Invalid(
+            "Berkas aturan cakupan memuat pemeriksaan atau tanggal yang tidak dikenal.",
+            {"unknown_checks": unknown},
+        )
     return rules

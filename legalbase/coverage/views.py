@@ -6,10 +6,15 @@ from flask import Response
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import (
+from ..core import db
+from ..corpus.regulations import get_regulation
+from ..corpus.schemas import RelatedRegulationSchema
+from ..drafting.drafts import drafts_citing
+from ..regions.models import LEVELS
+from ..regions.registry import get_region
+from ..service.api import (
     API_PREFIX,
     BEARER,
     ID_MAX,
@@ -19,11 +24,6 @@ from ..api import (
     json_request_body,
     load_json,
 )
-from ..corpus.regulations import get_regulation
-from ..corpus.schemas import RelatedRegulationSchema
-from ..drafting.drafts import drafts_citing
-from ..regions.models import LEVELS
-from ..regions.registry import get_region
 from .basis import STATUSES
 from .export import coverage_csv, coverage_xlsx
 from .reports import (
@@ -36,8 +36,12 @@ from .reports import (
     timeline,
 )
 
-blp = Blueprint("coverage", __name__, url_prefix=f"{API_PREFIX}/coverage",
-                description="Cakupan dasar hukum Gugus Tugas PP-TPPO per wilayah.")
+blp = Blueprint(
+    "coverage",
+    __name__,
+    url_prefix=f"{API_PREFIX}/coverage",
+    description="Cakupan dasar hukum Gugus Tugas PP-TPPO per wilayah.",
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -53,12 +57,17 @@ class CoverageItemSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
     basis = fields.List(fields.Nested(RelatedRegulationSchema), required=True)
-    overdue_days = fields.Integer(allow_none=True, required=True, metadata={
-        "description": "Hari sejak tenggat mandat (aturan cakupan); null bila current"})
+    overdue_days = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Hari sejak tenggat mandat (aturan cakupan); null bila current"},
+    )
 
 
-SummarySchema = Schema.from_dict({status: fields.Integer(required=True)
-                                  for status in (*STATUSES, "total")}, name="CoverageSummary")
+SummarySchema = Schema.from_dict(
+    {status: fields.Integer(required=True) for status in (*STATUSES, "total")},
+    name="CoverageSummary",
+)
 
 
 class CoverageSchema(Schema):
@@ -223,13 +232,17 @@ class Attestations(MethodView):
         region = get_region(code)
         require(current_user(), "attest", region.code)
         args = load_json(AttestationInputSchema())
-        attestation = record_attestation(region.code, args["has_basis"], args["stated_on"],
-                                         args["note"], current_actor())
+        attestation = record_attestation(
+            region.code, args["has_basis"], args["stated_on"], args["note"], current_actor()
+        )
         db.session.commit()
         return attestation
 
 
 def _download(content: bytes, mimetype: str, extension: str) -> Response:
     name = f"cakupan-dasar-hukum-{date.today().isoformat()}.{extension}"
-    return Response(content, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

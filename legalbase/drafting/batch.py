@@ -12,33 +12,55 @@ import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 
-from .. import audit, db
-from ..corpus.uploads import file_store
+from ..core import audit, db
+from ..core.errors import Invalid
+from ..core.storage import file_store
 from ..coverage.basis import STATUSES
 from ..coverage.reports import coverage_report
-from ..errors import Invalid
 from ..jobs import Job, create_job, report_progress
 from .catalog import Template, chosen_template, get_template
 from .context import draft_context
 from .render import render_docx, zip_entry
 
-MANIFEST_COLUMNS = ("region_code", "region_name", "status", "file", "lint", "template",
-                    "template_version", "inputs_sha256")
+MANIFEST_COLUMNS = (
+    "region_code",
+    "region_name",
+    "status",
+    "file",
+    "lint",
+    "template",
+    "template_version",
+    "inputs_sha256",
+)
 POOL_SIZE = 2
 PROGRESS_EVERY = 10
 
 
-def start_batch(template_name: str, statuses: list[str], province: str | None, fields: dict,
-                options: dict, actor: audit.Actor, as_of: date | None = None) -> Job:
+def start_batch(
+    template_name: str,
+    statuses: list[str],
+    province: str | None,
+    fields: dict,
+    options: dict,
+    actor: audit.Actor,
+    as_of: date | None = None,
+) -> Job:
     """Queue a batch: checks the template and the selection now, renders later."""
     template = chosen_template(template_name)
     unknown = [status for status in statuses if status not in STATUSES]
     if not statuses or unknown:
-        raise Invalid("Pilih status wilayah yang akan dibuatkan draf.",
-                      {"fields": {"statuses": [f"Harus dari: {', '.join(STATUSES)}."]}})
-    params = {"template": template.name, "statuses": sorted(statuses), "province": province,
-              "fields": fields, "options": options,
-              "as_of": (as_of or date.today()).isoformat()}
+        raise Invalid(
+            "Pilih status wilayah yang akan dibuatkan draf.",
+            {"fields": {"statuses": [f"Harus dari: {', '.join(STATUSES)}."]}},
+        )
+    params = {
+        "template": template.name,
+        "statuses": sorted(statuses),
+        "province": province,
+        "fields": fields,
+        "options": options,
+        "as_of": (as_of or date.today()).isoformat(),
+    }
     return create_job("batch_drafts", params, actor, province)
 
 
@@ -75,7 +97,7 @@ def _contexts(job, template, selection, params, as_of, render) -> list[dict]:
 def _renderer(template: Template, count: int):
     """A function rendering a context later: in a pool of processes for a large batch."""
     if count < 2 * POOL_SIZE:
-        yield lambda context, as_of: (lambda: render_docx(template.path, context, as_of))
+        yield lambda context, as_of: lambda: render_docx(template.path, context, as_of)
         return
     source = template.path.read_bytes()
     # Spawned, not forked: a forked child would share the parent's database connections.
@@ -83,24 +105,35 @@ def _renderer(template: Template, count: int):
         yield lambda context, as_of: pool.submit(render_docx, source, context, as_of).result
 
 
-def select_regions(template: Template, statuses: list[str], province: str | None,
-                   as_of: date) -> list:
+def select_regions(
+    template: Template, statuses: list[str], province: str | None, as_of: date
+) -> list:
     """Coverage items of the template's levels whose status is one of `statuses`."""
     report = coverage_report(as_of, province)
-    return [item for item in report["items"]
-            if item.status in statuses and item.region.level in template.levels]
+    return [
+        item
+        for item in report["items"]
+        if item.status in statuses and item.region.level in template.levels
+    ]
 
 
 def _region_entry(template: Template, item, params: dict, as_of: date) -> dict:
     fields = with_placeholders(template, params["fields"], item.region)
     built = draft_context(template, item.region.code, fields, params["options"], as_of)
-    inputs = json.dumps({"template": template.name, "version": template.version,
-                         "context": built.context}, sort_keys=True, default=str)
+    inputs = json.dumps(
+        {"template": template.name, "version": template.version, "context": built.context},
+        sort_keys=True,
+        default=str,
+    )
     slug = "-".join(item.region.name.lower().split())
-    return {"region": item.region, "status": item.status, "context": built.context,
-            "lint": [finding.code for finding in built.lint],
-            "file": f"{item.region.code}-{slug}.docx",
-            "inputs_sha256": hashlib.sha256(inputs.encode()).hexdigest()}
+    return {
+        "region": item.region,
+        "status": item.status,
+        "context": built.context,
+        "lint": [finding.code for finding in built.lint],
+        "file": f"{item.region.code}-{slug}.docx",
+        "inputs_sha256": hashlib.sha256(inputs.encode()).hexdigest(),
+    }
 
 
 def with_placeholders(template: Template, fields: dict, region) -> dict:
@@ -120,15 +153,15 @@ def with_placeholders(template: Template, fields: dict, region) -> dict:
     return filled
 
 
-def _archive(template: Template, entries: list[dict], documents: list[bytes],
-             as_of: date) -> bytes:
+def _archive(template: Template, entries: list[dict], documents: list[bytes], as_of: date) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for entry, content in zip(entries, documents, strict=True):
             # A DOCX is compressed already: stored as it is, dated from the inputs.
             archive.writestr(zip_entry(entry["file"], as_of, zipfile.ZIP_STORED), content)
-        archive.writestr(zip_entry("manifest.csv", as_of, zipfile.ZIP_DEFLATED),
-                         _manifest(template, entries))
+        archive.writestr(
+            zip_entry("manifest.csv", as_of, zipfile.ZIP_DEFLATED), _manifest(template, entries)
+        )
     return out.getvalue()
 
 
@@ -137,7 +170,16 @@ def _manifest(template: Template, entries: list[dict]) -> str:
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(MANIFEST_COLUMNS)
     for entry in entries:
-        writer.writerow((entry["region"].code, entry["region"].name, entry["status"],
-                         entry["file"], " ".join(entry["lint"]), template.name,
-                         template.version, entry["inputs_sha256"]))
+        writer.writerow(
+            (
+                entry["region"].code,
+                entry["region"].name,
+                entry["status"],
+                entry["file"],
+                " ".join(entry["lint"]),
+                template.name,
+                template.version,
+                entry["inputs_sha256"],
+            )
+        )
     return text.getvalue()

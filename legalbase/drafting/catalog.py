@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from flask import current_app
 
-from ..errors import Invalid, NotFound
+from ..core.errors import Invalid, NotFound
 
 FIELD_TYPES = ("string", "date", "boolean", "rows", "list", "regulation")
 # libyaml reads a manifest about ten times faster than the pure-Python loader, with the same
@@ -49,15 +49,28 @@ def parse_manifest(text: str, path: Path, source: str = "bawaan", where: str = "
     """The template a manifest's YAML text describes, its DOCX at `path`; Invalid if broken."""
     try:
         raw = yaml.load(text, Loader=YAML_LOADER)
-        return Template(name=raw["name"], title=raw["title"], version=int(raw["version"]),
-                        forms=tuple(raw["forms"]), levels=tuple(raw["levels"]),
-                        options=raw.get("options") or {}, fields=tuple(raw["fields"]),
-                        sample=raw.get("sample") or {}, path=path, source=source)
+        return Template(
+            name=raw["name"],
+            title=raw["title"],
+            version=int(raw["version"]),
+            forms=tuple(raw["forms"]),
+            levels=tuple(raw["levels"]),
+            options=raw.get("options") or {},
+            fields=tuple(raw["fields"]),
+            sample=raw.get("sample") or {},
+            path=path,
+            source=source,
+        )
     except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
-        reason = (f"kunci '{exc.args[0]}' wajib ada" if isinstance(exc, KeyError)
-                  else f"{exc}".rstrip("."))
-        raise Invalid(f"Manifes templat{where} tidak dapat dibaca: {reason}.",
-                      {"fields": {"manifest": [reason]}}) from None
+        reason = (
+            f"kunci '{exc.args[0]}' wajib ada"
+            if isinstance(exc, KeyError)
+            else f"{exc}".rstrip(".")
+        )
+        raise Invalid(
+            f"Manifes templat{where} tidak dapat dibaca: {reason}.",
+            {"fields": {"manifest": [reason]}},
+        ) from None
 
 
 def list_templates() -> list[Template]:
@@ -72,8 +85,9 @@ def list_templates() -> list[Template]:
 
 def get_template(name: str, version: int | None = None) -> Template:
     """A template by name (newest version unless asked), or NotFound."""
-    matches = [t for t in _all_versions() if t.name == name
-               and (version is None or t.version == version)]
+    matches = [
+        t for t in _all_versions() if t.name == name and (version is None or t.version == version)
+    ]
     if not matches:
         raise NotFound(f"Templat '{name}' tidak ditemukan.", {"template": name})
     return max(matches, key=lambda template: template.version)
@@ -111,10 +125,20 @@ def uploaded_root() -> Path:
 
 def _all_versions() -> list[Template]:
     shipped = Path(current_app.config["TEMPLATES_DIR"])
-    found = [read_manifest(folder) for folder in sorted(shipped.iterdir())
-             if (folder / "manifest.yaml").exists()] if shipped.exists() else []
+    found = (
+        [
+            read_manifest(folder)
+            for folder in sorted(shipped.iterdir())
+            if (folder / "manifest.yaml").exists()
+        ]
+        if shipped.exists()
+        else []
+    )
     uploaded = uploaded_root()
     if uploaded.exists():
-        found += [read_manifest(folder, "unggahan") for folder in sorted(uploaded.glob("*/*"))
-                  if (folder / "manifest.yaml").exists() and validation_of(folder) == "ready"]
+        found += [
+            read_manifest(folder, "unggahan")
+            for folder in sorted(uploaded.glob("*/*"))
+            if (folder / "manifest.yaml").exists() and validation_of(folder) == "ready"
+        ]
     return found

@@ -7,10 +7,10 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
-from .. import db
-from ..audit import Actor
-from ..clitools import domain_errors_exit
-from ..corpus.uploads import file_store
+from ..core import db
+from ..core.audit import Actor
+from ..core.clitools import domain_errors_exit
+from ..core.storage import file_store
 from ..jobs import run_job
 from ..jobs.cli import run_and_report
 from .batch import select_regions, start_batch
@@ -21,20 +21,27 @@ drafts_group = AppGroup("drafts", help="Penyusunan draf keputusan.")
 
 @drafts_group.command("batch")
 @click.option("--template", "template_name", required=True, help="Nama templat.")
-@click.option("--status", "statuses", multiple=True, default=("missing", "outdated"),
-              show_default=True, help="Status wilayah yang dibuatkan draf (boleh berulang).")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    default=("missing", "outdated"),
+    show_default=True,
+    help="Status wilayah yang dibuatkan draf (boleh berulang).",
+)
 @click.option("--province", help="Batasi pada satu provinsi (kode).")
 @click.option("--fields", "fields_json", default="{}", help="Isian bersama, sebagai JSON.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Berkas ZIP tujuan.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Berkas ZIP tujuan."
+)
 @domain_errors_exit
 def batch_command(template_name, statuses, province, fields_json, output):
     """Draft a decree for every region of the selection into one ZIP."""
-    job = start_batch(template_name, list(statuses), province, json.loads(fields_json), {},
-                      Actor("cli"))
+    job = start_batch(
+        template_name, list(statuses), province, json.loads(fields_json), {}, Actor("cli")
+    )
     db.session.commit()
-    count = len(select_regions(get_template(template_name), list(statuses), province,
-                               _as_of(job)))
+    count = len(select_regions(get_template(template_name), list(statuses), province, _as_of(job)))
     with click.progressbar(length=count, label="Menyusun draf") as bar:
         job = run_job(job.id, progress=bar.update)
     if job.status != "finished":

@@ -5,7 +5,8 @@ and the membership rows from the drafter's fields. Lint runs on what is assemble
 from dataclasses import dataclass, field
 from datetime import date
 
-from .. import db
+from ..core import db
+from ..core.dates import indonesian_date
 from ..corpus.citation_lint import Finding, lint_mengingat, mengingat_config, seeded
 from ..corpus.citations import (
     amendments_of,
@@ -18,19 +19,31 @@ from ..corpus.models import Regulation
 from ..corpus.reading import title_case
 from ..corpus.status import corpus_stamp
 from ..coverage.reports import current_rules
-from ..dates import indonesian_date
 from ..regions.models import UNSURE_SEATS, Region
 from ..regions.registry import get_region
 from .catalog import Template
 from .fields import check_fields
 
-ORDINALS = ("KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM", "KETUJUH", "KEDELAPAN",
-            "KESEMBILAN", "KESEPULUH")
+ORDINALS = (
+    "KESATU",
+    "KEDUA",
+    "KETIGA",
+    "KEEMPAT",
+    "KELIMA",
+    "KEENAM",
+    "KETUJUH",
+    "KEDELAPAN",
+    "KESEMBILAN",
+    "KESEPULUH",
+)
 PLACEHOLDER_NUMBER = "[nomor belum diisi]"
 PLACEHOLDER_DATE = "[tanggal belum diisi]"
 TASK_FORCE = "Gugus Tugas Pencegahan dan Penanganan Tindak Pidana Perdagangan Orang"
-DECREE_NAME = {"provinsi": "Keputusan Gubernur", "kabupaten": "Keputusan Bupati",
-               "kota": "Keputusan Wali Kota"}
+DECREE_NAME = {
+    "provinsi": "Keputusan Gubernur",
+    "kabupaten": "Keputusan Bupati",
+    "kota": "Keputusan Wali Kota",
+}
 PERPRES_ARTICLE = {"provinsi": "Pasal 12", "kabupaten": "Pasal 13", "kota": "Pasal 13"}
 
 
@@ -45,8 +58,9 @@ class DraftContext:
     as_of: date = field(default_factory=date.today)
 
 
-def draft_context(template: Template, region_code: str, fields: dict, options: dict,
-                  as_of: date | None = None) -> DraftContext:
+def draft_context(
+    template: Template, region_code: str, fields: dict, options: dict, as_of: date | None = None
+) -> DraftContext:
     """Everything a template needs for one region; Invalid names a missing or bad field."""
     with db.memo_scope():
         return _draft_context(template, region_code, fields, options, as_of)
@@ -58,8 +72,11 @@ def _draft_context(template, region_code, fields, options, as_of) -> DraftContex
     as_of = values["tanggal_penetapan"] or as_of or date.today()
     block = mengingat_block(region, as_of)
     context = _context(template, region, values, block, as_of)
-    findings = (list(block.findings) + _placeholder_findings(values)
-                + _seat_findings(region, values["tempat"]))
+    findings = (
+        list(block.findings)
+        + _placeholder_findings(values)
+        + _seat_findings(region, values["tempat"])
+    )
     return DraftContext(values, context, findings, block.cited_ids, as_of)
 
 
@@ -113,15 +130,19 @@ def mengingat_keys(region: Region) -> list[str]:
     return keys
 
 
-def _context(template: Template, region: Region, values: dict, block: Mengingat,
-             as_of: date) -> dict:
+def _context(
+    template: Template, region: Region, values: dict, block: Mengingat, as_of: date
+) -> dict:
     decree = DECREE_NAME[region.level]
     amended = values.get("sk_diubah_id")
     subject = _subject(region, amended)
     context = {
         "dengan_rahmat": values["dengan_rahmat"],
-        "kepala": {"jabatan": region.head_title, "provinsi_baris": _province_line(region),
-                   "judul_keputusan": f"KEPUTUSAN {region.head_title}"},
+        "kepala": {
+            "jabatan": region.head_title,
+            "provinsi_baris": _province_line(region),
+            "judul_keputusan": f"KEPUTUSAN {region.head_title}",
+        },
         "nomor": values["nomor"] or PLACEHOLDER_NUMBER,
         "tentang": subject.upper(),
         "menimbang": _menimbang(region, decree, subject, amended, block.chain_phrase),
@@ -130,15 +151,20 @@ def _context(template: Template, region: Region, values: dict, block: Mengingat,
         "menetapkan": f"{decree.upper()} TENTANG {subject.upper()}.",
         "diktum": _diktum(region, decree, amended, bool(values["anggota"]), block.chain_phrase),
         "tempat": values["tempat"],
-        "tanggal": (indonesian_date(values["tanggal_penetapan"])
-                    if values["tanggal_penetapan"] else PLACEHOLDER_DATE),
-        "penandatangan": {"jabatan": f"{region.head_title},",
-                          "nama": values["nama_penandatangan"].upper()},
+        "tanggal": (
+            indonesian_date(values["tanggal_penetapan"])
+            if values["tanggal_penetapan"]
+            else PLACEHOLDER_DATE
+        ),
+        "penandatangan": {
+            "jabatan": f"{region.head_title},",
+            "nama": values["nama_penandatangan"].upper(),
+        },
         "tembusan": values["tembusan"],
-        "lampiran": {"judul": f"SUSUNAN KEANGGOTAAN {TASK_FORCE.upper()} "
-                              f"{_region_words(region).upper()}",
-                     "anggota": [{"no": n, **row} for n, row in
-                                 enumerate(values["anggota"], start=1)]},
+        "lampiran": {
+            "judul": f"SUSUNAN KEANGGOTAAN {TASK_FORCE.upper()} {_region_words(region).upper()}",
+            "anggota": [{"no": n, **row} for n, row in enumerate(values["anggota"], start=1)],
+        },
         "perubahan": {"sk_diubah": _amended_name(amended) if amended else ""},
     }
     return context
@@ -175,38 +201,56 @@ def _chain_phrase(as_of: date) -> str:
     return text
 
 
-def _menimbang(region: Region, decree: str, subject: str, amended: Regulation | None,
-               chain: str) -> list[str]:
-    first = ("bahwa perdagangan orang merupakan tindak pidana yang merendahkan harkat dan "
-             "martabat manusia serta melanggar hak asasi manusia, sehingga perlu dicegah dan "
-             "ditangani secara terpadu;")
+def _menimbang(
+    region: Region, decree: str, subject: str, amended: Regulation | None, chain: str
+) -> list[str]:
+    first = (
+        "bahwa perdagangan orang merupakan tindak pidana yang merendahkan harkat dan "
+        "martabat manusia serta melanggar hak asasi manusia, sehingga perlu dicegah dan "
+        "ditangani secara terpadu;"
+    )
     if amended is None:
-        second = (f"bahwa berdasarkan Pasal 58 Undang-Undang Nomor 21 Tahun 2007 tentang "
-                  f"Pemberantasan Tindak Pidana Perdagangan Orang dan "
-                  f"{PERPRES_ARTICLE[region.level]} {chain}, pemerintah daerah membentuk "
-                  f"{TASK_FORCE};")
+        second = (
+            f"bahwa berdasarkan Pasal 58 Undang-Undang Nomor 21 Tahun 2007 tentang "
+            f"Pemberantasan Tindak Pidana Perdagangan Orang dan "
+            f"{PERPRES_ARTICLE[region.level]} {chain}, pemerintah daerah membentuk "
+            f"{TASK_FORCE};"
+        )
     else:
-        second = (f"bahwa {_amended_name(amended)} perlu disesuaikan dengan {chain}, "
-                  f"termasuk pembentukan Subgugus Tugas;")
-    last = (f"bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a dan huruf b, "
-            f"perlu menetapkan {decree} tentang {subject};")
+        second = (
+            f"bahwa {_amended_name(amended)} perlu disesuaikan dengan {chain}, "
+            f"termasuk pembentukan Subgugus Tugas;"
+        )
+    last = (
+        f"bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a dan huruf b, "
+        f"perlu menetapkan {decree} tentang {subject};"
+    )
     return [first, second, last]
 
 
-def _diktum(region: Region, decree: str, amended: Regulation | None, members: bool,
-            chain: str) -> list[dict]:
-    fields = ", ".join(f"Subgugus Tugas {title_case(name.upper())}"
-                       for name in current_rules().subgugus_fields)
-    budget = (f"Anggaran Pendapatan dan Belanja Daerah {_region_words(region)}")
-    opening = (f"Membentuk {TASK_FORCE} {_region_words(region)}, yang selanjutnya disebut Gugus "
-               f"Tugas, dengan susunan keanggotaan sebagaimana tercantum dalam Lampiran yang "
-               f"merupakan bagian tidak terpisahkan dari Keputusan ini.")
+def _diktum(
+    region: Region, decree: str, amended: Regulation | None, members: bool, chain: str
+) -> list[dict]:
+    fields = ", ".join(
+        f"Subgugus Tugas {title_case(name.upper())}" for name in current_rules().subgugus_fields
+    )
+    budget = f"Anggaran Pendapatan dan Belanja Daerah {_region_words(region)}"
+    opening = (
+        f"Membentuk {TASK_FORCE} {_region_words(region)}, yang selanjutnya disebut Gugus "
+        f"Tugas, dengan susunan keanggotaan sebagaimana tercantum dalam Lampiran yang "
+        f"merupakan bagian tidak terpisahkan dari Keputusan ini."
+    )
     if amended is not None:
-        opening = (f"Mengubah {_amended_name(amended)} untuk menyesuaikannya dengan "
-                   f"{chain} dan membentuk Subgugus Tugas"
-                   + (", dengan susunan keanggotaan Gugus Tugas sebagaimana tercantum dalam "
-                      "Lampiran yang merupakan bagian tidak terpisahkan dari Keputusan ini."
-                      if members else "."))
+        opening = (
+            f"Mengubah {_amended_name(amended)} untuk menyesuaikannya dengan "
+            f"{chain} dan membentuk Subgugus Tugas"
+            + (
+                ", dengan susunan keanggotaan Gugus Tugas sebagaimana tercantum dalam "
+                "Lampiran yang merupakan bagian tidak terpisahkan dari Keputusan ini."
+                if members
+                else "."
+            )
+        )
     texts = [
         opening,
         "Gugus Tugas sebagaimana dimaksud dalam Diktum KESATU bertugas mengoordinasikan upaya "
@@ -223,11 +267,21 @@ def _diktum(region: Region, decree: str, amended: Regulation | None, members: bo
 def _placeholder_findings(values: dict) -> list[Finding]:
     findings = []
     if not values["nomor"]:
-        findings.append(Finding("field_placeholder", "warning", "Nomor keputusan belum diisi; "
-                                f"dicetak sebagai {PLACEHOLDER_NUMBER}."))
+        findings.append(
+            Finding(
+                "field_placeholder",
+                "warning",
+                f"Nomor keputusan belum diisi; dicetak sebagai {PLACEHOLDER_NUMBER}.",
+            )
+        )
     if not values["tanggal_penetapan"]:
-        findings.append(Finding("field_placeholder", "warning", "Tanggal penetapan belum diisi; "
-                                f"dicetak sebagai {PLACEHOLDER_DATE}."))
+        findings.append(
+            Finding(
+                "field_placeholder",
+                "warning",
+                f"Tanggal penetapan belum diisi; dicetak sebagai {PLACEHOLDER_DATE}.",
+            )
+        )
     return findings
 
 
@@ -235,7 +289,12 @@ def _seat_findings(region: Region, place: str) -> list[Finding]:
     if place != region.seat or region.seat_confidence not in UNSURE_SEATS:
         return []
     note = f" {region.seat_note}" if region.seat_note else ""
-    return [Finding("seat_unsure", "warning",
-                    f"Tempat penetapan '{place}' adalah ibu kota menurut registri wilayah "
-                    f"({region.seat_confidence_label}).{note} Periksa SK terbaru daerah ini; bila "
-                    "berbeda, isi tempat penetapan yang benar atau koreksi ibu kota wilayah.")]
+    return [
+        Finding(
+            "seat_unsure",
+            "warning",
+            f"Tempat penetapan '{place}' adalah ibu kota menurut registri wilayah "
+            f"({region.seat_confidence_label}).{note} Periksa SK terbaru daerah ini; bila "
+            "berbeda, isi tempat penetapan yang benar atau koreksi ibu kota wilayah.",
+        )
+    ]

@@ -6,9 +6,9 @@ import json
 
 from sqlalchemy import select
 
-from .. import audit, db
-from ..corpus.uploads import file_store
-from ..errors import NotFound
+from ..core import audit, db
+from ..core.errors import NotFound
+from ..core.storage import file_store
 from .catalog import Template, chosen_template, get_template
 from .context import DraftContext, draft_context
 from .models import Draft, DraftCitation, DraftVersion
@@ -16,46 +16,75 @@ from .pdf import docx_to_pdf
 from .render import render_docx
 
 
-def create_draft(template_name: str, region_code: str, fields: dict, options: dict,
-                 actor: audit.Actor) -> Draft:
+def create_draft(
+    template_name: str, region_code: str, fields: dict, options: dict, actor: audit.Actor
+) -> Draft:
     """Draft a decree for a region: context from the corpus, lint, first rendered version."""
     template = chosen_template(template_name)
     built = draft_context(template, region_code, fields, options)
-    draft = Draft(template=template.name, template_version=template.version,
-                  region_code=region_code, fields=fields, options=options,
-                  lint=[finding.as_dict() for finding in built.lint],
-                  created_by_id=actor.user_id)
+    draft = Draft(
+        template=template.name,
+        template_version=template.version,
+        region_code=region_code,
+        fields=fields,
+        options=options,
+        lint=[finding.as_dict() for finding in built.lint],
+        created_by_id=actor.user_id,
+    )
     db.session.add(draft)
     db.session.flush()
     _add_version(draft, template, built)
     _record_citations(draft, built)
-    audit.record(actor, "create", "draft", draft.id, None,
-                 {"template": template.name, "region_code": region_code}, region_code)
+    audit.record(
+        actor,
+        "create",
+        "draft",
+        draft.id,
+        None,
+        {"template": template.name, "region_code": region_code},
+        region_code,
+    )
     return draft
 
 
-def rerender_draft(draft: Draft, fields: dict | None, options: dict | None,
-                   actor: audit.Actor) -> Draft:
+def rerender_draft(
+    draft: Draft, fields: dict | None, options: dict | None, actor: audit.Actor
+) -> Draft:
     """Render the draft again (new fields, corpus changes, a new template version) as a new
     version; the earlier versions stay."""
     template = get_template(draft.template)
-    built = draft_context(template, draft.region_code, fields if fields is not None
-                          else draft.fields, options if options is not None else draft.options)
+    built = draft_context(
+        template,
+        draft.region_code,
+        fields if fields is not None else draft.fields,
+        options if options is not None else draft.options,
+    )
     draft.fields = fields if fields is not None else draft.fields
     draft.options = options if options is not None else draft.options
     draft.template_version = template.version
     draft.lint = [finding.as_dict() for finding in built.lint]
     _add_version(draft, template, built)
     _record_citations(draft, built)
-    audit.record(actor, "render", "draft", draft.id, None,
-                 {"version": draft.versions[-1].number}, draft.region_code)
+    audit.record(
+        actor,
+        "render",
+        "draft",
+        draft.id,
+        None,
+        {"version": draft.versions[-1].number},
+        draft.region_code,
+    )
     return draft
 
 
 def render_for(template: Template, built: DraftContext) -> tuple[bytes, str]:
     """The DOCX of a context and the hash of the inputs that made it."""
-    inputs = {"template": template.name, "version": template.version,
-              "context": built.context, "as_of": built.as_of.isoformat()}
+    inputs = {
+        "template": template.name,
+        "version": template.version,
+        "context": built.context,
+        "as_of": built.as_of.isoformat(),
+    }
     digest = hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
     return render_docx(template.path, built.context, built.as_of), digest
 

@@ -3,9 +3,9 @@ field is named in one 422, never a broken document."""
 
 from datetime import date
 
-from .. import db
+from ..core import db
+from ..core.errors import Invalid
 from ..corpus.models import Regulation
-from ..errors import Invalid
 from ..regions.models import Region
 from .catalog import Template
 
@@ -17,8 +17,9 @@ def check_fields(template: Template, region: Region, fields: dict, options: dict
     """Normalised field and option values, or Invalid naming each bad field."""
     problems = {}
     if region.level not in template.levels or not region.autonomous:
-        problems["region_code"] = [f"Templat '{template.name}' tidak untuk wilayah {region.code} "
-                                   f"({region.level})."]
+        problems["region_code"] = [
+            f"Templat '{template.name}' tidak untuk wilayah {region.code} ({region.level})."
+        ]
     unknown = set(fields) - {spec["name"] for spec in template.fields}
     problems.update({name: ["Kolom tidak dikenal."] for name in sorted(unknown)})
     values = {}
@@ -27,15 +28,18 @@ def check_fields(template: Template, region: Region, fields: dict, options: dict
             values[spec["name"]] = _value(spec, fields.get(spec["name"]), region)
         except ValueError as exc:
             problems[spec["name"]] = [str(exc)]
-    values["dengan_rahmat"] = bool(options.get("dengan_rahmat",
-                                               _option_default(template, "dengan_rahmat")))
+    values["dengan_rahmat"] = bool(
+        options.get("dengan_rahmat", _option_default(template, "dengan_rahmat"))
+    )
     values.setdefault("tempat", None)
     values["tempat"] = values["tempat"] or region.seat
     if not values["tempat"]:
         problems["tempat"] = ["Wajib diisi: ibu kota daerah ini belum tercatat di registri."]
     if problems:
-        raise Invalid("Isian draf tidak lengkap atau tidak valid; periksa kolom yang disebutkan.",
-                      {"fields": problems})
+        raise Invalid(
+            "Isian draf tidak lengkap atau tidak valid; periksa kolom yang disebutkan.",
+            {"fields": problems},
+        )
     for name in ("nomor", "tanggal_penetapan", "memperhatikan", "tembusan", "anggota"):
         values.setdefault(name, [] if name in ("memperhatikan", "tembusan", "anggota") else None)
     return values
@@ -86,8 +90,11 @@ def _rows(spec, raw, region) -> list[dict]:
         raise ValueError("Harus berupa daftar baris, paling sedikit satu.")
     rows = []
     for number, row in enumerate(raw, start=1):
-        if not isinstance(row, dict) or set(row) - set(columns) or not all(
-                isinstance(row.get(c), str) and row[c].strip() for c in columns):
+        if (
+            not isinstance(row, dict)
+            or set(row) - set(columns)
+            or not all(isinstance(row.get(c), str) and row[c].strip() for c in columns)
+        ):
             raise ValueError(f"Baris {number} harus berisi kolom {', '.join(columns)} (teks).")
         rows.append({column: row[column].strip() for column in columns})
     return rows
@@ -95,12 +102,24 @@ def _rows(spec, raw, region) -> list[dict]:
 
 def _regulation(spec, raw, region) -> Regulation:
     regulation = db.session.get(Regulation, raw) if isinstance(raw, int) else None
-    if (regulation is None or regulation.withdrawn_at is not None
-            or regulation.region_code != region.code or regulation.form not in DECREE_FORMS):
-        raise ValueError(f"Harus id keputusan atau peraturan kepala daerah {region.code} "
-                         "yang tercatat di korpus.")
+    if (
+        regulation is None
+        or regulation.withdrawn_at is not None
+        or regulation.region_code != region.code
+        or regulation.form not in DECREE_FORMS
+    ):
+        raise ValueError(
+            f"Harus id keputusan atau peraturan kepala daerah {region.code} "
+            "yang tercatat di korpus."
+        )
     return regulation
 
 
-CONVERTERS = {"string": _string, "date": _date, "boolean": _boolean, "list": _list,
-              "rows": _rows, "regulation": _regulation}
+CONVERTERS = {
+    "string": _string,
+    "date": _date,
+    "boolean": _boolean,
+    "list": _list,
+    "rows": _rows,
+    "regulation": _regulation,
+}

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, utcnow
+from ..core.db import Base, utcnow
 
 
 class Draft(Base):
@@ -22,14 +22,14 @@ class Draft(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    versions = relationship("DraftVersion", order_by="DraftVersion.number",
-                            back_populates="draft")
+    versions = relationship("DraftVersion", order_by="DraftVersion.number", back_populates="draft")
 
 
 class DraftVersion(Base):
     __tablename__ = "draft_versions"
-    __table_args__ = (UniqueConstraint("draft_id", "number",
-                                       name="uq_draft_versions_draft_number"),)
+    __table_args__ = (
+        UniqueConstraint("draft_id", "number", name="uq_draft_versions_draft_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), index=True)
@@ -48,6 +48,6 @@ class DraftCitation(Base):
     __tablename__ = "draft_citations"
 
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), primary_key=True)
-    regulation_id: Mapped[int] = mapped_column(ForeignKey("regulations.id"), primary_key=True,
-                                               index=True)
-
+    regulation_id: Mapped[int] = mapped_column(
+        ForeignKey("regulations.id"), primary_key=True, index=True
+    )

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import DomainError
+from ..core.errors import DomainError
 
 CONVERT_SECONDS = 300
 
@@ -26,15 +26,28 @@ def docx_to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
     """PDF bytes for each named DOCX, converted in one LibreOffice run."""
     program = libreoffice()
     if program is None:
-        raise PdfUnavailable("PDF tidak tersedia: LibreOffice tidak terpasang di server ini; "
-                             "unduh DOCX-nya.")
+        raise PdfUnavailable(
+            "PDF tidak tersedia: LibreOffice tidak terpasang di server ini; unduh DOCX-nya."
+        )
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         paths = []
         for name, content in documents.items():
             (root / f"{name}.docx").write_bytes(content)
             paths.append(str(root / f"{name}.docx"))
-        subprocess.run([program, f"-env:UserInstallation=file://{root}/profile", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(root / "out"), *paths],
-                       check=True, capture_output=True, timeout=CONVERT_SECONDS)
+        subprocess.run(
+            [
+                program,
+                f"-env:UserInstallation=file://{root}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(root / "out"),
+                *paths,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=CONVERT_SECONDS,
+        )
         return {name: (root / "out" / f"{name}.pdf").read_bytes() for name in documents}

@@ -13,12 +13,12 @@ from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from ..errors import Invalid
+from ..core.errors import Invalid
 
 MAX_OUTPUT_BYTES = 50 * 1024 * 1024
-RENDER_SECONDS = 10.0        # a built-in template renders in about 30 ms
+RENDER_SECONDS = 10.0  # a built-in template renders in about 30 ms
 MAX_VALUE_LENGTH = 1_000_000  # the longest string or list an expression may build
-MAX_WIDTH = 1_000            # the widest padding a filter (center, indent, ...) may add
+MAX_WIDTH = 1_000  # the widest padding a filter (center, indent, ...) may add
 
 
 class RenderLimitExceeded(SecurityError):
@@ -47,8 +47,9 @@ class _BoundedTemplate(Template):
         for piece in self.root_render_func(context):
             size += len(piece)
             if size > MAX_OUTPUT_BYTES:
-                raise RenderLimitExceeded("hasil render melebihi batas ukuran; periksa "
-                                          "perulangan dalam templat")
+                raise RenderLimitExceeded(
+                    "hasil render melebihi batas ukuran; periksa perulangan dalam templat"
+                )
             pieces.append(piece)
         return self.environment.concat(pieces)
 
@@ -71,8 +72,10 @@ class BoundedSandbox(SandboxedEnvironment):
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
-            raise RenderLimitExceeded(f"render templat melebihi batas waktu {self.seconds:g} "
-                                      "detik; periksa perulangan dalam templat")
+            raise RenderLimitExceeded(
+                f"render templat melebihi batas waktu {self.seconds:g} "
+                "detik; periksa perulangan dalam templat"
+            )
 
     def call_binop(self, context, operator_name: str, left, right):
         self.tick()
@@ -150,8 +153,9 @@ def render_docx(template_source, context: dict, moment: date) -> bytes:
         raise Invalid(f"Templat bukan dokumen Word yang dapat dipakai: {exc}.") from None
     except (ArithmeticError, TypeError, AttributeError, LookupError) as exc:
         # Raised by expressions in the template itself ({{ 1 // 0 }}, {{ 'a' + 1 }}).
-        raise Invalid(f"Templat gagal dirender: {type(exc).__name__}: {exc}.",
-                      {"template_error": str(exc)}) from None
+        raise Invalid(
+            f"Templat gagal dirender: {type(exc).__name__}: {exc}.", {"template_error": str(exc)}
+        ) from None
     if len(content) > MAX_OUTPUT_BYTES:
         raise Invalid("Hasil render terlalu besar; periksa perulangan dalam templat.")
     return content
@@ -174,8 +178,7 @@ class _DatedZipWriter:
         self._moment = moment
 
     def write(self, pack_uri, blob: bytes) -> None:
-        self._zip.writestr(zip_entry(pack_uri.membername, self._moment, zipfile.ZIP_DEFLATED),
-                           blob)
+        self._zip.writestr(zip_entry(pack_uri.membername, self._moment, zipfile.ZIP_DEFLATED), blob)
 
     def close(self) -> None:
         self._zip.close()
@@ -199,8 +202,9 @@ def _save_dated(document: DocxTemplate, moment: date) -> bytes:
 
 def zip_entry(name: str, moment: date, compression: int) -> zipfile.ZipInfo:
     """A zip entry dated `moment` (not the clock), readable by everyone."""
-    info = zipfile.ZipInfo(name, date_time=(max(moment.year, 1980), moment.month, moment.day,
-                                            0, 0, 0))
+    info = zipfile.ZipInfo(
+        name, date_time=(max(moment.year, 1980), moment.month, moment.day, 0, 0, 0)
+    )
     info.compress_type = compression
     info.external_attr = 0o644 << 16
     return info

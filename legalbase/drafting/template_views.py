@@ -4,32 +4,56 @@ from flask import request
 from flask.views import MethodView
 from marshmallow import fields
 
-from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, BEARER, Blueprint, refuse_too_large
-from ..errors import Invalid, UnsupportedMediaType
+from ..core import db
+from ..core.errors import Invalid, UnsupportedMediaType
 from ..jobs import schedule
+from ..service.api import API_PREFIX, BEARER, Blueprint, refuse_too_large
 from .catalog import validation_of
 from .uploads import start_validation, upload_template
 from .views import TemplateSchema
 
 
 class UploadedTemplateSchema(TemplateSchema):
-    validation = fields.String(required=True, metadata={
-        "description": "pending, ready atau refused: dipakai setelah lolos render untuk setiap "
-                       "wilayah"})
+    validation = fields.String(
+        required=True,
+        metadata={
+            "description": "pending, ready atau refused: dipakai setelah lolos render untuk setiap "
+            "wilayah"
+        },
+    )
     validation_job = fields.String(required=True)
 
-blp = Blueprint("template_uploads", __name__, url_prefix=f"{API_PREFIX}/templates",
-                description="Unggah templat penyusunan keputusan (admin), diperiksa sebelum "
-                            "disimpan.")
-UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["manifest", "template"],
-    "properties": {
-        "manifest": {"type": "string", "description": "manifest.yaml (YAML, seperti di "
-                                                      "templates/*/manifest.yaml)"},
-        "template": {"type": "string", "format": "binary", "description": "template.docx"}}}}}}
+
+blp = Blueprint(
+    "template_uploads",
+    __name__,
+    url_prefix=f"{API_PREFIX}/templates",
+    description="Unggah templat penyusunan keputusan (admin), diperiksa sebelum disimpan.",
+)
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["manifest", "template"],
+                "properties": {
+                    "manifest": {
+                        "type": "string",
+                        "description": "manifest.yaml (YAML, seperti di templates/*/manifest.yaml)",
+                    },
+                    "template": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "template.docx",
+                    },
+                },
+            }
+        }
+    },
+}
 
 
 @blp.route("")
@@ -49,16 +73,21 @@ class TemplateUploads(MethodView):
         job = start_validation(template, current_actor())
         db.session.commit()
         schedule(job.id)
-        return {**vars(template), "validation_job": f"{API_PREFIX}/jobs/{job.id}",
-                "validation": validation_of(template.path.parent)}
+        return {
+            **vars(template),
+            "validation_job": f"{API_PREFIX}/jobs/{job.id}",
+            "validation": validation_of(template.path.parent),
+        }
 
 
 def upload_parts() -> tuple[str, bytes]:
     """The manifest text and the DOCX bytes: 413 too large, 415 not multipart, 422 missing."""
     refuse_too_large()
     if request.mimetype != "multipart/form-data":
-        raise UnsupportedMediaType("Kirim templat sebagai multipart/form-data (bagian 'manifest' "
-                                   "dan 'template').", {"content_type": request.content_type})
+        raise UnsupportedMediaType(
+            "Kirim templat sebagai multipart/form-data (bagian 'manifest' dan 'template').",
+            {"content_type": request.content_type},
+        )
     problems = {}
     manifest_text = _manifest_part(problems)
     part = request.files.get("template")
@@ -66,8 +95,9 @@ def upload_parts() -> tuple[str, bytes]:
     if not content:
         problems["template"] = ["Wajib diisi: berkas template.docx."]
     if problems:
-        raise Invalid("Bagian kiriman tidak lengkap; periksa bagian yang disebutkan.",
-                      {"fields": problems})
+        raise Invalid(
+            "Bagian kiriman tidak lengkap; periksa bagian yang disebutkan.", {"fields": problems}
+        )
     return manifest_text, content
 
 

@@ -24,10 +24,10 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2 import sandbox as jinja_sandbox
 from sqlalchemy import select
 
-from .. import audit, db, limits
+from ..core import audit, db, limits
+from ..core.errors import Conflict, Invalid
 from ..corpus.files import check_docx_archive
 from ..corpus.models import Regulation
-from ..errors import Conflict, Invalid
 from ..jobs import Job, create_job
 from ..regions.models import Region
 from .batch import with_placeholders
@@ -44,21 +44,31 @@ from .context import draft_context
 from .fields import DECREE_FORMS
 from .render import render_docx, sandbox
 
-SMOKE_TIMEOUT_SECONDS = 10.0      # the checks and renders of one upload, once the worker is up
-WORKER_MEMORY_BYTES = 1024 ** 3   # address space of the worker
+SMOKE_TIMEOUT_SECONDS = 10.0  # the checks and renders of one upload, once the worker is up
+WORKER_MEMORY_BYTES = 1024**3  # address space of the worker
 LEVELS = ("provinsi", "kabupaten", "kota")
 NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MAX_NAME = 80
 # What the sandbox refuses to reach: "_" names, and these (jinja2.sandbox.is_internal_attribute).
 UNSAFE_ATTRIBUTES = frozenset({"mro"}).union(
-    jinja_sandbox.UNSAFE_FUNCTION_ATTRIBUTES, jinja_sandbox.UNSAFE_METHOD_ATTRIBUTES,
-    jinja_sandbox.UNSAFE_GENERATOR_ATTRIBUTES, jinja_sandbox.UNSAFE_COROUTINE_ATTRIBUTES,
-    jinja_sandbox.UNSAFE_ASYNC_GENERATOR_ATTRIBUTES)
+    jinja_sandbox.UNSAFE_FUNCTION_ATTRIBUTES,
+    jinja_sandbox.UNSAFE_METHOD_ATTRIBUTES,
+    jinja_sandbox.UNSAFE_GENERATOR_ATTRIBUTES,
+    jinja_sandbox.UNSAFE_COROUTINE_ATTRIBUTES,
+    jinja_sandbox.UNSAFE_ASYNC_GENERATOR_ATTRIBUTES,
+)
 # The fields draft_context reads (context.py, fields.py) and their types; no other field reaches
 # a template, and the signatory's name is the one it cannot do without.
-CONTEXT_FIELDS = {"nomor": "string", "tanggal_penetapan": "date", "tempat": "string",
-                  "nama_penandatangan": "string", "anggota": "rows", "tembusan": "list",
-                  "memperhatikan": "list", "sk_diubah_id": "regulation"}
+CONTEXT_FIELDS = {
+    "nomor": "string",
+    "tanggal_penetapan": "date",
+    "tempat": "string",
+    "nama_penandatangan": "string",
+    "anggota": "rows",
+    "tembusan": "list",
+    "memperhatikan": "list",
+    "sk_diubah_id": "regulation",
+}
 REQUIRED_FIELDS = ("nama_penandatangan",)
 CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -74,15 +84,16 @@ def upload_template(manifest_text: str, content: bytes, actor: audit.Actor) -> T
     template = read_upload_manifest(manifest_text)
     check_newer(template)
     db.release_locks()  # the check runs for seconds and needs no database
-    run_bounded(verify_template, content, template.sample, region_contexts(template),
-                date.today())
-    audit.record(actor, "create", "template", template.name, None,
-                 _summary(template, manifest_text, content))
+    run_bounded(verify_template, content, template.sample, region_contexts(template), date.today())
+    audit.record(
+        actor, "create", "template", template.name, None, _summary(template, manifest_text, content)
+    )
     db.session.flush()
     return _store(template, manifest_text, content)
 
 
 # --- the manifest -------------------------------------------------------------------------
+
 
 def read_upload_manifest(text: str) -> Template:
     """The uploaded manifest read by the catalog's rules, plus what an upload must satisfy."""
@@ -90,8 +101,10 @@ def read_upload_manifest(text: str) -> Template:
     template = parse_manifest(text, Path("template.docx"), "unggahan")
     problems = manifest_problems(template)
     if problems:
-        raise Invalid("Manifes templat tidak valid; periksa kunci yang disebutkan.",
-                      {"fields": {"manifest": problems}})
+        raise Invalid(
+            "Manifes templat tidak valid; periksa kunci yang disebutkan.",
+            {"fields": {"manifest": problems}},
+        )
     return template
 
 
@@ -102,17 +115,23 @@ def _refuse_aliases(text: str) -> None:
     except yaml.YAMLError:
         return  # parse_manifest says what is wrong
     if any(isinstance(token, (yaml.AnchorToken, yaml.AliasToken)) for token in tokens):
-        raise Invalid("Manifes templat tidak boleh memakai anchor atau alias YAML (& dan *).",
-                      {"fields": {"manifest": ["Anchor atau alias YAML tidak diizinkan."]}})
+        raise Invalid(
+            "Manifes templat tidak boleh memakai anchor atau alias YAML (& dan *).",
+            {"fields": {"manifest": ["Anchor atau alias YAML tidak diizinkan."]}},
+        )
 
 
 def manifest_problems(template: Template) -> list[str]:
     """What an uploaded manifest lacks beyond the catalog's rules, one line per problem."""
     problems = []
-    if not (isinstance(template.name, str) and NAME.fullmatch(template.name)
-            and len(template.name) <= MAX_NAME):
-        problems.append(f"name: huruf kecil, angka, dan tanda hubung, paling banyak {MAX_NAME} "
-                        "karakter.")
+    if not (
+        isinstance(template.name, str)
+        and NAME.fullmatch(template.name)
+        and len(template.name) <= MAX_NAME
+    ):
+        problems.append(
+            f"name: huruf kecil, angka, dan tanda hubung, paling banyak {MAX_NAME} karakter."
+        )
     if template.version < 1:
         problems.append("version: bilangan bulat paling sedikit 1.")
     if not isinstance(template.title, str) or not template.title.strip():
@@ -122,7 +141,8 @@ def manifest_problems(template: Template) -> list[str]:
     if not _chosen_from(template.levels, LEVELS):
         problems.append(f"levels: daftar yang tidak kosong dari: {', '.join(LEVELS)}.")
     if not isinstance(template.options, dict) or not all(
-            isinstance(option, dict) for option in template.options.values()):
+        isinstance(option, dict) for option in template.options.values()
+    ):
         problems.append("options: pemetaan nama opsi ke keterangannya.")
     problems += _fields_problems(template.fields)
     if not isinstance(template.sample, dict) or not template.sample:
@@ -137,37 +157,55 @@ def _chosen_from(values: tuple, allowed: tuple) -> bool:
 def _fields_problems(specs: tuple) -> list[str]:
     if not all(isinstance(spec, dict) for spec in specs):
         return ["fields: daftar isian, masing-masing berupa pemetaan."]
-    problems = [problem for number, spec in enumerate(specs, start=1)
-                for problem in _field_problems(number, spec)]
+    problems = [
+        problem
+        for number, spec in enumerate(specs, start=1)
+        for problem in _field_problems(number, spec)
+    ]
     names = [spec.get("name") for spec in specs]
     doubled = sorted({name for name in names if isinstance(name, str) and names.count(name) > 1})
     if doubled:
         problems.append(f"fields: nama isian ganda: {', '.join(doubled)}.")
     required = {spec.get("name") for spec in specs if spec.get("required") is True}
-    problems += [f"fields: isian {name} wajib ada dengan required: true."
-                 for name in REQUIRED_FIELDS if name not in required]
+    problems += [
+        f"fields: isian {name} wajib ada dengan required: true."
+        for name in REQUIRED_FIELDS
+        if name not in required
+    ]
     return problems
 
 
 def _field_problems(number: int, spec: dict) -> list[str]:
-    if not (isinstance(spec.get("name"), str) and isinstance(spec.get("label"), str)
-            and spec.get("type") in FIELD_TYPES and isinstance(spec.get("required", False), bool)):
-        return [f"fields[{number}]: perlu name dan label (teks), type salah satu dari "
-                f"{', '.join(FIELD_TYPES)}, dan required true/false."]
+    if not (
+        isinstance(spec.get("name"), str)
+        and isinstance(spec.get("label"), str)
+        and spec.get("type") in FIELD_TYPES
+        and isinstance(spec.get("required", False), bool)
+    ):
+        return [
+            f"fields[{number}]: perlu name dan label (teks), type salah satu dari "
+            f"{', '.join(FIELD_TYPES)}, dan required true/false."
+        ]
     if CONTEXT_FIELDS.get(spec["name"]) != spec["type"]:
-        return [f"fields[{number}]: {spec['name']} ({spec['type']}) tidak dikenal; "
-                f"{_known_fields()}."]
+        return [
+            f"fields[{number}]: {spec['name']} ({spec['type']}) tidak dikenal; {_known_fields()}."
+        ]
     columns = spec.get("columns")
-    if spec["type"] == "rows" and not (isinstance(columns, list) and columns and all(
-            isinstance(column, dict) and isinstance(column.get("name"), str)
-            for column in columns)):
+    if spec["type"] == "rows" and not (
+        isinstance(columns, list)
+        and columns
+        and all(
+            isinstance(column, dict) and isinstance(column.get("name"), str) for column in columns
+        )
+    ):
         return [f"fields[{number}]: isian rows perlu columns (daftar dengan name)."]
     return []
 
 
 def _known_fields() -> str:
     return "yang dikenal legalbase (nama: type): " + ", ".join(
-        f"{name}: {kind}" for name, kind in CONTEXT_FIELDS.items())
+        f"{name}: {kind}" for name, kind in CONTEXT_FIELDS.items()
+    )
 
 
 def check_newer(template: Template) -> None:
@@ -177,13 +215,16 @@ def check_newer(template: Template) -> None:
     if newest is None:
         return
     if template.version <= newest:
-        raise Conflict(f"Templat '{template.name}' sudah ada dengan versi {newest}; unggah "
-                       f"versi yang lebih tinggi dari {newest}.",
-                       {"name": template.name, "version": template.version,
-                        "newest_version": newest}, code="template_version_not_newer")
+        raise Conflict(
+            f"Templat '{template.name}' sudah ada dengan versi {newest}; unggah "
+            f"versi yang lebih tinggi dari {newest}.",
+            {"name": template.name, "version": template.version, "newest_version": newest},
+            code="template_version_not_newer",
+        )
 
 
 # --- contexts of real regions -------------------------------------------------------------
+
 
 def region_contexts(template: Template) -> list[dict]:
     """The context of one real region per level the template serves, built as a draft's is,
@@ -193,8 +234,11 @@ def region_contexts(template: Template) -> list[dict]:
         try:
             built = draft_context(template, region.code, smoke_fields(template, region), {})
         except Invalid as exc:
-            raise Invalid(f"Konteks contoh untuk {region.name} ({region.code}) tidak dapat "
-                          f"disusun: {exc.message}", exc.details) from None
+            raise Invalid(
+                f"Konteks contoh untuk {region.name} ({region.code}) tidak dapat "
+                f"disusun: {exc.message}",
+                exc.details,
+            ) from None
         contexts.append(built.context)
     return contexts
 
@@ -204,10 +248,19 @@ def sample_regions(template: Template) -> list[Region]:
     decree from the corpus, the first region that has one."""
     query = select(Region).where(Region.autonomous.is_(True)).order_by(Region.code).limit(1)
     if any(spec["type"] == "regulation" and spec.get("required") for spec in template.fields):
-        query = query.where(Region.code.in_(select(Regulation.region_code).where(
-            Regulation.form.in_(DECREE_FORMS), Regulation.withdrawn_at.is_(None))))
-    return [region for level in LEVELS if level in template.levels
-            for region in db.session.scalars(query.where(Region.level == level))]
+        query = query.where(
+            Region.code.in_(
+                select(Regulation.region_code).where(
+                    Regulation.form.in_(DECREE_FORMS), Regulation.withdrawn_at.is_(None)
+                )
+            )
+        )
+    return [
+        region
+        for level in LEVELS
+        if level in template.levels
+        for region in db.session.scalars(query.where(Region.level == level))
+    ]
 
 
 def smoke_fields(template: Template, region: Region) -> dict:
@@ -223,14 +276,26 @@ def smoke_fields(template: Template, region: Region) -> dict:
 def _stand_in(spec: dict, region: Region):
     placeholder = f"[{spec['label'].lower()} belum diisi]"
     if spec["type"] == "regulation":
-        return db.session.scalar(select(Regulation.id).where(
-            Regulation.region_code == region.code, Regulation.form.in_(DECREE_FORMS),
-            Regulation.withdrawn_at.is_(None)).order_by(Regulation.id).limit(1))
-    return {"list": [placeholder], "date": date.today().isoformat(), "boolean": False,
-            "string": placeholder}.get(spec["type"])
+        return db.session.scalar(
+            select(Regulation.id)
+            .where(
+                Regulation.region_code == region.code,
+                Regulation.form.in_(DECREE_FORMS),
+                Regulation.withdrawn_at.is_(None),
+            )
+            .order_by(Regulation.id)
+            .limit(1)
+        )
+    return {
+        "list": [placeholder],
+        "date": date.today().isoformat(),
+        "boolean": False,
+        "string": placeholder,
+    }.get(spec["type"])
 
 
 # --- checks on the DOCX, run in a bounded worker ------------------------------------------
+
 
 def verify_template(content: bytes, sample: dict, regions: list[dict], moment: date) -> None:
     """Everything checked on the DOCX itself: a sound archive without a DTD, it opens, the
@@ -257,8 +322,10 @@ def open_template(content: bytes) -> DocxTemplate:
     except MemoryError:
         raise  # the worker reports its memory limit
     except Exception as exc:  # python-docx raises many kinds for a malformed package
-        raise Invalid(f"Berkas templat bukan dokumen Word yang dapat dibaca: "
-                      f"{type(exc).__name__}.", {"fields": {"template": ["Bukan DOCX."]}}) from None
+        raise Invalid(
+            f"Berkas templat bukan dokumen Word yang dapat dibaca: {type(exc).__name__}.",
+            {"fields": {"template": ["Bukan DOCX."]}},
+        ) from None
     return document
 
 
@@ -267,13 +334,19 @@ def template_sources(document: DocxTemplate) -> list[tuple[str, str]]:
     footnotes and core properties, each as docxtpl prepares it."""
     sources = [("isi dokumen", document.patch_xml(document.get_xml()))]
     for where, uri in (("header", document.HEADER_URI), ("footer", document.FOOTER_URI)):
-        sources += [(f"{where} {part.partname}", document.patch_xml(document.get_part_xml(part)))
-                    for _, part in document.get_headers_footers(uri)]
-    sources += [(f"catatan kaki {part.partname}", document.patch_xml(part.blob.decode("utf-8")))
-                for part in document.docx.part.package.parts if part.content_type == FOOTNOTES]
+        sources += [
+            (f"{where} {part.partname}", document.patch_xml(document.get_part_xml(part)))
+            for _, part in document.get_headers_footers(uri)
+        ]
+    sources += [
+        (f"catatan kaki {part.partname}", document.patch_xml(part.blob.decode("utf-8")))
+        for part in document.docx.part.package.parts
+        if part.content_type == FOOTNOTES
+    ]
     properties = document.docx.core_properties
-    sources += [(f"properti dokumen {name}", getattr(properties, name) or "")
-                for name in CORE_PROPERTIES]
+    sources += [
+        (f"properti dokumen {name}", getattr(properties, name) or "") for name in CORE_PROPERTIES
+    ]
     return sources
 
 
@@ -283,14 +356,21 @@ def check_source(where: str, source: str) -> None:
     try:
         tree = sandbox().parse(source)
     except TemplateSyntaxError as exc:
-        raise Invalid(f"Sintaks Jinja di {where} tidak sah: {exc.message}.",
-                      {"fields": {"template": [f"Sintaks Jinja tidak sah di {where}."]}}) from None
+        raise Invalid(
+            f"Sintaks Jinja di {where} tidak sah: {exc.message}.",
+            {"fields": {"template": [f"Sintaks Jinja tidak sah di {where}."]}},
+        ) from None
     for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
         for name in _attribute_names(node):
             if name.startswith("_") or name in UNSAFE_ATTRIBUTES:
-                    raise Invalid(f"{OUTSIDE_SANDBOX}: atribut '{name}' di {where}.",
-                              {"fields": {"template": [f"Atribut terlarang '{name}' di {where}."]},
-                               "attribute": name, "where": where})
+                raise Invalid(
+                    f"{OUTSIDE_SANDBOX}: atribut '{name}' di {where}.",
+                    {
+                        "fields": {"template": [f"Atribut terlarang '{name}' di {where}."]},
+                        "attribute": name,
+                        "where": where,
+                    },
+                )
 
 
 def _attribute_names(node) -> list[str]:
@@ -302,18 +382,24 @@ def _attribute_names(node) -> list[str]:
     else:  # filters: attr('name'), and map, sort, groupby, sum, ... (attribute='a.b')
         arguments = node.args[:1] if node.name == "attr" else []
         arguments += [keyword.value for keyword in node.kwargs if keyword.key == "attribute"]
-    return [part for argument in arguments
-            if isinstance(argument, nodes.Const) and isinstance(argument.value, str)
-            for part in argument.value.split(".")]
+    return [
+        part
+        for argument in arguments
+        if isinstance(argument, nodes.Const) and isinstance(argument.value, str)
+        for part in argument.value.split(".")
+    ]
 
 
 def _check_variables(variables: set[str], known: set[str], contract: str) -> None:
     unknown = sorted(variables - known)
     if unknown:
-        raise Invalid(f"Templat memakai variabel di luar {contract}: {', '.join(unknown)}.",
-                      {"fields": {"template": [f"Variabel tidak dikenal: {name}."
-                                               for name in unknown]},
-                       "unknown_variables": unknown})
+        raise Invalid(
+            f"Templat memakai variabel di luar {contract}: {', '.join(unknown)}.",
+            {
+                "fields": {"template": [f"Variabel tidak dikenal: {name}." for name in unknown]},
+                "unknown_variables": unknown,
+            },
+        )
 
 
 def _smoke_render(content: bytes, context: dict, moment: date) -> None:
@@ -322,15 +408,18 @@ def _smoke_render(content: bytes, context: dict, moment: date) -> None:
     except Invalid as exc:
         # render_docx raises `from None`: the Jinja error stays on as __context__.
         if isinstance(exc.__context__, jinja_sandbox.SecurityError):
-            raise Invalid(f"{OUTSIDE_SANDBOX} saat dirender: {exc.__context__}",
-                          {"fields": {"template": ["Akses di luar sandbox."]}}) from None
+            raise Invalid(
+                f"{OUTSIDE_SANDBOX} saat dirender: {exc.__context__}",
+                {"fields": {"template": ["Akses di luar sandbox."]}},
+            ) from None
         raise
 
 
 # --- the bounded worker -------------------------------------------------------------------
 
+
 def run_bounded(function, *args, timeout: float | None = None) -> None:
-    """Run `function(*args)` in a bounded worker process (legalbase.limits), within `timeout`
+    """Run `function(*args)` in a bounded worker process (legalbase.core.limits), within `timeout`
     seconds (default SMOKE_TIMEOUT_SECONDS) and WORKER_MEMORY_BYTES; its Invalid, a timeout,
     running out of memory or a crash are an Invalid here."""
     timeout = SMOKE_TIMEOUT_SECONDS if timeout is None else timeout
@@ -342,25 +431,38 @@ def run_bounded(function, *args, timeout: float | None = None) -> None:
 
 def _failure_message(failure: limits.BoundedCallFailed, timeout: float) -> tuple[str, dict]:
     if failure.reason == "time":
-        return (f"Pemeriksaan dan render contoh templat melebihi batas waktu {timeout:g} detik; "
-                "periksa perulangan dalam templat.", {"timeout_seconds": timeout})
+        return (
+            f"Pemeriksaan dan render contoh templat melebihi batas waktu {timeout:g} detik; "
+            "periksa perulangan dalam templat.",
+            {"timeout_seconds": timeout},
+        )
     if failure.reason == "memory":
-        return ("Render contoh templat melebihi batas memori; periksa perulangan dalam "
-                "templat.", {"memory_bytes": WORKER_MEMORY_BYTES})
+        return (
+            "Render contoh templat melebihi batas memori; periksa perulangan dalam templat.",
+            {"memory_bytes": WORKER_MEMORY_BYTES},
+        )
     if failure.reason == "crashed":
-        return ("Pemeriksa templat berhenti tanpa hasil (kemungkinan kehabisan batas memori); "
-                "periksa perulangan dalam templat.", {"memory_bytes": WORKER_MEMORY_BYTES})
+        return (
+            "Pemeriksa templat berhenti tanpa hasil (kemungkinan kehabisan batas memori); "
+            "periksa perulangan dalam templat.",
+            {"memory_bytes": WORKER_MEMORY_BYTES},
+        )
     # whatever the template provokes in docxtpl or lxml is its fault
     return f"Templat gagal diperiksa: {failure.detail}.", {}
 
 
 # --- keeping it ---------------------------------------------------------------------------
 
+
 def _summary(template: Template, manifest_text: str, content: bytes) -> dict:
-    return {"name": template.name, "version": template.version, "title": template.title,
-            "levels": list(template.levels),
-            "template_sha256": hashlib.sha256(content).hexdigest(),
-            "manifest_sha256": hashlib.sha256(manifest_text.encode()).hexdigest()}
+    return {
+        "name": template.name,
+        "version": template.version,
+        "title": template.title,
+        "levels": list(template.levels),
+        "template_sha256": hashlib.sha256(content).hexdigest(),
+        "manifest_sha256": hashlib.sha256(manifest_text.encode()).hexdigest(),
+    }
 
 
 def _store(template: Template, manifest_text: str, content: bytes) -> Template:
@@ -391,11 +493,13 @@ def _locked(root: Path):
 
 # --- the check for every region, in the background ----------------------------------------
 
+
 def start_validation(template: Template, actor: audit.Actor) -> Job:
     """Queue the render of a kept version for every region it serves; until it passes, the
     version is not used."""
-    return create_job("validate_template", {"name": template.name,
-                                            "version": template.version}, actor)
+    return create_job(
+        "validate_template", {"name": template.name, "version": template.version}, actor
+    )
 
 
 def run_validation(job: Job) -> None:
@@ -403,18 +507,30 @@ def run_validation(job: Job) -> None:
     it ready, or refused with the reason."""
     folder = uploaded_root() / job.params["name"] / str(job.params["version"])
     template = read_manifest(folder, "unggahan")
-    regions = list(db.session.scalars(select(Region).where(
-        Region.autonomous.is_(True), Region.level.in_(template.levels)).order_by(Region.code)))
+    regions = list(
+        db.session.scalars(
+            select(Region)
+            .where(Region.autonomous.is_(True), Region.level.in_(template.levels))
+            .order_by(Region.code)
+        )
+    )
     job.status, job.total = "running", len(regions)
     db.session.commit()
     with db.memo_scope():
-        contexts = [draft_context(template, region.code, smoke_fields(template, region),
-                                  {}).context for region in regions]
+        contexts = [
+            draft_context(template, region.code, smoke_fields(template, region), {}).context
+            for region in regions
+        ]
     job.progress = len(contexts)
     db.session.commit()  # the renders take minutes: no transaction (SQLite's write lock) held
     try:
-        run_bounded(_render_each, template.path.read_bytes(), contexts, date.today(),
-                    timeout=SMOKE_TIMEOUT_SECONDS + RENDER_SECONDS_EACH * len(contexts))
+        run_bounded(
+            _render_each,
+            template.path.read_bytes(),
+            contexts,
+            date.today(),
+            timeout=SMOKE_TIMEOUT_SECONDS + RENDER_SECONDS_EACH * len(contexts),
+        )
     except Invalid as exc:
         _mark(folder, "refused", exc.message)
         raise
@@ -427,5 +543,6 @@ def _render_each(content: bytes, contexts: list[dict], moment: date) -> None:
 
 
 def _mark(folder: Path, status: str, reason: str | None = None) -> None:
-    (folder / "validation.json").write_text(json.dumps({"status": status, "reason": reason},
-                                                       ensure_ascii=False), encoding="utf-8")
+    (folder / "validation.json").write_text(
+        json.dumps({"status": status, "reason": reason}, ensure_ascii=False), encoding="utf-8"
+    )

@@ -6,24 +6,40 @@ from flask import send_file
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, BEARER, Blueprint, Timestamp, json_body, json_request_body, load_json
+from ..core import db
+from ..core.errors import Invalid
 from ..corpus.schemas import LintFindingSchema
 from ..coverage.basis import STATUSES
-from ..errors import Invalid
 from ..jobs import get_job, schedule
 from ..jobs.views import JobSchema
 from ..regions.registry import find_region
+from ..service.api import (
+    API_PREFIX,
+    BEARER,
+    Blueprint,
+    Timestamp,
+    json_body,
+    json_request_body,
+    load_json,
+)
 from .batch import start_batch
 from .catalog import list_templates
 from .drafts import create_draft, draft_docx, draft_pdf, get_draft, rerender_draft, version_of
 
-templates_blp = Blueprint("templates", __name__, url_prefix=f"{API_PREFIX}/templates",
-                          description="Templat penyusunan keputusan (DOCX).")
-blp = Blueprint("drafting", __name__, url_prefix=f"{API_PREFIX}/drafts",
-                description="Draf keputusan dari templat.")
+templates_blp = Blueprint(
+    "templates",
+    __name__,
+    url_prefix=f"{API_PREFIX}/templates",
+    description="Templat penyusunan keputusan (DOCX).",
+)
+blp = Blueprint(
+    "drafting",
+    __name__,
+    url_prefix=f"{API_PREFIX}/drafts",
+    description="Draf keputusan dari templat.",
+)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -72,8 +88,11 @@ class DraftSchema(Schema):
 
 class BatchInputSchema(Schema):
     template = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    statuses = fields.List(fields.String(validate=validate.OneOf(STATUSES)), required=True,
-                           validate=validate.Length(min=1))
+    statuses = fields.List(
+        fields.String(validate=validate.OneOf(STATUSES)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
     province = fields.String(load_default=None, validate=validate.Length(max=2))
     fields_ = fields.Dict(data_key="fields", load_default=dict)
     options = fields.Dict(load_default=dict)
@@ -101,8 +120,9 @@ class Drafts(MethodView):
         payload = json_body()
         _authorize_draft(payload.get("region_code"))
         args = load_json(DraftInputSchema(), payload)
-        draft = create_draft(args["template"], args["region_code"], args["fields_"],
-                             args["options"], current_actor())
+        draft = create_draft(
+            args["template"], args["region_code"], args["fields_"], args["options"], current_actor()
+        )
         db.session.commit()
         return draft
 
@@ -119,8 +139,14 @@ class DraftBatch(MethodView):
         args = load_json(BatchInputSchema())
         if args["province"] is not None:
             get_province(args["province"])
-        job = start_batch(args["template"], args["statuses"], args["province"], args["fields_"],
-                          args["options"], current_actor())
+        job = start_batch(
+            args["template"],
+            args["statuses"],
+            args["province"],
+            args["fields_"],
+            args["options"],
+            current_actor(),
+        )
         db.session.commit()
         schedule(job.id)
         return get_job(job.id)
@@ -188,15 +214,19 @@ def _authorize_draft(region_code) -> None:
         require(current_user(), "draft", region_code)
         return
     require(current_user(), "draft", current_user().region_code)
-    raise Invalid("Kode wilayah tidak dikenal.",
-                  {"fields": {"region_code": [f"Kode wilayah '{region_code}' tidak dikenal."]}})
+    raise Invalid(
+        "Kode wilayah tidak dikenal.",
+        {"fields": {"region_code": [f"Kode wilayah '{region_code}' tidak dikenal."]}},
+    )
 
 
 def get_province(code: str):
     region = find_region(code)
     if region is None or region.level != "provinsi":
-        raise Invalid("Provinsi tidak dikenal.",
-                      {"fields": {"province": [f"Kode provinsi '{code}' tidak dikenal."]}})
+        raise Invalid(
+            "Provinsi tidak dikenal.",
+            {"fields": {"province": [f"Kode provinsi '{code}' tidak dikenal."]}},
+        )
     return region
 
 
@@ -207,5 +237,4 @@ def _readable(draft_id: int):
 
 
 def _send(content: bytes, mimetype: str, name: str):
-    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
-                     download_name=name)
+    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)

@@ -23,6 +23,20 @@ from .queue import (
     wake_runner,
 )
 
-__all__ = ["MAX_ATTEMPTS", "Job", "claim_job", "claim_next_job", "create_job", "get_job",
-           "recover_stalled_jobs", "register", "report_progress", "result_name",
-           "run_claimed_job", "run_job", "run_queued_jobs", "schedule", "wake_runner"]
+__all__ = [
+    "MAX_ATTEMPTS",
+    "Job",
+    "claim_job",
+    "claim_next_job",
+    "create_job",
+    "get_job",
+    "recover_stalled_jobs",
+    "register",
+    "report_progress",
+    "result_name",
+    "run_claimed_job",
+    "run_job",
+    "run_queued_jobs",
+    "schedule",
+    "wake_runner",
+]

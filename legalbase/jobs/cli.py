@@ -24,6 +24,8 @@ def run_and_report() -> None:
     while (job_id := claim_next_job()) is not None:
         job = run_claimed_job(job_id)
         count += 1
-        click.echo(f"Pekerjaan {job.id} ({job.kind}): {job.status}"
-                   + (f" - {job.error}" if job.error else ""))
+        click.echo(
+            f"Pekerjaan {job.id} ({job.kind}): {job.status}"
+            + (f" - {job.error}" if job.error else "")
+        )
     click.echo(f"{count} pekerjaan dijalankan.")

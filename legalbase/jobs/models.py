@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base, utcnow
+from ..core.db import Base, utcnow
 
 
 class Job(Base):
@@ -23,8 +23,9 @@ class Job(Base):
     region_code: Mapped[str | None] = mapped_column(String(8), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
-                                                 onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     worker: Mapped[str | None] = mapped_column(String(120))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
@@ -34,5 +35,8 @@ def stored_inputs(params) -> list[str]:
     """The sha256 values of `params` keys ending in `_sha256`: the stored files a job reads."""
     if not isinstance(params, dict):
         return []
-    return [value for key, value in sorted(params.items())
-            if key.endswith("_sha256") and isinstance(value, str)]
+    return [
+        value
+        for key, value in sorted(params.items())
+        if key.endswith("_sha256") and isinstance(value, str)
+    ]

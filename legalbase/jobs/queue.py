@@ -4,8 +4,8 @@ last attempt) when the lease runs out because the worker was killed or restarted
 
 Each room registers the kinds of job it runs (`register`) when the app is built, so a runner in
 any process knows every kind. Each serving process runs jobs in its background thread
-(legalbase/serving.py, with JOBS_MODE=background); `legalbase jobs run` (or `legalbase drafts
-run-jobs`) claims the same way, so any number of processes can share the queue.
+(legalbase/service/serving.py, with JOBS_MODE=background); `legalbase jobs run` (or `legalbase
+drafts run-jobs`) claims the same way, so any number of processes can share the queue.
 """
 
 import os
@@ -20,9 +20,9 @@ from flask import Flask, current_app
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from .. import audit, db
-from ..db import utcnow
-from ..errors import NotFound
+from ..core import audit, db
+from ..core.db import utcnow
+from ..core.errors import NotFound
 from .models import Job
 
 MAX_ATTEMPTS = 3
@@ -49,6 +49,7 @@ class UnknownKind(LookupError):
 
 # --- the registry ---------------------------------------------------------------------------
 
+
 def register(kind: str, handler: Handler, result_name: str = DEFAULT_RESULT_NAME) -> None:
     """Let this process run jobs of `kind` with `handler(job)`; registering again replaces.
 
@@ -74,8 +75,8 @@ def result_name(job: Job) -> str:
 
 # --- creating and finding jobs --------------------------------------------------------------
 
-def create_job(kind: str, params: dict, actor: audit.Actor,
-               region_code: str | None = None) -> Job:
+
+def create_job(kind: str, params: dict, actor: audit.Actor, region_code: str | None = None) -> Job:
     """Queue a job of `kind` (added, flushed and audited; the caller commits, then schedules)."""
     job = Job(kind=kind, params=params, region_code=region_code, created_by_id=actor.user_id)
     db.session.add(job)
@@ -94,6 +95,7 @@ def get_job(job_id: int) -> Job:
 
 # --- claiming and leases --------------------------------------------------------------------
 
+
 def worker_name() -> str:
     """host:pid of this process, as a job records who runs it."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -102,9 +104,16 @@ def worker_name() -> str:
 def claim_job(job_id: int) -> bool:
     """Take a queued job for this process (True), unless another took it first."""
     result = db.session.execute(
-        update(Job).where(Job.id == job_id, Job.status == "queued")
-        .values(status="running", worker=worker_name(), attempts=Job.attempts + 1,
-                lease_until=_lease_end(), updated_at=utcnow()))
+        update(Job)
+        .where(Job.id == job_id, Job.status == "queued")
+        .values(
+            status="running",
+            worker=worker_name(),
+            attempts=Job.attempts + 1,
+            lease_until=_lease_end(),
+            updated_at=utcnow(),
+        )
+    )
     db.session.commit()
     return result.rowcount == 1
 
@@ -112,21 +121,29 @@ def claim_job(job_id: int) -> bool:
 def claim_next_job() -> int | None:
     """Claim the oldest queued job; None when there is none left."""
     while True:
-        job_id = db.session.scalar(select(Job.id).where(Job.status == "queued")
-                                   .order_by(Job.id).limit(1))
+        job_id = db.session.scalar(
+            select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(1)
+        )
         if job_id is None or claim_job(job_id):
             return job_id
 
 
 def recover_stalled_jobs() -> list[int]:
     """Queue again the running jobs whose lease ran out, or fail those out of attempts."""
-    stalled = list(db.session.scalars(select(Job).where(
-        Job.status == "running", (Job.lease_until < utcnow()) | Job.lease_until.is_(None))))
+    stalled = list(
+        db.session.scalars(
+            select(Job).where(
+                Job.status == "running", (Job.lease_until < utcnow()) | Job.lease_until.is_(None)
+            )
+        )
+    )
     for job in stalled:
         if job.attempts >= MAX_ATTEMPTS:
             job.status = "failed"
-            job.error = (f"Pekerjaan terhenti {job.attempts} kali sebelum selesai (pekerja "
-                         f"berhenti atau dimulai ulang); tidak diulang lagi.")
+            job.error = (
+                f"Pekerjaan terhenti {job.attempts} kali sebelum selesai (pekerja "
+                f"berhenti atau dimulai ulang); tidak diulang lagi."
+            )
         else:
             job.status, job.progress, job.worker, job.lease_until = "queued", 0, None, None
     db.session.commit()
@@ -142,12 +159,16 @@ def _renew_leases(session, _context, _instances):
     # Every recorded step of a running job (status, progress) renews its lease, unless the
     # step sets the lease itself.
     for obj in session.dirty:
-        if (isinstance(obj, Job) and obj.status == "running"
-                and not inspect(obj).attrs.lease_until.history.has_changes()):
+        if (
+            isinstance(obj, Job)
+            and obj.status == "running"
+            and not inspect(obj).attrs.lease_until.history.has_changes()
+        ):
             obj.lease_until = _lease_end()
 
 
 # --- running --------------------------------------------------------------------------------
+
 
 def schedule(job_id: int) -> None:
     """Run a committed job as JOBS_MODE says: by this process's job runner (background),

@@ -8,27 +8,32 @@ from marshmallow import Schema, fields
 
 from ..accounts.auth import current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, BEARER, Blueprint, Timestamp
-from ..corpus.uploads import file_store
-from ..errors import Conflict
+from ..core.errors import Conflict
+from ..core.storage import file_store
+from ..service.api import API_PREFIX, BEARER, Blueprint, Timestamp
 from .queue import get_job, result_name
 
-blp = Blueprint("jobs", __name__, url_prefix=f"{API_PREFIX}/jobs",
-                description="Pekerjaan panjang (penyusunan draf massal, impor folder) dan "
-                            "kemajuannya.")
+blp = Blueprint(
+    "jobs",
+    __name__,
+    url_prefix=f"{API_PREFIX}/jobs",
+    description="Pekerjaan panjang (penyusunan draf massal, impor folder) dan kemajuannya.",
+)
 
 
 class JobSchema(Schema):
     id = fields.Integer(required=True)
     kind = fields.String(required=True)
-    status = fields.String(required=True, metadata={
-        "description": "queued, running, finished atau failed"})
+    status = fields.String(
+        required=True, metadata={"description": "queued, running, finished atau failed"}
+    )
     progress = fields.Integer(required=True)
     total = fields.Integer(required=True)
     error = fields.String(allow_none=True, required=True)
     params = fields.Dict(required=True)
-    result_url = fields.Function(lambda job: f"{API_PREFIX}/jobs/{job.id}/result.zip"
-                                 if job.result_sha256 else None)
+    result_url = fields.Function(
+        lambda job: f"{API_PREFIX}/jobs/{job.id}/result.zip" if job.result_sha256 else None
+    )
     created_at = Timestamp(required=True)
     updated_at = Timestamp(required=True)
 
@@ -53,11 +58,17 @@ class JobResult(MethodView):
         """Unduh hasil pekerjaan (ZIP) setelah selesai."""
         job = readable_job(job_id)
         if job.result_sha256 is None:
-            raise Conflict("Pekerjaan belum selesai; hasilnya belum tersedia.",
-                           {"status": job.status}, code="job_not_finished")
-        return send_file(io.BytesIO(file_store().get(job.result_sha256)),
-                         mimetype="application/zip", as_attachment=True,
-                         download_name=result_name(job))
+            raise Conflict(
+                "Pekerjaan belum selesai; hasilnya belum tersedia.",
+                {"status": job.status},
+                code="job_not_finished",
+            )
+        return send_file(
+            io.BytesIO(file_store().get(job.result_sha256)),
+            mimetype="application/zip",
+            as_attachment=True,
+            download_name=result_name(job),
+        )
 
 
 def readable_job(job_id: int):

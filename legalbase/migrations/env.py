@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from legalbase import audit, db  # noqa: F401  (models register on the metadata)
 from legalbase.accounts import models as _accounts  # noqa: F401
+from legalbase.core import audit, db  # noqa: F401  (models register on the metadata)
 from legalbase.corpus import models as _corpus  # noqa: F401
 from legalbase.coverage import models as _coverage  # noqa: F401
 from legalbase.drafting import models as _drafting  # noqa: F401
@@ -40,9 +40,12 @@ def _check_foreign_keys(connection) -> None:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite",
-                      compare_type=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

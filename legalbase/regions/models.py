@@ -3,7 +3,7 @@
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base
+from ..core.db import Base
 
 LEVELS = ("provinsi", "kabupaten", "kota")
 # How sure the registry is of a seat, with the words the pages and lint print.

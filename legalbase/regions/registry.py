@@ -2,8 +2,8 @@
 
 from sqlalchemy import or_, select
 
-from .. import db
-from ..errors import NotFound
+from ..core import db
+from ..core.errors import NotFound
 from .models import Region
 
 
@@ -20,8 +20,13 @@ def find_region(code: str | None) -> Region | None:
     return db.session.get(Region, code) if code else None
 
 
-def list_regions(level: str | None = None, parent: str | None = None, q: str | None = None,
-                 page: int = 1, per_page: int = 100) -> db.Page:
+def list_regions(
+    level: str | None = None,
+    parent: str | None = None,
+    q: str | None = None,
+    page: int = 1,
+    per_page: int = 100,
+) -> db.Page:
     """Regions by level, parent and a name fragment, in code order."""
     query = select(Region).order_by(Region.code)
     if level:
@@ -52,4 +57,4 @@ def head_title_for(name: str, level: str) -> str:
 
 
 def _strip_prefix(name: str, prefix: str) -> str:
-    return name[len(prefix):].strip() if name.startswith(prefix + " ") else name
+    return name[len(prefix) :].strip() if name.startswith(prefix + " ") else name

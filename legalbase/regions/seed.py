@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from .. import audit, db
-from ..errors import Invalid
+from ..core import audit, db
+from ..core.errors import Invalid
 from .models import SEAT_CONFIDENCE, Region
 from .registry import head_title_for
 
@@ -36,8 +36,10 @@ class SyncCounts:
         if self.not_in_seed:
             text += f", {len(self.not_in_seed)} tidak ada di seed (dibiarkan)"
         if self.corrected_kept:
-            text += (f", {len(self.corrected_kept)} ibu kota hasil koreksi daerah berbeda dari "
-                     f"seed dan dibiarkan ({', '.join(self.corrected_kept)})")
+            text += (
+                f", {len(self.corrected_kept)} ibu kota hasil koreksi daerah berbeda dari "
+                f"seed dan dibiarkan ({', '.join(self.corrected_kept)})"
+            )
         return text
 
 
@@ -51,8 +53,9 @@ def read_seed_regions(regions_dir: Path) -> list[dict]:
         _apply_facts(row, facts.get(row["code"], {}))
         _apply_seat(row, facts.get(row["code"], {}), seats.pop(row["code"], None))
     if seats:
-        raise Invalid("seats.csv memuat kode yang tidak ada di regencies.csv.",
-                      {"codes": sorted(seats)})
+        raise Invalid(
+            "seats.csv memuat kode yang tidak ada di regencies.csv.", {"codes": sorted(seats)}
+        )
     return rows
 
 
@@ -73,11 +76,18 @@ def sync_regions(regions_dir: Path, actor: audit.Actor) -> SyncCounts:
 
 def region_snapshot(region: Region) -> dict:
     """A region's facts as plain data (for the audit log and comparisons)."""
-    return {"code": region.code, "name": region.name, "level": region.level,
-            "parent_code": region.parent_code, "head_title": region.head_title,
-            "seat": region.seat, "seat_confidence": region.seat_confidence,
-            "seat_source": region.seat_source, "seat_note": region.seat_note,
-            "autonomous": region.autonomous}
+    return {
+        "code": region.code,
+        "name": region.name,
+        "level": region.level,
+        "parent_code": region.parent_code,
+        "head_title": region.head_title,
+        "seat": region.seat,
+        "seat_confidence": region.seat_confidence,
+        "seat_source": region.seat_source,
+        "seat_note": region.seat_note,
+        "autonomous": region.autonomous,
+    }
 
 
 def _upsert(region: Region | None, row: dict, actor: audit.Actor, counts: SyncCounts) -> None:
@@ -123,8 +133,12 @@ def _regency(row: dict) -> dict:
     if not match or match.group(1) != row["province_code"].strip():
         raise Invalid(f"Kode kabupaten/kota tidak valid di seed: '{code}'.", {"code": code})
     level = "kota" if int(match.group(2)) >= 71 else "kabupaten"
-    return {"code": code, "name": row["name"].strip(), "level": level,
-            "parent_code": match.group(1)}
+    return {
+        "code": code,
+        "name": row["name"].strip(),
+        "level": level,
+        "parent_code": match.group(1),
+    }
 
 
 def _read_facts(path: Path) -> dict:
@@ -133,26 +147,36 @@ def _read_facts(path: Path) -> dict:
 
 def _apply_facts(row: dict, facts: dict) -> None:
     row["head_title"] = (facts.get("head_title") or "").strip() or head_title_for(
-        row["name"], row["level"])
+        row["name"], row["level"]
+    )
     autonomous = (facts.get("autonomous") or "true").strip().lower()
     if autonomous not in ("true", "false"):
-        raise Invalid(f"Kolom 'autonomous' wilayah {row['code']} harus true atau false.",
-                      {"code": row["code"]})
+        raise Invalid(
+            f"Kolom 'autonomous' wilayah {row['code']} harus true atau false.",
+            {"code": row["code"]},
+        )
     row["autonomous"] = autonomous == "true"
 
 
 def _apply_seat(row: dict, facts: dict, seat: dict | None) -> None:
     curated, listed = _text(facts.get("seat")), _text((seat or {}).get("seat"))
     if curated and listed:
-        raise Invalid(f"Ibu kota wilayah {row['code']} tercatat di facts.csv dan seats.csv; "
-                      "simpan di satu berkas saja.", {"code": row["code"]})
+        raise Invalid(
+            f"Ibu kota wilayah {row['code']} tercatat di facts.csv dan seats.csv; "
+            "simpan di satu berkas saja.",
+            {"code": row["code"]},
+        )
     if seat is not None:
         _check_seat_row(row, seat)
     if curated:
         values = (curated, "curated", "facts.csv", _text(facts.get("note")))
     elif listed:
-        values = (listed, _text(seat["confidence"]), f"seats.csv ({_text(seat.get('source'))})",
-                  _text(seat.get("note")))
+        values = (
+            listed,
+            _text(seat["confidence"]),
+            f"seats.csv ({_text(seat.get('source'))})",
+            _text(seat.get("note")),
+        )
     else:
         values = (None, None, None, None)
     row.update(zip(SEAT_FIELDS, values, strict=True))
@@ -169,8 +193,9 @@ def _check_seat_row(row: dict, seat: dict) -> None:
     elif len(_text(seat.get("note")) or "") > NOTE_MAX:
         problem = f"kolom 'note' paling banyak {NOTE_MAX} karakter"
     if problem:
-        raise Invalid(f"Baris {row['code']} di seats.csv tidak valid: {problem}.",
-                      {"code": row["code"]})
+        raise Invalid(
+            f"Baris {row['code']} di seats.csv tidak valid: {problem}.", {"code": row["code"]}
+        )
 
 
 def _text(value: str | None) -> str | None:

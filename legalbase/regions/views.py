@@ -3,17 +3,29 @@
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from .. import db
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..api import API_PREFIX, BEARER, Blueprint, PageArgs, json_request_body, load_json, page_schema
+from ..core import db
+from ..service.api import (
+    API_PREFIX,
+    BEARER,
+    Blueprint,
+    PageArgs,
+    json_request_body,
+    load_json,
+    page_schema,
+)
 from .models import LEVELS, SEAT_CONFIDENCE
 from .registry import get_region, list_regions
 from .seats import SEAT_MAX, correct_seat
 from .seed import NOTE_MAX
 
-blp = Blueprint("regions", __name__, url_prefix=f"{API_PREFIX}/regions",
-                description="Wilayah: provinsi dan kabupaten/kota (kode Kemendagri).")
+blp = Blueprint(
+    "regions",
+    __name__,
+    url_prefix=f"{API_PREFIX}/regions",
+    description="Wilayah: provinsi dan kabupaten/kota (kode Kemendagri).",
+)
 
 
 class RegionSchema(Schema):
@@ -24,24 +36,38 @@ class RegionSchema(Schema):
     head_title = fields.String(required=True)
     seat = fields.String(allow_none=True, required=True)
     seat_confidence = fields.String(
-        allow_none=True, required=True, validate=validate.OneOf(list(SEAT_CONFIDENCE)),
-        metadata={"description": "Keyakinan atas ibu kota: " + "; ".join(
-            f"{key} = {label}" for key, label in SEAT_CONFIDENCE.items())})
+        allow_none=True,
+        required=True,
+        validate=validate.OneOf(list(SEAT_CONFIDENCE)),
+        metadata={
+            "description": "Keyakinan atas ibu kota: "
+            + "; ".join(f"{key} = {label}" for key, label in SEAT_CONFIDENCE.items())
+        },
+    )
     seat_confidence_label = fields.String(allow_none=True, required=True)
     seat_source = fields.String(
-        allow_none=True, required=True,
-        metadata={"description": "Asal ibu kota: facts.csv, seats.csv (huruf sumber A/B/C, "
-                                 "lihat corpus/regions/README.md), atau koreksi daerah"})
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Asal ibu kota: facts.csv, seats.csv (huruf sumber A/B/C, "
+            "lihat corpus/regions/README.md), atau koreksi daerah"
+        },
+    )
     seat_note = fields.String(allow_none=True, required=True)
     autonomous = fields.Boolean(required=True)
 
 
 class SeatCorrectionSchema(Schema):
-    seat = fields.String(required=True, validate=validate.Length(min=1, max=SEAT_MAX),
-                         metadata={"description": "Ibu kota (tempat penetapan keputusan)"})
-    note = fields.String(allow_none=True, validate=validate.Length(max=NOTE_MAX),
-                         metadata={"description": "Dasar koreksi, misalnya SK atau UU yang "
-                                                  "menyebut ibu kota"})
+    seat = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=SEAT_MAX),
+        metadata={"description": "Ibu kota (tempat penetapan keputusan)"},
+    )
+    note = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=NOTE_MAX),
+        metadata={"description": "Dasar koreksi, misalnya SK atau UU yang menyebut ibu kota"},
+    )
 
 
 class RegionListArgs(PageArgs):

@@ -20,7 +20,7 @@ from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.fields import TEXT
 from whoosh.system import pack_uint
 
-from ..config import REPO_ROOT
+from ..core.config import REPO_ROOT
 
 # A legal number starting with a digit keeps its dots, slashes and hyphens
 # (100.3.3.1/441/013/2025, 49/2023); a word keeps its hyphens (undang-undang, PP-TPPO).
@@ -133,7 +133,7 @@ def term_positions(terms: list[str]) -> dict[str, list[int]]:
             continue
         for words, synthetic in expansions:
             size = len(words)
-            found = [start for start in starts if tuple(terms[start:start + size]) == words]
+            found = [start for start in starts if tuple(terms[start : start + size]) == words]
             if found:
                 positions.setdefault(synthetic, [])
                 positions[synthetic] = sorted(set(positions[synthetic]).union(found))

@@ -5,8 +5,8 @@ in each regulation's own transaction, which every machine sharing the database s
 from flask import current_app
 from sqlalchemy.engine import make_url
 
-from .. import db
-from ..errors import Unavailable
+from ..core import db
+from ..core.errors import Unavailable
 
 WHOOSH, POSTGRESQL = "whoosh", "postgresql"
 
@@ -18,9 +18,11 @@ def uses_postgresql() -> bool:
 
 def refusal(dialect: str) -> str:
     """Why the PostgreSQL backend cannot run on a database of `dialect`, in Indonesian."""
-    return (f"LEGALBASE_SEARCH_BACKEND=postgresql memerlukan basis data PostgreSQL, sedangkan "
-            f"basis data ini {dialect}. Setel LEGALBASE_DATABASE_URL ke PostgreSQL "
-            f"(postgresql+psycopg://...) atau pakai LEGALBASE_SEARCH_BACKEND=whoosh.")
+    return (
+        f"LEGALBASE_SEARCH_BACKEND=postgresql memerlukan basis data PostgreSQL, sedangkan "
+        f"basis data ini {dialect}. Setel LEGALBASE_DATABASE_URL ke PostgreSQL "
+        f"(postgresql+psycopg://...) atau pakai LEGALBASE_SEARCH_BACKEND=whoosh."
+    )
 
 
 def refuse_unsupported_configuration(app) -> None:
@@ -42,5 +44,6 @@ def require_postgresql() -> None:
     """Unavailable (503) when the PostgreSQL backend would run on another database (a setting
     changed after start-up)."""
     if not database_is_postgresql():
-        raise Unavailable(refusal(db.session.get_bind().dialect.name),
-                          code="search_backend_unsupported")
+        raise Unavailable(
+            refusal(db.session.get_bind().dialect.name), code="search_backend_unsupported"
+        )

@@ -5,7 +5,7 @@ import json
 import click
 from flask.cli import AppGroup
 
-from ..clitools import domain_errors_exit
+from ..core.clitools import domain_errors_exit
 from .index import check_index, reindex
 from .outbox import apply_pending
 
@@ -19,8 +19,9 @@ def reindex_command():
     (PostgreSQL backend: rewrite its table)."""
     count = reindex()
     applied = apply_pending()
-    click.echo(f"Indeks dibangun ulang: {count} peraturan; "
-               f"{applied} perubahan tertunda diterapkan.")
+    click.echo(
+        f"Indeks dibangun ulang: {count} peraturan; {applied} perubahan tertunda diterapkan."
+    )
 
 
 @search_group.command("check")
@@ -33,8 +34,11 @@ def check_command(as_json):
         click.echo(json.dumps(report))
     else:
         click.echo(f"Terindeks: {report['indexed']}; di basis data: {report['expected']}.")
-        for key, label in (("missing", "Tidak ada di indeks"), ("extra", "Berlebih di indeks"),
-                           ("stale", "Usang di indeks")):
+        for key, label in (
+            ("missing", "Tidak ada di indeks"),
+            ("extra", "Berlebih di indeks"),
+            ("stale", "Usang di indeks"),
+        ):
             click.echo(f"{label}: {len(report[key])} {report[key][:20] if report[key] else ''}")
     if report["missing"] or report["extra"] or report["stale"]:
         raise SystemExit(1)

@@ -22,11 +22,11 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from whoosh.index import LockError
 from whoosh.util.filelock import try_for
 
-from .. import db
+from ..core import db
+from ..core.errors import Unavailable
 from ..corpus.forms import FORMS
 from ..corpus.models import Regulation, Relation
 from ..corpus.status import relation_takes_effect
-from ..errors import Unavailable
 from .analysis import IndonesianAnalyzer, IndonesianPairs, IndonesianText
 from .backends import uses_postgresql
 from .postings import LengthCachedBM25F
@@ -36,9 +36,19 @@ WRITER_TIMEOUT = 10.0
 WRITER_ATTEMPTS = 3
 PARALLEL_FROM = 1_000
 BUILD_CHUNK = 20_000
-COLUMNS = (Regulation.id, Regulation.form, Regulation.number, Regulation.year, Regulation.title,
-           Regulation.region_code, Regulation.subjects, Regulation.text,
-           Regulation.in_force_from, Regulation.valid_until, Regulation.updated_at)
+COLUMNS = (
+    Regulation.id,
+    Regulation.form,
+    Regulation.number,
+    Regulation.year,
+    Regulation.title,
+    Regulation.region_code,
+    Regulation.subjects,
+    Regulation.text,
+    Regulation.in_force_from,
+    Regulation.valid_until,
+    Regulation.updated_at,
+)
 _local = threading.local()
 
 
@@ -67,8 +77,9 @@ def make_schema() -> Schema:
 
 def index_dir() -> str:
     """Where the app's index lives: SEARCH_INDEX_DIR, else <instance>/search."""
-    return current_app.config.get("SEARCH_INDEX_DIR") or os.path.join(current_app.instance_path,
-                                                                     "search")
+    return current_app.config.get("SEARCH_INDEX_DIR") or os.path.join(
+        current_app.instance_path, "search"
+    )
 
 
 def index_exists(path: str | None = None) -> bool:
@@ -79,16 +90,19 @@ def index_exists(path: str | None = None) -> bool:
     path = path or index_dir()
     # A table of contents (_MAIN_<generation>.toc) exists once an index has been committed;
     # Whoosh's exists_in opens it, which fails if another process replaces it meanwhile.
-    return os.path.isdir(path) and any(name.startswith("_MAIN_") and name.endswith(".toc")
-                                       for name in os.listdir(path))
+    return os.path.isdir(path) and any(
+        name.startswith("_MAIN_") and name.endswith(".toc") for name in os.listdir(path)
+    )
 
 
 def open_index(path: str | None = None):
     """The app's index, or Unavailable when it has not been built."""
     path = path or index_dir()
     if not index_exists(path):
-        raise Unavailable("Indeks pencarian belum dibangun; jalankan `legalbase search reindex`.",
-                          code="search_index_missing")
+        raise Unavailable(
+            "Indeks pencarian belum dibangun; jalankan `legalbase search reindex`.",
+            code="search_index_missing",
+        )
     for attempt in range(3):
         try:
             return whoosh_index.open_dir(path)
@@ -146,10 +160,12 @@ def date_number(day: date | None, default: int = NEVER) -> int:
 def revocation_dates(ids=None) -> dict[int, date]:
     """Per regulation, the day its earliest live revocation takes effect (`ids`: only those)."""
     revoking = aliased(Regulation)
-    query = (select(Relation.target_id, func.min(relation_takes_effect(Relation, revoking)))
-             .join(revoking, revoking.id == Relation.source_id)
-             .where(Relation.kind == "revokes", revoking.withdrawn_at.is_(None))
-             .group_by(Relation.target_id))
+    query = (
+        select(Relation.target_id, func.min(relation_takes_effect(Relation, revoking)))
+        .join(revoking, revoking.id == Relation.source_id)
+        .where(Relation.kind == "revokes", revoking.withdrawn_at.is_(None))
+        .group_by(Relation.target_id)
+    )
     if ids is not None:
         query = query.where(Relation.target_id.in_(list(ids)))
     return {target: _as_date(day) for target, day in db.session.execute(query)}
@@ -157,8 +173,9 @@ def revocation_dates(ids=None) -> dict[int, date]:
 
 def revoked_by(ids: set[int]) -> set[int]:
     """Regulations that those `ids` revoke (their end date follows the revoking act's dates)."""
-    query = select(Relation.target_id).where(Relation.kind == "revokes",
-                                             Relation.source_id.in_(list(ids)))
+    query = select(Relation.target_id).where(
+        Relation.kind == "revokes", Relation.source_id.in_(list(ids))
+    )
     return set(db.session.scalars(query))
 
 
@@ -199,14 +216,20 @@ def document(row, revoked: date | None) -> dict:
     # title and subject fields only add their boost, see queries.py).
     body = "\n".join(part for part in (row.title, subjects, row.text) if part)
     return {
-        "id": str(row.id), "title": row.title, "body": body, "pairs": body,
-        "subjects": subjects, "number": number,
+        "id": str(row.id),
+        "title": row.title,
+        "body": body,
+        "pairs": body,
+        "subjects": subjects,
+        "number": number,
         "cite": " ".join(citation_keys(row.form, number, row.year)),
         "kinds": f"{row.form} {form.abbreviation.lower().replace(' ', '_')}",
-        "form": row.form, "year": row.year,
+        "form": row.form,
+        "year": row.year,
         "regions": " ".join(region_ancestors(region)),
         "province": region.split(".")[0] if region else "national",
-        "start": date_number(row.in_force_from), "end": end_date(row.valid_until, revoked),
+        "start": date_number(row.in_force_from),
+        "end": end_date(row.valid_until, revoked),
         "stamp": stamp(row, revoked),
     }
 
@@ -244,8 +267,9 @@ def build_index(path: str, procs: int | None = None, limitmb: int = 1024) -> int
     ix = whoosh_index.create_in(path, make_schema())
     revoked = revocation_dates()
     if procs is None:
-        live = db.session.scalar(select(func.count()).select_from(Regulation)
-                                 .where(Regulation.withdrawn_at.is_(None)))
+        live = db.session.scalar(
+            select(func.count()).select_from(Regulation).where(Regulation.withdrawn_at.is_(None))
+        )
         procs = min(2, os.cpu_count() or 1) if live > PARALLEL_FROM else 1
     options = {"limitmb": limitmb}
     if procs > 1:
@@ -340,14 +364,17 @@ def check_index() -> dict:
     revoked = revocation_dates()
     expected = {str(row.id): stamp(row, revoked.get(row.id)) for row in live_rows()}
     with open_index().searcher() as index_searcher:
-        indexed = {fields["id"]: fields.get("stamp")
-                   for fields in index_searcher.all_stored_fields()}
+        indexed = {
+            fields["id"]: fields.get("stamp") for fields in index_searcher.all_stored_fields()
+        }
     return {
         "missing": sorted(int(key) for key in expected.keys() - indexed.keys()),
         "extra": sorted(int(key) for key in indexed.keys() - expected.keys()),
-        "stale": sorted(int(key) for key in expected.keys() & indexed.keys()
-                        if expected[key] != indexed[key]),
-        "indexed": len(indexed), "expected": len(expected),
+        "stale": sorted(
+            int(key) for key in expected.keys() & indexed.keys() if expected[key] != indexed[key]
+        ),
+        "indexed": len(indexed),
+        "expected": len(expected),
     }
 
 

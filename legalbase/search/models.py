@@ -6,7 +6,7 @@ from sqlalchemy import DateTime, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base, utcnow
+from ..core.db import Base, utcnow
 
 # A tsvector on PostgreSQL; on SQLite, where the PostgreSQL backend refuses to run, the table
 # exists only so that both engines share one schema, and stays empty.

@@ -19,9 +19,9 @@ from itertools import chain
 
 from sqlalchemy import delete, event, insert, select
 
-from .. import db
+from ..core import db
+from ..core.db import AppSession, utcnow
 from ..corpus.models import Regulation, Relation
-from ..db import AppSession, utcnow
 from .backends import database_is_postgresql, uses_postgresql
 from .index import (
     acquire_writer,
@@ -52,8 +52,9 @@ def _enqueue_changes(session, _flush_context):
             refresh_documents(ids)
         return
     now = utcnow()
-    session.connection().execute(insert(SearchOutbox.__table__),
-                                 [{"regulation_id": key, "enqueued_at": now} for key in ids])
+    session.connection().execute(
+        insert(SearchOutbox.__table__), [{"regulation_id": key, "enqueued_at": now} for key in ids]
+    )
     session.info[DIRTY] = True
 
 
@@ -67,8 +68,9 @@ def changed_regulation_ids(session) -> set[int]:
     """Regulations whose index entry the flush in progress may change."""
     ids = set()
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, Regulation) and (obj in session.new or obj in session.deleted
-                                            or session.is_modified(obj)):
+        if isinstance(obj, Regulation) and (
+            obj in session.new or obj in session.deleted or session.is_modified(obj)
+        ):
             ids.add(obj.id)
         elif isinstance(obj, Relation) and obj.kind == "revokes":
             ids.update((obj.source_id, obj.target_id))
@@ -101,8 +103,11 @@ def apply_pending(batch: int = BATCH) -> int:
 def _apply_batch(batch: int) -> int:
     writer = acquire_writer(open_index())
     try:
-        rows = db.session.execute(select(SearchOutbox.id, SearchOutbox.regulation_id)
-                                  .order_by(SearchOutbox.id).limit(batch)).all()
+        rows = db.session.execute(
+            select(SearchOutbox.id, SearchOutbox.regulation_id)
+            .order_by(SearchOutbox.id)
+            .limit(batch)
+        ).all()
         if rows:
             _write(writer, {row.regulation_id for row in rows})
     except BaseException:
@@ -165,7 +170,7 @@ def rebuild_index() -> int:
     count = reindex()
     with db.writing():
         for start in range(0, len(seen), BATCH):
-            chunk = seen[start:start + BATCH]
+            chunk = seen[start : start + BATCH]
             db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
         db.session.commit()
     apply_pending()

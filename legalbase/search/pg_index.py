@@ -22,7 +22,7 @@ from itertools import islice
 from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert as upsert
 
-from .. import db
+from ..core import db
 from ..corpus.models import Regulation
 from .analysis import index_terms, term_positions
 from .backends import database_is_postgresql, require_postgresql
@@ -36,8 +36,17 @@ MAX_LEXEME_BYTES = 2046
 MAX_VECTOR_BYTES = 1_000_000  # PostgreSQL refuses a tsvector of over 1 MiB (2**20 - 1)
 POSITIONS_OVERHEAD = 3  # a lexeme's alignment byte and its count of positions
 BATCH = 500
-REFRESHED = ("regulation_id", "terms", "pairs", "form", "year", "province", "starts", "ends",
-             "stamp")
+REFRESHED = (
+    "regulation_id",
+    "terms",
+    "pairs",
+    "form",
+    "year",
+    "province",
+    "starts",
+    "ends",
+    "stamp",
+)
 
 
 def quote(lexeme: str) -> str:
@@ -57,14 +66,23 @@ def document_row(row, revoked) -> dict:
     doc = document(row, revoked)
     title, subjects = index_terms(row.title or ""), index_terms(doc["subjects"])
     terms = title + subjects + index_terms(row.text or "")
-    keys = [key_lexeme(field, value) for field in ("cite", "kinds", "regions")
-            for value in doc[field].split()]
+    keys = [
+        key_lexeme(field, value)
+        for field in ("cite", "kinds", "regions")
+        for value in doc[field].split()
+    ]
     keys.append(key_lexeme("number", doc["number"]))
-    return {"regulation_id": row.id,
-            "terms": terms_vector(terms, len(title), len(title) + len(subjects), keys),
-            "pairs": pairs_vector(terms), "form": doc["form"], "year": doc["year"],
-            "province": doc["province"], "starts": doc["start"], "ends": doc["end"],
-            "stamp": doc["stamp"]}
+    return {
+        "regulation_id": row.id,
+        "terms": terms_vector(terms, len(title), len(title) + len(subjects), keys),
+        "pairs": pairs_vector(terms),
+        "form": doc["form"],
+        "year": doc["year"],
+        "province": doc["province"],
+        "starts": doc["start"],
+        "ends": doc["end"],
+        "stamp": doc["stamp"],
+    }
 
 
 def terms_vector(terms: list[str], title_end: int, subjects_end: int, keys: list[str]) -> str:
@@ -77,7 +95,8 @@ def terms_vector(terms: list[str], title_end: int, subjects_end: int, keys: list
     # What PostgreSQL stores besides a lexeme: alignment, a count, two bytes a position.
     overheads = [POSITIONS_OVERHEAD + 2] * len(keys) + [
         POSITIONS_OVERHEAD + 2 * min(len(positions), MAX_POSITIONS)
-        for positions in positioned.values()]
+        for positions in positioned.values()
+    ]
     parts = []
     for lexeme in within_limits(lexemes, overheads):
         positions = positioned.get(lexeme)
@@ -92,8 +111,10 @@ def weighted(positions: list[int], title_end: int, subjects_end: int) -> str:
     if positions[0] > subjects_end:
         return ",".join(map(str, positions))
     after = bisect_right(positions, subjects_end)
-    marked = [f"{position}A" if position <= title_end else f"{position}C"
-              for position in positions[:after]]
+    marked = [
+        f"{position}A" if position <= title_end else f"{position}C"
+        for position in positions[:after]
+    ]
     return ",".join([*marked, *map(str, positions[after:])])
 
 
@@ -109,8 +130,10 @@ def within_limits(lexemes: list[str], overheads: list[int] | None = None) -> lis
     lengths = list(map(len, lexemes))
     overheads = overheads or [0] * len(lexemes)
     # UTF-8 takes at most four bytes a character: most documents are surely within.
-    if (4 * sum(lengths) + sum(overheads) <= MAX_VECTOR_BYTES
-            and 4 * max(lengths, default=0) <= MAX_LEXEME_BYTES):
+    if (
+        4 * sum(lengths) + sum(overheads) <= MAX_VECTOR_BYTES
+        and 4 * max(lengths, default=0) <= MAX_LEXEME_BYTES
+    ):
         return lexemes
     kept, left = [], MAX_VECTOR_BYTES
     for lexeme, overhead in zip(lexemes, overheads, strict=True):
@@ -140,7 +163,8 @@ def upserting():
     statement = upsert(TABLE)
     return statement.on_conflict_do_update(
         index_elements=[TABLE.c.regulation_id],
-        set_={name: statement.excluded[name] for name in REFRESHED[1:]})
+        set_={name: statement.excluded[name] for name in REFRESHED[1:]},
+    )
 
 
 def rebuild() -> int:
@@ -178,7 +202,7 @@ def ensure() -> int | None:
     if not ids:
         return None
     for start in range(0, len(ids), BATCH):
-        refresh_documents(set(ids[start:start + BATCH]))
+        refresh_documents(set(ids[start : start + BATCH]))
     db.session.connection().execute(text("ANALYZE search_documents"))
     db.session.commit()
     return len(ids)
@@ -188,14 +212,17 @@ def check() -> dict:
     """Ids missing from, extra in, and stale in the table, against the live database."""
     require_postgresql()
     revoked = revocation_dates()
-    stamped = select(Regulation.id, Regulation.updated_at, Regulation.in_force_from,
-                     Regulation.valid_until).where(Regulation.withdrawn_at.is_(None))
+    stamped = select(
+        Regulation.id, Regulation.updated_at, Regulation.in_force_from, Regulation.valid_until
+    ).where(Regulation.withdrawn_at.is_(None))
     expected = {row.id: stamp(row, revoked.get(row.id)) for row in db.session.execute(stamped)}
     stored = dict(db.session.execute(select(TABLE.c.regulation_id, TABLE.c.stamp)).all())
     return {
         "missing": sorted(expected.keys() - stored.keys()),
         "extra": sorted(stored.keys() - expected.keys()),
-        "stale": sorted(key for key in expected.keys() & stored.keys()
-                        if expected[key] != stored[key]),
-        "indexed": len(stored), "expected": len(expected),
+        "stale": sorted(
+            key for key in expected.keys() & stored.keys() if expected[key] != stored[key]
+        ),
+        "indexed": len(stored),
+        "expected": len(expected),
     }

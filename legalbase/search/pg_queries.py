@@ -53,7 +53,7 @@ from whoosh.query import (
     Wildcard,
 )
 
-from .. import db
+from ..core import db
 from .backends import require_postgresql
 from .index import date_number
 from .pg_index import KEY_FIELDS, MAX_LEXEME_BYTES, TABLE, key_lexeme, quote
@@ -100,8 +100,9 @@ def search(request: SearchRequest) -> SearchResult:
     with index_scans():
         total, facets = count_facets(condition, day)
         hits = page_of_hits(condition, text_query, request, day) if total else []
-    return SearchResult(total=total, facets=facets,
-                        items=hit_items(hits, highlight_terms(text_query)))
+    return SearchResult(
+        total=total, facets=facets, items=hit_items(hits, highlight_terms(text_query))
+    )
 
 
 @contextmanager
@@ -112,14 +113,18 @@ def index_scans():
     large vectors each row's @@ then reads from TOAST: it would read every vector rather than
     look the lexemes up in the GIN index (125 ms against 2 ms for a phrase on 10,000 records).
     The settings are the transaction's own and are put back after the block."""
-    previous = db.session.execute(text(
-        "SELECT current_setting('enable_seqscan'), current_setting('jit'), "
-        "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)")).one()
+    previous = db.session.execute(
+        text(
+            "SELECT current_setting('enable_seqscan'), current_setting('jit'), "
+            "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+        )
+    ).one()
     yield
     # (After an error the transaction is rolled back, and the settings with it.)
-    db.session.execute(text("SELECT set_config('enable_seqscan', :seqscan, true), "
-                            "set_config('jit', :jit, true)"),
-                       {"seqscan": previous[0], "jit": previous[1]})
+    db.session.execute(
+        text("SELECT set_config('enable_seqscan', :seqscan, true), set_config('jit', :jit, true)"),
+        {"seqscan": previous[0], "jit": previous[1]},
+    )
 
 
 def in_force(day: int):
@@ -131,20 +136,26 @@ def count_facets(condition, day: int) -> tuple[int, dict]:
     """The total and, per facet, how many matching documents carry each value: one scan,
     grouped by each facet in turn (GROUPING SETS)."""
     current = in_force(day).label("in_force")
-    facets = {"form": TABLE.c.form, "year": TABLE.c.year, "province": TABLE.c.province,
-              "in_force": current}
+    facets = {
+        "form": TABLE.c.form,
+        "year": TABLE.c.year,
+        "province": TABLE.c.province,
+        "in_force": current,
+    }
     groups = func.grouping_sets(*(tuple_(column) for column in facets.values()))
-    query = (select(*facets.values(), func.count()).where(condition)
-             .group_by(groups))
+    query = select(*facets.values(), func.count()).where(condition).group_by(groups)
     counted = {name: Counter() for name in facets}
     for *values, count in db.session.execute(query):
         # Each row counts one facet's value; the other columns are NULL (none is nullable).
-        name, value = next((name, value) for name, value in zip(facets, values, strict=True)
-                           if value is not None)
+        name, value = next(
+            (name, value) for name, value in zip(facets, values, strict=True) if value is not None
+        )
         counted[name][_facet_value(value)] += count
     total = sum(counted["in_force"].values())
-    return total, {name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-                   for name, counts in counted.items()}
+    return total, {
+        name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        for name, counts in counted.items()
+    }
 
 
 def _facet_value(value) -> str:
@@ -162,9 +173,13 @@ def page_of_hits(condition, text_query, request: SearchRequest, day: int) -> lis
     else:
         score = relevance(text_query)
         order = (score.desc(), TABLE.c.regulation_id)
-    query = (select(TABLE.c.regulation_id, score.label("score"), in_force(day))
-             .where(condition).order_by(*order)
-             .limit(request.per_page).offset((request.page - 1) * request.per_page))
+    query = (
+        select(TABLE.c.regulation_id, score.label("score"), in_force(day))
+        .where(condition)
+        .order_by(*order)
+        .limit(request.per_page)
+        .offset((request.page - 1) * request.per_page)
+    )
     return [tuple(row) for row in db.session.execute(query)]
 
 
@@ -173,8 +188,11 @@ def relevance(text_query):
     CITE_BOOST when it is the regulation a citation in the query names."""
     words = sorted(set(positive_words(text_query))) if text_query is not None else []
     weights = literal_column(f"'{RANK_WEIGHTS}'::float4[]")
-    score = (func.ts_rank(weights, TABLE.c.terms, tsquery(" | ".join(words)),
-                          RANK_NORMALIZATION) if words else literal(0.0))
+    score = (
+        func.ts_rank(weights, TABLE.c.terms, tsquery(" | ".join(words)), RANK_NORMALIZATION)
+        if words
+        else literal(0.0)
+    )
     cited = sorted(set(cited_keys(text_query))) if text_query is not None else []
     if cited:
         score = score + case((matches("terms", " | ".join(cited)), CITE_BOOST), else_=0.0)
@@ -219,6 +237,7 @@ def _atoms(lexemes):
 
 
 # --- translation ----------------------------------------------------------------------------
+
 
 def translate(query):
     """A parsed query (with its filters) as a Match or a SQL condition."""
@@ -327,8 +346,9 @@ def year_is(value):
     """The year column equal to a year term (Whoosh's sortable bytes, or digits)."""
     field = query_schema()["year"]
     try:
-        return TABLE.c.year == field.from_bytes(value if isinstance(value, bytes)
-                                                else field.to_bytes(value))
+        return TABLE.c.year == field.from_bytes(
+            value if isinstance(value, bytes) else field.to_bytes(value)
+        )
     except ValueError:
         return false()
 
@@ -343,17 +363,26 @@ def phrase(query: Phrase):
         return Match("terms", " <-> ".join(atoms))
     # Each next word within `slop` of the one before (Whoosh's SpanNear), pair by pair.
     reach = range(1, min(query.slop, MAX_SLOP) + 1)
-    return Match("terms", " & ".join(
-        "(" + " | ".join(f"{first} <{distance}> {second}" for distance in reach) + ")"
-        for first, second in zip(atoms, atoms[1:], strict=False)))
+    return Match(
+        "terms",
+        " & ".join(
+            "(" + " | ".join(f"{first} <{distance}> {second}" for distance in reach) + ")"
+            for first, second in zip(atoms, atoms[1:], strict=False)
+        ),
+    )
 
 
 def prefix(query: Prefix):
     """Lexemes starting with the text: of the field's weights, or of the field's keys."""
     fieldname, text = query.fieldname, query.text
     if fieldname in TEXT_WEIGHTS:
-        return _match_or_nothing("terms", tsquery_atom(
-            text, "*" + (TEXT_WEIGHTS[fieldname] or BODY_WEIGHTS))) if text else sql_true()
+        return (
+            _match_or_nothing(
+                "terms", tsquery_atom(text, "*" + (TEXT_WEIGHTS[fieldname] or BODY_WEIGHTS))
+            )
+            if text
+            else sql_true()
+        )
     if fieldname in KEY_FIELDS:
         return _match_or_nothing("terms", tsquery_atom(key_lexeme(fieldname, text), "*"))
     return false()
@@ -368,8 +397,10 @@ def wildcard(query: Wildcard):
     narrowed = prefix(Prefix(query.fieldname, literal_start))
     if query.fieldname in KEY_FIELDS:
         pattern = key_lexeme(query.fieldname, pattern)
-    return and_(as_sql(narrowed), _lexicon(query.fieldname,
-                                           lambda lexeme: lexeme.like(pattern, escape="\\")))
+    return and_(
+        as_sql(narrowed),
+        _lexicon(query.fieldname, lambda lexeme: lexeme.like(pattern, escape="\\")),
+    )
 
 
 def term_range(query: TermRange):
@@ -399,8 +430,9 @@ def _lexicon(fieldname: str, test):
     Whoosh expands these queries: only for the rare wildcard and range)."""
     if fieldname not in TEXT_WEIGHTS and fieldname not in KEY_FIELDS:
         return false()
-    lexemes = func.unnest(TABLE.c.terms).table_valued("lexeme", "positions", "weights") \
-        .alias("lexemes")
+    lexemes = (
+        func.unnest(TABLE.c.terms).table_valued("lexeme", "positions", "weights").alias("lexemes")
+    )
     condition = [test(lexemes.c.lexeme)]
     weight = TEXT_WEIGHTS.get(fieldname)
     if weight is not None:
@@ -423,6 +455,11 @@ def numeric_range(query: NumericRange):
     return and_(*bounds) if bounds else sql_true()
 
 
-LEAVES = ((Term, term), (Phrase, phrase), (Prefix, prefix), (Wildcard, wildcard),
-          (TermRange, term_range), (NumericRange, numeric_range))
-
+LEAVES = (
+    (Term, term),
+    (Phrase, phrase),
+    (Prefix, prefix),
+    (Wildcard, wildcard),
+    (TermRange, term_range),
+    (NumericRange, numeric_range),
+)

@@ -71,11 +71,14 @@ def _postings(reader, fieldname: str, text: bytes) -> tuple:
 
 def dense_terms(query):
     """`query` with its Terms made DenseTerms (same matches and scores, faster on dense ones)."""
+
     def swap(node):
         if type(node) is Term:
-            return DenseTerm(node.fieldname, node.text, boost=node.boost,
-                             minquality=node.minquality)
+            return DenseTerm(
+                node.fieldname, node.text, boost=node.boost, minquality=node.minquality
+            )
         return node
+
     return query.accept(swap)
 
 
@@ -96,7 +99,11 @@ def _field_lengths(searcher, fieldname: str) -> array:
     lengths = cache.get(fieldname)
     if lengths is None:
         # Whoosh answers None for a document with nothing in the field (an empty subjects).
-        lengths = cache[fieldname] = array("i", (
-            searcher.doc_field_length(docnum, fieldname, 1) or 0
-            for docnum in range(reader.doc_count_all())))
+        lengths = cache[fieldname] = array(
+            "i",
+            (
+                searcher.doc_field_length(docnum, fieldname, 1) or 0
+                for docnum in range(reader.doc_count_all())
+            ),
+        )
     return lengths

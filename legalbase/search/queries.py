@@ -38,10 +38,10 @@ from whoosh.query import (
     Term,
 )
 
-from .. import db
+from ..core import db
+from ..core.errors import Invalid
 from ..corpus.forms import FORMS
 from ..corpus.models import Regulation
-from ..errors import Invalid
 from .analysis import JOIN, TOKEN_RE, abbreviations, analyze, pair_term, phrase_term, word_terms
 from .backends import uses_postgresql
 from .index import NEVER, citation_group, date_number, make_schema, searcher
@@ -51,8 +51,14 @@ from .postings import dense_terms
 # subjects only add their boosted scores to the documents found (see _matches).
 FEW_MATCHES = 64
 BOOST_FIELDS = ("title", "subjects")
-FIELD_ALIASES = {"kinds": ["jenis"], "year": ["tahun"], "regions": ["wilayah"],
-                 "number": ["nomor"], "title": ["judul"], "subjects": ["subjek"]}
+FIELD_ALIASES = {
+    "kinds": ["jenis"],
+    "year": ["tahun"],
+    "regions": ["wilayah"],
+    "number": ["nomor"],
+    "title": ["judul"],
+    "subjects": ["subjek"],
+}
 ALIASES = {alias for aliases in FIELD_ALIASES.values() for alias in aliases}
 CITE_BOOST = 1000.0
 HIGHLIGHT_CHARS, SNIPPET_CHARS, SURROUND = 60_000, 240, 60
@@ -60,17 +66,25 @@ FACETS = ("form", "year", "province")
 
 # "Perpres 49/2023", "UU 21 tahun 2007", "Peraturan Presiden Nomor 69 Tahun 2008".
 _FORM_WORDS = {form.name.lower(): citation_group(code) for code, form in FORMS.items()}
-_FORM_WORDS.update({form.abbreviation.lower(): citation_group(code)
-                    for code, form in FORMS.items()})
-_FORM_WORDS.update({"peraturan daerah": "perda", "permendagri": "permen",
-                    "peraturan menteri dalam negeri": "permen"})
-_FORM_ALTERNATION = "|".join(re.escape(words).replace(r"\ ", r"\s+")
-                             for words in sorted(_FORM_WORDS, key=len, reverse=True))
+_FORM_WORDS.update(
+    {form.abbreviation.lower(): citation_group(code) for code, form in FORMS.items()}
+)
+_FORM_WORDS.update(
+    {
+        "peraturan daerah": "perda",
+        "permendagri": "permen",
+        "peraturan menteri dalam negeri": "permen",
+    }
+)
+_FORM_ALTERNATION = "|".join(
+    re.escape(words).replace(r"\ ", r"\s+") for words in sorted(_FORM_WORDS, key=len, reverse=True)
+)
 CITATION = re.compile(
     rf"\b(?P<form>{_FORM_ALTERNATION})\s+(?:no\.?\s*|nomor\s+)?"
     r"(?:(?P<number>[\w.-]+(?:/[\w.-]+)*?)\s*/\s*(?P<year>(?:19|20)\d\d)"
     r"|(?P<number2>[\w./-]+)\s+tahun\s+(?P<year2>(?:19|20)\d\d))\b",
-    re.I | re.A)  # ASCII: the form is looked up by its spelling, and "ſ" is no "s" there
+    re.I | re.A,
+)  # ASCII: the form is looked up by its spelling, and "ſ" is no "s" there
 FIELD_PREFIX = re.compile(r"(?<![\w.])([A-Za-z_]+):")
 
 
@@ -114,9 +128,10 @@ def search(request: SearchRequest) -> SearchResult:
     docnums = list(matches)
     result = SearchResult(total=len(matches), facets=count_facets(docnums, columns, as_of))
     day = date_number(as_of)
-    hits = [(regulation_id, score, columns["start"][docnum] <= day < columns["end"][docnum])
-            for docnum, regulation_id, score in _page_of_hits(index_searcher, matches, columns,
-                                                              request)]
+    hits = [
+        (regulation_id, score, columns["start"][docnum] <= day < columns["end"][docnum])
+        for docnum, regulation_id, score in _page_of_hits(index_searcher, matches, columns, request)
+    ]
     result.items = hit_items(hits, highlight_terms(text_query))
     return result
 
@@ -127,8 +142,9 @@ def _matches(index_searcher, query, scored: bool, boosts: list) -> dict[int, flo
     rank). The `boosts` (title and subject terms) then add their scores to the documents found,
     looked up for those only."""
     query = dense_terms(query)
-    context = index_searcher.context(needs_current=scored,
-                                     weighting=index_searcher.weighting if scored else None)
+    context = index_searcher.context(
+        needs_current=scored, weighting=index_searcher.weighting if scored else None
+    )
     found = {}
     for leaf, offset in index_searcher.leaf_searchers():
         matcher = query.matcher(leaf, context)
@@ -144,8 +160,10 @@ def _matches(index_searcher, query, scored: bool, boosts: list) -> dict[int, flo
             for term in boosts:
                 _add_boost(term.matcher(leaf, context), local)
         else:
-            local = dict.fromkeys((docnum for docnum in matcher.all_ids()
-                                   if deleted is None or not deleted(docnum)), 0.0)
+            local = dict.fromkeys(
+                (docnum for docnum in matcher.all_ids() if deleted is None or not deleted(docnum)),
+                0.0,
+            )
         if offset:
             local = {offset + docnum: score for docnum, score in local.items()}
         found.update(local)
@@ -201,12 +219,15 @@ def _refuse_malformed(text: str) -> None:
     if depth:
         raise Invalid("Tanda kurung dalam kueri tidak berpasangan.", {"q": text})
     outside_quotes = re.sub(r'"[^"]*"', " ", text)
-    unknown = sorted({name for name in FIELD_PREFIX.findall(outside_quotes)
-                      if name.lower() not in ALIASES})
+    unknown = sorted(
+        {name for name in FIELD_PREFIX.findall(outside_quotes) if name.lower() not in ALIASES}
+    )
     if unknown:
         known = ", ".join(f"{alias}:" for alias in sorted(ALIASES))
-        raise Invalid(f"Kolom pencarian tidak dikenal: {', '.join(unknown)}. Gunakan {known}",
-                      {"q": text, "unknown_fields": unknown})
+        raise Invalid(
+            f"Kolom pencarian tidak dikenal: {', '.join(unknown)}. Gunakan {known}",
+            {"q": text, "unknown_fields": unknown},
+        )
 
 
 def _split_citations(text: str) -> tuple[list, str]:
@@ -248,14 +269,19 @@ def _parse_words(text: str):
         parsed = _parser().parse(text)
     except (IndexError, AssertionError):
         # Whoosh 2.7.4 fails on an operator with nothing to apply to ("NOT AND pajak").
-        raise Invalid("Kueri tidak dapat dibaca: operator AND, OR dan NOT harus diikuti kata "
-                      "yang dicari, misalnya pajak AND NOT hotel.", {"q": text}) from None
+        raise Invalid(
+            "Kueri tidak dapat dibaca: operator AND, OR dan NOT harus diikuti kata "
+            "yang dicari, misalnya pajak AND NOT hotel.",
+            {"q": text},
+        ) from None
     query = parsed.accept(_rewrite)
     errors = [str(error) for error in _errors(query)]
     if errors:
-        raise Invalid("Kueri tidak dapat dibaca: ada nilai kolom yang tidak sah (tahun: harus "
-                      "berupa bilangan, misalnya tahun:2023 atau tahun:[2020 TO 2023]).",
-                      {"q": text, "problems": errors})
+        raise Invalid(
+            "Kueri tidak dapat dibaca: ada nilai kolom yang tidak sah (tahun: harus "
+            "berupa bilangan, misalnya tahun:2023 atau tahun:[2020 TO 2023]).",
+            {"q": text, "problems": errors},
+        )
     if query is NullQuery or isinstance(query, type(NullQuery)):
         return None
     return query
@@ -294,9 +320,11 @@ def _rewrite(query):
         return query
     if not query_schema()[query.fieldname].format.supports("positions"):
         # Whoosh fails when it runs a phrase on a keyword field (jenis:, wilayah:).
-        raise Invalid("Tanda kutip tidak dapat dipakai pada kolom jenis: dan wilayah:; tulis "
-                      "satu nilai, misalnya jenis:perda atau wilayah:16.71.",
-                      {"field": FIELD_ALIASES.get(query.fieldname, [query.fieldname])[0]})
+        raise Invalid(
+            "Tanda kutip tidak dapat dipakai pada kolom jenis: dan wilayah:; tulis "
+            "satu nilai, misalnya jenis:perda atau wilayah:16.71.",
+            {"field": FIELD_ALIASES.get(query.fieldname, [query.fieldname])[0]},
+        )
     if query.slop != 1 or len(query.words) < 2:
         return query
     words = tuple(query.words)
@@ -338,8 +366,11 @@ def with_filters(query, request: SearchRequest, as_of: date):
         filters.append(NumericRange("year", request.year_from or 0, request.year_to or 9999))
     if request.in_force is True:
         filters.append(in_force_query(as_of))
-    combined = And([part for part in [query, *filters] if part is not None]) \
-        if (query is not None or filters) else None
+    combined = (
+        And([part for part in [query, *filters] if part is not None])
+        if (query is not None or filters)
+        else None
+    )
     if combined is None:
         from whoosh.query import Every
 
@@ -360,8 +391,7 @@ def _columns(index_searcher) -> dict:
     cached = getattr(index_searcher, "_legalbase_columns", None)
     if cached is None:
         reader = index_searcher.reader()
-        cached = {name: list(reader.column_reader(name))
-                  for name in (*FACETS, "start", "end")}
+        cached = {name: list(reader.column_reader(name)) for name in (*FACETS, "start", "end")}
         index_searcher._legalbase_columns = cached
     return cached
 
@@ -376,10 +406,15 @@ def count_facets(docnums: list[int], columns: dict, as_of: date) -> dict:
     starts = map(columns["start"].__getitem__, docnums)
     ends = map(columns["end"].__getitem__, docnums)
     in_force = sum(start <= day < end for start, end in zip(starts, ends, strict=True))
-    facets["in_force"] = {state: count for state, count in
-                          (("true", in_force), ("false", len(docnums) - in_force)) if count}
-    return {name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-            for name, counts in facets.items()}
+    facets["in_force"] = {
+        state: count
+        for state, count in (("true", in_force), ("false", len(docnums) - in_force))
+        if count
+    }
+    return {
+        name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        for name, counts in facets.items()
+    }
 
 
 def _page_of_hits(index_searcher, matches, columns: dict, request: SearchRequest):
@@ -388,14 +423,19 @@ def _page_of_hits(index_searcher, matches, columns: dict, request: SearchRequest
     limit = request.page * request.per_page
     if request.sort == "date":
         start_of, year_of = columns["start"], columns["year"]
-        top = heapq.nsmallest(limit, matches.items(), key=lambda match: (
-            -start_of[match[0]], -year_of[match[0]], match[0]))
+        top = heapq.nsmallest(
+            limit,
+            matches.items(),
+            key=lambda match: (-start_of[match[0]], -year_of[match[0]], match[0]),
+        )
     else:
         top = heapq.nsmallest(limit, matches.items(), key=lambda match: (-match[1], match[0]))
-    page = top[(request.page - 1) * request.per_page:limit]
+    page = top[(request.page - 1) * request.per_page : limit]
     scored = request.sort != "date"
-    return [(docnum, int(index_searcher.stored_fields(docnum)["id"]), score if scored else None)
-            for docnum, score in page]
+    return [
+        (docnum, int(index_searcher.stored_fields(docnum)["id"]), score if scored else None)
+        for docnum, score in page
+    ]
 
 
 def highlight_terms(query) -> frozenset:
@@ -414,21 +454,38 @@ def hit_items(hits: list[tuple], terms: frozenset) -> list[dict]:
     """The API items of a page of hits, each (regulation id, score or None, in force), read
     from the database with their highlights."""
     ids = [regulation_id for regulation_id, _, _ in hits]
-    rows = {row.id: row for row in db.session.execute(
-        select(Regulation.id, Regulation.title, Regulation.form, Regulation.number,
-               Regulation.year, Regulation.region_code, Regulation.text)
-        .where(Regulation.id.in_(ids), Regulation.withdrawn_at.is_(None)))}
+    rows = {
+        row.id: row
+        for row in db.session.execute(
+            select(
+                Regulation.id,
+                Regulation.title,
+                Regulation.form,
+                Regulation.number,
+                Regulation.year,
+                Regulation.region_code,
+                Regulation.text,
+            ).where(Regulation.id.in_(ids), Regulation.withdrawn_at.is_(None))
+        )
+    }
     items = []
     for regulation_id, score, in_force in hits:
         row = rows.get(regulation_id)
         if row is None:  # withdrawn since the index saw it: the database wins
             continue
-        items.append({
-            "id": row.id, "title": row.title, "form": row.form, "number": row.number,
-            "year": row.year, "region_code": row.region_code, "in_force": in_force,
-            "score": round(score, 4) if score is not None else None,
-            "highlights": highlights(row.text, terms),
-        })
+        items.append(
+            {
+                "id": row.id,
+                "title": row.title,
+                "form": row.form,
+                "number": row.number,
+                "year": row.year,
+                "region_code": row.region_code,
+                "in_force": in_force,
+                "score": round(score, 4) if score is not None else None,
+                "highlights": highlights(row.text, terms),
+            }
+        )
     return items
 
 

@@ -3,31 +3,43 @@
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from ..api import API_PREFIX, Blueprint, Day
 from ..corpus.forms import FORM_CODES
+from ..service.api import API_PREFIX, Blueprint, Day
 from .backends import refuse_unsupported_configuration
 from .outbox import apply_pending, drain_after_request
 from .queries import SearchRequest, search
 
-blp = Blueprint("search", __name__, url_prefix=f"{API_PREFIX}/search",
-                description="Pencarian teks lengkap berbahasa Indonesia atas korpus.")
+blp = Blueprint(
+    "search",
+    __name__,
+    url_prefix=f"{API_PREFIX}/search",
+    description="Pencarian teks lengkap berbahasa Indonesia atas korpus.",
+)
 blp.after_app_request(drain_after_request)
 blp.record_once(lambda state: refuse_unsupported_configuration(state.app))
 
 
 class SearchArgs(Schema):
-    q = fields.String(load_default="", validate=validate.Length(max=500), metadata={
-        "description": 'Kata, "frasa", AND/OR/NOT, jenis:, tahun:, wilayah:, nomor:, judul:, '
-                       'subjek:, atau kutipan seperti "Perpres 49/2023"'})
+    q = fields.String(
+        load_default="",
+        validate=validate.Length(max=500),
+        metadata={
+            "description": 'Kata, "frasa", AND/OR/NOT, jenis:, tahun:, wilayah:, nomor:, judul:, '
+            'subjek:, atau kutipan seperti "Perpres 49/2023"'
+        },
+    )
     form = fields.String(validate=validate.OneOf(FORM_CODES))
-    region = fields.String(validate=validate.Length(max=8), metadata={
-        "description": "Kode wilayah (provinsi mencakup kabupaten/kotanya) atau 'national'"})
+    region = fields.String(
+        validate=validate.Length(max=8),
+        metadata={
+            "description": "Kode wilayah (provinsi mencakup kabupaten/kotanya) atau 'national'"
+        },
+    )
     year_from = fields.Integer(validate=validate.Range(min=1900, max=2100))
     year_to = fields.Integer(validate=validate.Range(min=1900, max=2100))
     in_force = fields.Boolean()
     as_of = Day(metadata={"description": "YYYY-MM-DD; bawaan hari ini"})
-    sort = fields.String(load_default="relevance",
-                         validate=validate.OneOf(("relevance", "date")))
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(("relevance", "date")))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
@@ -41,8 +53,11 @@ class SearchHitSchema(Schema):
     region_code = fields.String(allow_none=True)
     in_force = fields.Boolean(required=True)
     score = fields.Float(allow_none=True)
-    highlights = fields.List(fields.String(), required=True, metadata={
-        "description": "Cuplikan teks; kata yang cocok ditandai <mark>...</mark>"})
+    highlights = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Cuplikan teks; kata yang cocok ditandai <mark>...</mark>"},
+    )
 
 
 class SearchResultSchema(Schema):
@@ -50,9 +65,12 @@ class SearchResultSchema(Schema):
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     items = fields.List(fields.Nested(SearchHitSchema), required=True)
-    facets = fields.Dict(keys=fields.String(), values=fields.Dict(
-        keys=fields.String(), values=fields.Integer()), required=True, metadata={
-        "description": "form, year, province, in_force: jumlah hasil per nilai"})
+    facets = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+        required=True,
+        metadata={"description": "form, year, province, in_force: jumlah hasil per nilai"},
+    )
 
 
 @blp.route("")
@@ -65,5 +83,10 @@ class Search(MethodView):
         apply_pending()
         request = SearchRequest(**args)
         result = search(request)
-        return {"total": result.total, "page": request.page, "per_page": request.per_page,
-                "items": result.items, "facets": result.facets}
+        return {
+            "total": result.total,
+            "page": request.page,
+            "per_page": request.per_page,
+            "items": result.items,
+            "facets": result.facets,
+        }

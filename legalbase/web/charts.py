@@ -4,14 +4,18 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from .. import db
+from ..core import db
 from ..corpus.status import corpus_stamp
 from ..coverage.models import Attestation
 from ..coverage.reports import timeline
 
 MONTHS = 12
-SERIES = (("current", "#1a9850"), ("outdated", "#fc8d59"), ("missing", "#d73027"),
-          ("unreported", "#8c8c8c"))
+SERIES = (
+    ("current", "#1a9850"),
+    ("outdated", "#fc8d59"),
+    ("missing", "#d73027"),
+    ("unreported", "#8c8c8c"),
+)
 WIDTH, HEIGHT, PAD = 720, 220, 30
 _cache: dict = {}
 
@@ -37,9 +41,20 @@ def timeline_chart(points: list[dict]) -> dict:
     def xy(index: int, value: int) -> str:
         return f"{PAD + index * step:.1f},{HEIGHT - PAD - value / top * (HEIGHT - 2 * PAD):.1f}"
 
-    lines = [{"status": name, "colour": colour,
-              "points": " ".join(xy(i, p["summary"][name]) for i, p in enumerate(points))}
-             for name, colour in SERIES]
+    lines = [
+        {
+            "status": name,
+            "colour": colour,
+            "points": " ".join(xy(i, p["summary"][name]) for i, p in enumerate(points)),
+        }
+        for name, colour in SERIES
+    ]
     labels = [{"x": PAD + i * step, "text": p["month"]} for i, p in enumerate(points)]
-    return {"lines": lines, "labels": labels, "top": top, "width": WIDTH, "height": HEIGHT,
-            "points": points}
+    return {
+        "lines": lines,
+        "labels": labels,
+        "top": top,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "points": points,
+    }

@@ -38,8 +38,11 @@ def _rows(spec: dict, form) -> list[dict]:
         if match:
             rows.setdefault(int(match[1]), {})[match[2]] = form[key].strip()
     columns = [column["name"] for column in spec["columns"]]
-    return [{column: row.get(column, "") for column in columns}
-            for _, row in sorted(rows.items()) if any(row.values())]
+    return [
+        {column: row.get(column, "") for column in columns}
+        for _, row in sorted(rows.items())
+        if any(row.values())
+    ]
 
 
 READERS = {"rows": _rows, "list": _lines, "regulation": _number, "date": _text}

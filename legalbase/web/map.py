@@ -9,21 +9,23 @@ GEOJSON = Path(__file__).resolve().parent / "static" / "geo" / "provinces-38.geo
 WEST, EAST, NORTH, SOUTH = 94.5, 141.5, 6.5, -11.5
 WIDTH = 940
 HEIGHT = round(WIDTH * (NORTH - SOUTH) / (EAST - WEST))
-CREDIT = ("Batas provinsi: Indonesia GeoJSON & TopoJSON Maps (38 Provinces) oleh Deny Herianto, "
-          "CC BY 4.0, diubah (kode provinsi dikoreksi); batas bersifat indikatif.")
+CREDIT = (
+    "Batas provinsi: Indonesia GeoJSON & TopoJSON Maps (38 Provinces) oleh Deny Herianto, "
+    "CC BY 4.0, diubah (kode provinsi dikoreksi); batas bersifat indikatif."
+)
 
 
 @cache
 def province_paths() -> dict[str, str]:
     """SVG path data of each province, by Kemendagri code."""
     features = json.loads(GEOJSON.read_text(encoding="utf-8"))["features"]
-    return {feature["properties"]["KODE_PROV"]: _path(feature["geometry"])
-            for feature in features}
+    return {feature["properties"]["KODE_PROV"]: _path(feature["geometry"]) for feature in features}
 
 
 def _path(geometry: dict) -> str:
-    polygons = (geometry["coordinates"] if geometry["type"] == "MultiPolygon"
-                else [geometry["coordinates"]])
+    polygons = (
+        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    )
     return " ".join(_ring(ring) for polygon in polygons for ring in polygon)
 
 

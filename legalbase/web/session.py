@@ -6,11 +6,11 @@ import secrets
 from flask import current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
 
-from .. import db
 from ..accounts.models import User
 from ..accounts.throttle import LoginLimits, check_login_allowed, record_login_attempt
 from ..accounts.users import find_user, password_matches
-from ..errors import BadRequest
+from ..core import db
+from ..core.errors import BadRequest
 
 
 class PageSessionInterface(SecureCookieSessionInterface):
@@ -46,8 +46,11 @@ def sign_in(username: str, password: str) -> User | None:
 
 def _login_limits() -> LoginLimits:
     config = current_app.config
-    return LoginLimits(config["LOGIN_ATTEMPTS_PER_ACCOUNT"], config["LOGIN_ATTEMPTS_PER_ADDRESS"],
-                       config["LOGIN_WINDOW_SECONDS"])
+    return LoginLimits(
+        config["LOGIN_ATTEMPTS_PER_ACCOUNT"],
+        config["LOGIN_ATTEMPTS_PER_ADDRESS"],
+        config["LOGIN_WINDOW_SECONDS"],
+    )
 
 
 def sign_out() -> None:
@@ -65,5 +68,7 @@ def check_csrf() -> None:
     """400 unless the form carries the session's CSRF token."""
     sent = request.form.get("csrf_token", "")
     if not hmac.compare_digest(sent, session.get("csrf", "")) or not sent:
-        raise BadRequest("Formulir kedaluwarsa atau tidak sah; muat ulang halaman lalu coba lagi.",
-                         code="csrf_failed")
+        raise BadRequest(
+            "Formulir kedaluwarsa atau tidak sah; muat ulang halaman lalu coba lagi.",
+            code="csrf_failed",
+        )

@@ -6,9 +6,11 @@ from datetime import date
 
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 
-from .. import db
 from ..accounts.policy import may, require, require_record_write
-from ..audit import Actor
+from ..core import db
+from ..core.audit import Actor
+from ..core.dates import indonesian_date
+from ..core.errors import NotFound, Unauthorized
 from ..corpus.files import read_upload
 from ..corpus.forms import FORMS
 from ..corpus.queries import with_status
@@ -19,11 +21,9 @@ from ..corpus.uploads import read_proposal, save_regulation, stage, take_staged
 from ..coverage.basis import STATUSES
 from ..coverage.export import STATUS_LABELS
 from ..coverage.reports import coverage_report, province_indicators, region_report
-from ..dates import indonesian_date
 from ..drafting.catalog import list_templates
 from ..drafting.context import draft_context
 from ..drafting.drafts import create_draft, draft_docx, get_draft
-from ..errors import NotFound, Unauthorized
 from ..regions.registry import get_region, list_regions
 from ..search.outbox import apply_pending
 from ..search.queries import CITATION, SearchRequest, search
@@ -32,16 +32,27 @@ from .forms import form_fields
 from .map import CREDIT, HEIGHT, WIDTH, province_paths, shade
 from .session import check_csrf, csrf_token, page_user, sign_in, sign_out
 
-bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static/web")
-SORTS = {"kode": lambda row: row["region_code"],
-         "porsi": lambda row: (-row["share_without_current"], row["region_code"])}
+bp = Blueprint(
+    "web",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/web",
+)
+SORTS = {
+    "kode": lambda row: row["region_code"],
+    "porsi": lambda row: (-row["share_without_current"], row["region_code"]),
+}
 
 
 @bp.app_context_processor
 def page_globals() -> dict:
-    return {"user": page_user(), "csrf_token": csrf_token, "status_label": STATUS_LABELS,
-            "may": may}
+    return {
+        "user": page_user(),
+        "csrf_token": csrf_token,
+        "status_label": STATUS_LABELS,
+        "may": may,
+    }
 
 
 @bp.app_template_filter("tanggal")
@@ -63,32 +74,52 @@ def beranda():
     summary = coverage_report()["summary"]
     chart = timeline_chart(monthly_counts())
     paths = province_paths()
-    shapes = [{"row": row, "path": paths[row["region_code"]],
-               "fill": shade(row["share_without_current"])} for row in provinces]
-    return render_template("web/beranda.html", summary=summary, statuses=STATUSES,
-                           provinces=provinces, shapes=shapes, width=WIDTH, height=HEIGHT,
-                           credit=CREDIT, chart=chart)
+    shapes = [
+        {"row": row, "path": paths[row["region_code"]], "fill": shade(row["share_without_current"])}
+        for row in provinces
+    ]
+    return render_template(
+        "web/beranda.html",
+        summary=summary,
+        statuses=STATUSES,
+        provinces=provinces,
+        shapes=shapes,
+        width=WIDTH,
+        height=HEIGHT,
+        credit=CREDIT,
+        chart=chart,
+    )
 
 
 @bp.get("/wilayah/<code>")
 def wilayah(code):
     report = region_report(code)
     region = report["item"].region
-    children = (coverage_report(province=code)["items"][1:]
-                if region.level == "provinsi" else [])
-    return render_template("web/wilayah.html", region=region, item=report["item"],
-                           history=report["history"], children=children,
-                           unstated=unstated_days(region.code))
+    children = coverage_report(province=code)["items"][1:] if region.level == "provinsi" else []
+    return render_template(
+        "web/wilayah.html",
+        region=region,
+        item=report["item"],
+        history=report["history"],
+        children=children,
+        unstated=unstated_days(region.code),
+    )
 
 
 @bp.get("/dokumen/<int:regulation_id>")
 def dokumen(regulation_id):
     regulation = with_status([get_regulation(regulation_id)])[0]
     region = get_region(regulation.region_code) if regulation.region_code else None
-    return render_template("web/dokumen.html", regulation=regulation, region=region,
-                           relations=relations_of(regulation), today=date.today(),
-                           since=in_force_since(regulation), revoked=revoked_since(regulation),
-                           decree=regulation.form in DECREE_FORMS)
+    return render_template(
+        "web/dokumen.html",
+        regulation=regulation,
+        region=region,
+        relations=relations_of(regulation),
+        today=date.today(),
+        since=in_force_since(regulation),
+        revoked=revoked_since(regulation),
+        decree=regulation.form in DECREE_FORMS,
+    )
 
 
 @bp.get("/cari")
@@ -101,11 +132,17 @@ def cari():
         cited = _cited_regulation(args.q, result)
         if cited is not None:
             return redirect(url_for("web.dokumen", regulation_id=cited))
-    provinces = {region.code: region.name for region in
-                 list_regions(level="provinsi", per_page=100).items}
-    return render_template("web/cari.html", args=args, result=result, form_names=FORMS,
-                           narrow=_narrowed_url, province_names={**provinces,
-                                                                 "national": "Nasional"})
+    provinces = {
+        region.code: region.name for region in list_regions(level="provinsi", per_page=100).items
+    }
+    return render_template(
+        "web/cari.html",
+        args=args,
+        result=result,
+        form_names=FORMS,
+        narrow=_narrowed_url,
+        province_names={**provinces, "national": "Nasional"},
+    )
 
 
 def _cited_regulation(query: str, result) -> int | None:
@@ -125,11 +162,17 @@ def _search_args(raw) -> SearchRequest:
         return int(raw[name]) if raw.get(name, "").isdigit() else None
 
     in_force = {"ya": True, "tidak": False}.get(raw.get("berlaku", ""))
-    return SearchRequest(q=raw.get("q", "").strip(), form=raw.get("jenis") or None,
-                         region=raw.get("wilayah") or None, year_from=number("tahun"),
-                         year_to=number("tahun"), in_force=in_force,
-                         sort="date" if raw.get("urut") == "tanggal" else "relevance",
-                         page=number("halaman") or 1, per_page=10)
+    return SearchRequest(
+        q=raw.get("q", "").strip(),
+        form=raw.get("jenis") or None,
+        region=raw.get("wilayah") or None,
+        year_from=number("tahun"),
+        year_to=number("tahun"),
+        in_force=in_force,
+        sort="date" if raw.get("urut") == "tanggal" else "relevance",
+        page=number("halaman") or 1,
+        per_page=10,
+    )
 
 
 def _narrowed_url(**changes) -> str:
@@ -151,25 +194,47 @@ def unggah():
     db.release_locks()
     upload = read_upload(content)
     proposed = read_proposal(upload)
-    return render_template("web/unggah.html", reading={
-        "handle": stage(upload), "proposal": proposed.proposal,
-        "citations": proposed.citations, "confidence": proposed.confidence,
-        "notes": proposed.notes, "text_status": upload.text_status}, forms=FORMS, user=user)
+    return render_template(
+        "web/unggah.html",
+        reading={
+            "handle": stage(upload),
+            "proposal": proposed.proposal,
+            "citations": proposed.citations,
+            "confidence": proposed.confidence,
+            "notes": proposed.notes,
+            "text_status": upload.text_status,
+        },
+        forms=FORMS,
+        user=user,
+    )
 
 
 @bp.post("/unggah/simpan")
 def unggah_simpan():
     user = _signed_in()
     check_csrf()
-    metadata = {key: request.form.get(key) or None
-                for key in ("form", "region_code", "number", "title", "enacted_on",
-                            "place_of_enactment", "promulgated_on", "issuer")}
+    metadata = {
+        key: request.form.get(key) or None
+        for key in (
+            "form",
+            "region_code",
+            "number",
+            "title",
+            "enacted_on",
+            "place_of_enactment",
+            "promulgated_on",
+            "issuer",
+        )
+    }
     metadata["year"] = request.form.get("year") or None
     db.release_locks()
     upload = take_staged(request.form.get("handle"))
-    regulation = save_regulation(metadata, upload, Actor(user.username, user.id),
-                                 lambda merged: require_record_write(user,
-                                                                     merged.get("region_code")))
+    regulation = save_regulation(
+        metadata,
+        upload,
+        Actor(user.username, user.id),
+        lambda merged: require_record_write(user, merged.get("region_code")),
+    )
     db.session.commit()
     return redirect(url_for("web.dokumen", regulation_id=regulation.id))
 
@@ -186,30 +251,38 @@ def draf():
         check_csrf()
         fields, options = form_fields(chosen, request.form)
         if request.form.get("aksi") == "simpan":
-            draft = create_draft(chosen.name, region.code, fields, options,
-                                 Actor(user.username, user.id))
+            draft = create_draft(
+                chosen.name, region.code, fields, options, Actor(user.username, user.id)
+            )
             db.session.commit()
             return redirect(url_for("web.draf_hasil", draft_id=draft.id))
         preview = draft_context(chosen, region.code, fields, options)
-    return render_template("web/draf.html", region=region, templates=templates,
-                           chosen=chosen, preview=preview, values=fields or {})
+    return render_template(
+        "web/draf.html",
+        region=region,
+        templates=templates,
+        chosen=chosen,
+        preview=preview,
+        values=fields or {},
+    )
 
 
 @bp.get("/draf/<int:draft_id>")
 def draf_hasil(draft_id):
     draft = _readable_draft(draft_id)
-    return render_template("web/draf_hasil.html", draft=draft, region=get_region(
-        draft.region_code))
+    return render_template("web/draf_hasil.html", draft=draft, region=get_region(draft.region_code))
 
 
 @bp.get("/draf/<int:draft_id>/unduh")
 def draf_unduh(draft_id):
     draft = _readable_draft(draft_id)
     version = draft.versions[-1]
-    return send_file(io.BytesIO(draft_docx(version)), as_attachment=True,
-                     mimetype="application/vnd.openxmlformats-officedocument."
-                              "wordprocessingml.document",
-                     download_name=f"draf-{draft.id}-v{version.number}.docx")
+    return send_file(
+        io.BytesIO(draft_docx(version)),
+        as_attachment=True,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        download_name=f"draf-{draft.id}-v{version.number}.docx",
+    )
 
 
 def _readable_draft(draft_id: int):

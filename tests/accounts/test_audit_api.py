@@ -4,8 +4,9 @@ from tests.factories import auth, make_user, regulation_data
 
 
 def store(client, token, **overrides):
-    response = client.post("/api/v1/regulations", json=regulation_data(**overrides),
-                           headers=auth(token))
+    response = client.post(
+        "/api/v1/regulations", json=regulation_data(**overrides), headers=auth(token)
+    )
     assert response.status_code == 201, response.json
     return response.json
 
@@ -14,15 +15,21 @@ def test_a_write_shows_who_when_and_what_changed(client):
     officer, token = make_user("region", "16.71", username="palembang")
     _, admin = make_user("admin", None, username="admin")
     regulation = store(client, token)
-    client.patch(f"/api/v1/regulations/{regulation['id']}", json={"title": "Judul baru"},
-                 headers=auth(token))
-    log = client.get("/api/v1/audit", query_string={"entity_type": "regulation",
-                                                    "entity_id": regulation["id"]},
-                     headers=auth(admin)).json
+    client.patch(
+        f"/api/v1/regulations/{regulation['id']}", json={"title": "Judul baru"}, headers=auth(token)
+    )
+    log = client.get(
+        "/api/v1/audit",
+        query_string={"entity_type": "regulation", "entity_id": regulation["id"]},
+        headers=auth(admin),
+    ).json
     assert [entry["action"] for entry in log["items"]] == ["update", "create"]
     update = log["items"][0]
     assert (update["actor"], update["actor_id"], update["region_code"]) == (
-        "palembang", officer.id, "16.71")
+        "palembang",
+        officer.id,
+        "16.71",
+    )
     assert update["after"] == {"title": "Judul baru"}
     assert update["before"]["title"] == regulation["title"]
     assert update["at"]
@@ -36,8 +43,7 @@ def test_a_region_reads_its_own_entries_only(client):
     own = client.get("/api/v1/audit", headers=auth(palembang)).json
     assert own["total"] >= 1
     assert {entry["region_code"] for entry in own["items"]} == {"16.71"}
-    other = client.get("/api/v1/audit", query_string={"region": "16.73"},
-                       headers=auth(palembang))
+    other = client.get("/api/v1/audit", query_string={"region": "16.73"}, headers=auth(palembang))
     assert other.status_code == 403
 
 
@@ -58,5 +64,8 @@ def test_no_route_changes_or_removes_audit_entries(client):
 def test_me_names_the_tokens_owner(client):
     _, token = make_user("region", "16.71", username="palembang")
     assert client.get("/api/v1/me", headers=auth(token)).json == {
-        "username": "palembang", "display_name": "Pengguna uji region 16.71", "role": "region",
-        "region_code": "16.71"}
+        "username": "palembang",
+        "display_name": "Pengguna uji region 16.71",
+        "role": "region",
+        "region_code": "16.71",
+    }

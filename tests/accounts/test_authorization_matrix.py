@@ -17,9 +17,9 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from legalbase import db
 from legalbase.accounts.users import set_password
-from legalbase.audit import AuditEntry
+from legalbase.core import db
+from legalbase.core.audit import AuditEntry
 from legalbase.corpus.files import read_upload
 from legalbase.corpus.models import Regulation
 from legalbase.corpus.uploads import save_regulation, stage
@@ -33,11 +33,19 @@ from tests.factories import TEST_ACTOR, auth, make_user, regulation_data
 MATRIX_FILE = Path(__file__).with_name("authorization_matrix.txt")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 ROLES = ("anonymous", "own", "other", "province", "ministry", "admin")
-CALLERS = {"own": ("region", "16.71"), "other": ("region", "16.72"),
-           "province": ("region", "16"), "ministry": ("ministry", None), "admin": ("admin", None)}
+CALLERS = {
+    "own": ("region", "16.71"),
+    "other": ("region", "16.72"),
+    "province": ("region", "16"),
+    "ministry": ("ministry", None),
+    "admin": ("admin", None),
+}
 TEMPLATE = "kepbupwal-pembentukan"
-FIELDS = {"nama_penandatangan": "Drs. H. Ratu Dewa", "tanggal_penetapan": "2025-06-04",
-          "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Wali Kota Palembang"}]}
+FIELDS = {
+    "nama_penandatangan": "Drs. H. Ratu Dewa",
+    "tanggal_penetapan": "2025-06-04",
+    "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Wali Kota Palembang"}],
+}
 PASSWORD = "kata-sandi-matriks"
 CSRF = "token-csrf-matriks"
 
@@ -51,8 +59,10 @@ def read_matrix() -> dict:
         method, route, *statuses, audited = line.split()
         assert len(statuses) == len(ROLES), line
         assert (method, route) not in matrix, f"two rows for {method} {route}"
-        matrix[(method, route)] = (dict(zip(ROLES, map(int, statuses), strict=True)),
-                                   audited == "audit")
+        matrix[(method, route)] = (
+            dict(zip(ROLES, map(int, statuses), strict=True)),
+            audited == "audit",
+        )
     return matrix
 
 
@@ -60,8 +70,11 @@ MATRIX = read_matrix()
 
 
 def registered_routes(app) -> set:
-    return {(method, rule.rule) for rule in app.url_map.iter_rules()
-            for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
 
 
 def test_the_matrix_covers_every_route_the_app_registers_and_no_other(app):
@@ -83,15 +96,17 @@ class Scene:
     @cached_property
     def regulation(self) -> Regulation:
         upload = read_upload(decree_docx("188.45/77/KPTS/2025"))
-        regulation = save_regulation(regulation_data(number="188.45/77/KPTS/2025"), upload,
-                                     TEST_ACTOR, lambda metadata: None)
+        regulation = save_regulation(
+            regulation_data(number="188.45/77/KPTS/2025"), upload, TEST_ACTOR, lambda metadata: None
+        )
         db.session.commit()
         return regulation
 
     @cached_property
     def national(self) -> Regulation:
-        return db.session.scalars(select(Regulation).where(Regulation.region_code.is_(None))
-                                  .order_by(Regulation.id)).first()
+        return db.session.scalars(
+            select(Regulation).where(Regulation.region_code.is_(None)).order_by(Regulation.id)
+        ).first()
 
     @cached_property
     def draft(self):
@@ -108,9 +123,13 @@ class Scene:
 
     def path(self, route: str) -> str:
         job = (lambda: run_job(self.job.id)) if route.endswith("result.zip") else lambda: self.job
-        values = {"code": lambda: "16.71", "path:filename": lambda: "style.css",
-                  "int:regulation_id": lambda: self.regulation.id,
-                  "int:draft_id": lambda: self.draft.id, "int:job_id": lambda: job().id}
+        values = {
+            "code": lambda: "16.71",
+            "path:filename": lambda: "style.css",
+            "int:regulation_id": lambda: self.regulation.id,
+            "int:draft_id": lambda: self.draft.id,
+            "int:job_id": lambda: job().id,
+        }
         return re.sub(r"<([^>]+)>", lambda match: str(values[match[1]]()), route)
 
     def call(self, method: str, route: str, **request):
@@ -127,6 +146,7 @@ class Scene:
 
 
 # --- what each route is sent beyond its path (GET routes without an entry send nothing) --------
+
 
 def attestation(scene):
     return {"json": {"has_basis": False, "stated_on": "2025-03-01"}}
@@ -152,28 +172,49 @@ def csv_import(scene):
 
 
 def jdihn_import(scene):
-    return {"json": [{"idData": "matriks-1", "jenis": "Undang-Undang", "noPeraturan": "98",
-                      "tahun_pengundangan": "2026", "judul": "Undang-Undang Nomor 98 Tahun 2026 "
-                      "tentang Uji Matriks", "tanggal_penetapan": "2026-02-01",
-                      "status": "Berlaku", "bahasa": "Indonesia"}]}
+    return {
+        "json": [
+            {
+                "idData": "matriks-1",
+                "jenis": "Undang-Undang",
+                "noPeraturan": "98",
+                "tahun_pengundangan": "2026",
+                "judul": "Undang-Undang Nomor 98 Tahun 2026 tentang Uji Matriks",
+                "tanggal_penetapan": "2026-02-01",
+                "status": "Berlaku",
+                "bahasa": "Indonesia",
+            }
+        ]
+    }
 
 
 def folder_import(scene):
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as folder:
-        folder.writestr("2025/sk-gugus-tugas.txt", "KEPUTUSAN WALI KOTA PALEMBANG\nNOMOR 99 TAHUN "
-                        "2025\nTENTANG\nGUGUS TUGAS UJI MATRIKS\n")
-    return {"content_type": "multipart/form-data", "data": {
-        "archive": (io.BytesIO(archive.getvalue()), "folder.zip"), "dry_run": "true"}}
+        folder.writestr(
+            "2025/sk-gugus-tugas.txt",
+            "KEPUTUSAN WALI KOTA PALEMBANG\nNOMOR 99 TAHUN "
+            "2025\nTENTANG\nGUGUS TUGAS UJI MATRIKS\n",
+        )
+    return {
+        "content_type": "multipart/form-data",
+        "data": {"archive": (io.BytesIO(archive.getvalue()), "folder.zip"), "dry_run": "true"},
+    }
 
 
 def template_upload(scene):
     manifest = yaml.safe_load((TEMPLATES / TEMPLATE / "manifest.yaml").read_text("utf-8"))
     manifest["version"] = 2
-    return {"content_type": "multipart/form-data", "data": {
-        "manifest": yaml.safe_dump(manifest, allow_unicode=True),
-        "template": (io.BytesIO((TEMPLATES / TEMPLATE / "template.docx").read_bytes()),
-                     "template.docx")}}
+    return {
+        "content_type": "multipart/form-data",
+        "data": {
+            "manifest": yaml.safe_dump(manifest, allow_unicode=True),
+            "template": (
+                io.BytesIO((TEMPLATES / TEMPLATE / "template.docx").read_bytes()),
+                "template.docx",
+            ),
+        },
+    }
 
 
 def with_password(scene):
@@ -186,26 +227,44 @@ def with_password(scene):
 
 def page_draft(scene):
     rows = {f"anggota-0-{key}": value for key, value in FIELDS["anggota"][0].items()}
-    return {"data": {"wilayah": "16.71", "templat": TEMPLATE, "aksi": "simpan",
-                     "csrf_token": CSRF, "nama_penandatangan": FIELDS["nama_penandatangan"],
-                     "tanggal_penetapan": FIELDS["tanggal_penetapan"], **rows}}
+    return {
+        "data": {
+            "wilayah": "16.71",
+            "templat": TEMPLATE,
+            "aksi": "simpan",
+            "csrf_token": CSRF,
+            "nama_penandatangan": FIELDS["nama_penandatangan"],
+            "tanggal_penetapan": FIELDS["tanggal_penetapan"],
+            **rows,
+        }
+    }
 
 
 def page_save(scene):
     handle = stage(read_upload(decree_docx("188.45/78/KPTS/2025")))
-    return {"data": {"handle": handle, "form": "kepwal", "region_code": "16.71",
-                     "number": "188.45/78/KPTS/2025", "year": "2025", "csrf_token": CSRF,
-                     "title": "Pembentukan Gugus Tugas PP-TPPO Kota Palembang",
-                     "enacted_on": "2025-06-04"}}
+    return {
+        "data": {
+            "handle": handle,
+            "form": "kepwal",
+            "region_code": "16.71",
+            "number": "188.45/78/KPTS/2025",
+            "year": "2025",
+            "csrf_token": CSRF,
+            "title": "Pembentukan Gugus Tugas PP-TPPO Kota Palembang",
+            "enacted_on": "2025-06-04",
+        }
+    }
 
 
 REQUESTS = {
     ("GET", "/api/v1/audit"): lambda scene: {"query_string": {"region": "16.71"}},
     ("POST", "/api/v1/coverage/<code>/attestations"): attestation,
     ("GET", "/api/v1/coverage/impact"): lambda scene: {
-        "query_string": {"regulation": scene.national.id}},
+        "query_string": {"regulation": scene.national.id}
+    },
     ("GET", "/api/v1/coverage/timeline"): lambda scene: {
-        "query_string": {"from": "2025-01-01", "to": "2025-12-31"}},
+        "query_string": {"from": "2025-01-01", "to": "2025-12-31"}
+    },
     ("POST", "/api/v1/drafts"): new_draft,
     ("POST", "/api/v1/drafts/<int:draft_id>/render"): lambda scene: {"json": {}},
     ("POST", "/api/v1/drafts/batch"): batch,
@@ -214,16 +273,21 @@ REQUESTS = {
     ("POST", "/api/v1/import/jdihn"): jdihn_import,
     ("POST", "/api/v1/regulations"): lambda scene: {"json": regulation_data()},
     ("PATCH", "/api/v1/regulations/<int:regulation_id>"): lambda scene: {
-        "json": {"title": "Judul yang diperbaiki"}},
+        "json": {"title": "Judul yang diperbaiki"}
+    },
     ("POST", "/api/v1/regulations/<int:regulation_id>/relations"): lambda scene: {
-        "json": {"type": "cites", "target_id": scene.national.id}},
+        "json": {"type": "cites", "target_id": scene.national.id}
+    },
     ("POST", "/api/v1/regulations/<int:regulation_id>/withdraw"): lambda scene: {
-        "json": {"reason": "Salah unggah: berkas milik wilayah lain."}},
+        "json": {"reason": "Salah unggah: berkas milik wilayah lain."}
+    },
     ("POST", "/api/v1/regulations/extract"): lambda scene: {
         "content_type": "multipart/form-data",
-        "data": {"file": (io.BytesIO(decree_docx()), "sk.docx")}},
+        "data": {"file": (io.BytesIO(decree_docx()), "sk.docx")},
+    },
     ("PATCH", "/api/v1/regions/<code>"): lambda scene: {
-        "json": {"seat": "Palembang", "note": "Sesuai SK Wali Kota Palembang terbaru."}},
+        "json": {"seat": "Palembang", "note": "Sesuai SK Wali Kota Palembang terbaru."}
+    },
     ("GET", "/api/v1/search"): lambda scene: {"query_string": {"q": "perdagangan orang"}},
     ("POST", "/api/v1/templates"): template_upload,
     ("GET", "/cari"): lambda scene: {"query_string": {"q": "perdagangan orang"}},
@@ -233,7 +297,8 @@ REQUESTS = {
     ("POST", "/masuk"): with_password,
     ("POST", "/unggah"): lambda scene: {
         "content_type": "multipart/form-data",
-        "data": {"csrf_token": CSRF, "berkas": (io.BytesIO(decree_docx()), "sk.docx")}},
+        "data": {"csrf_token": CSRF, "berkas": (io.BytesIO(decree_docx()), "sk.docx")},
+    },
     ("POST", "/unggah/simpan"): page_save,
 }
 
@@ -253,14 +318,16 @@ def own_instance(app, tmp_path, monkeypatch):
 def audit_count(user) -> int:
     if user is None:
         return 0
-    return db.session.scalar(select(func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.actor_id == user.id))
+    return db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.actor_id == user.id)
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("method, route", sorted(MATRIX), ids=lambda part: part)
-def test_the_route_answers_each_caller_as_the_matrix_says(client, own_instance, method, route,
-                                                         role):
+def test_the_route_answers_each_caller_as_the_matrix_says(
+    client, own_instance, method, route, role
+):
     expected, audited = MATRIX[(method, route)]
     if (method, route) in SEARCHES:
         reindex()

@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
-from legalbase import db
 from legalbase.accounts.models import ApiToken
-from legalbase.audit import AuditEntry
+from legalbase.core import db
+from legalbase.core.audit import AuditEntry
 from tests.factories import auth, make_user, regulation_data
 
 
@@ -43,15 +43,19 @@ def test_revoking_twice_or_an_unknown_token_says_so(runner):
 
 def test_an_expired_token_is_refused_and_listed_as_expired(runner, client):
     user, _ = make_user("region", "16.71")
-    token = last_line(runner.invoke(args=["users", "token", user.username,
-                                          "--expires-in-days", "1"]))
-    assert client.post("/api/v1/regulations", json=regulation_data(),
-                       headers=auth(token)).status_code == 201
+    token = last_line(
+        runner.invoke(args=["users", "token", user.username, "--expires-in-days", "1"])
+    )
+    assert (
+        client.post("/api/v1/regulations", json=regulation_data(), headers=auth(token)).status_code
+        == 201
+    )
     stored = db.session.scalars(select(ApiToken).order_by(ApiToken.id.desc())).first()
     stored.expires_at = stored.created_at  # a day has passed, as far as the token knows
     db.session.commit()
-    response = client.post("/api/v1/regulations", json=regulation_data(number="2"),
-                           headers=auth(token))
+    response = client.post(
+        "/api/v1/regulations", json=regulation_data(number="2"), headers=auth(token)
+    )
     assert response.status_code == 401
     assert "kedaluwarsa" in response.json["error"]["message"]
     assert "kedaluwarsa" in runner.invoke(args=["users", "tokens", user.username]).output
@@ -61,7 +65,9 @@ def test_revocations_are_in_the_audit_log(runner):
     user, _ = make_user("region", "16.71")
     token_id = db.session.scalars(select(ApiToken.id)).first()
     runner.invoke(args=["users", "revoke", str(token_id)])
-    entries = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.action == "revoke_token")).all()
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "revoke_token")
+    ).all()
     assert [(e.actor_label, e.entity_id, e.region_code) for e in entries] == [
-        ("cli", str(user.id), "16.71")]
+        ("cli", str(user.id), "16.71")
+    ]

@@ -1,14 +1,24 @@
 from sqlalchemy import select
 
-from legalbase import db
 from legalbase.accounts.models import ApiToken, User
 from legalbase.accounts.users import find_user, password_matches
+from legalbase.core import db
 from tests.factories import auth, regulation_data
 
 
 def test_users_create_prints_a_token_on_the_last_line_that_authenticates(runner, client):
-    result = runner.invoke(args=["users", "create", "--name", "Bagian Hukum Kota Palembang",
-                                 "--role", "region", "--region", "16.71"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--name",
+            "Bagian Hukum Kota Palembang",
+            "--role",
+            "region",
+            "--region",
+            "16.71",
+        ]
+    )
     assert result.exit_code == 0, result.output
     token = result.output.strip().splitlines()[-1]
     assert token.startswith("lb_") and " " not in token
@@ -19,9 +29,20 @@ def test_users_create_prints_a_token_on_the_last_line_that_authenticates(runner,
 
 
 def test_tokens_and_passwords_are_stored_hashed(runner):
-    result = runner.invoke(args=["users", "create", "--name", "Kementerian", "--role", "ministry",
-                                 "--username", "kemen", "--password-stdin"],
-                           input="rahasia-panjang-sekali\n")
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--name",
+            "Kementerian",
+            "--role",
+            "ministry",
+            "--username",
+            "kemen",
+            "--password-stdin",
+        ],
+        input="rahasia-panjang-sekali\n",
+    )
     token = result.output.strip().splitlines()[-1]
     user = find_user("kemen")
     assert user.password_hash.startswith("scrypt:") and "rahasia" not in user.password_hash
@@ -31,8 +52,9 @@ def test_tokens_and_passwords_are_stored_hashed(runner):
 
 
 def test_an_unknown_region_is_refused_with_a_reason_and_creates_nothing(runner):
-    result = runner.invoke(args=["users", "create", "--name", "X", "--role", "region",
-                                 "--region", "99.99"])
+    result = runner.invoke(
+        args=["users", "create", "--name", "X", "--role", "region", "--region", "99.99"]
+    )
     assert result.exit_code == 1
     assert "99.99" in result.output and "tidak dikenal" in result.output
     assert db.session.scalar(select(User).where(User.display_name == "X")) is None
@@ -45,8 +67,9 @@ def test_a_region_user_needs_a_region(runner):
 
 
 def test_set_password_replaces_the_password(runner):
-    runner.invoke(args=["users", "create", "--name", "Admin", "--role", "admin",
-                        "--username", "admin"])
+    runner.invoke(
+        args=["users", "create", "--name", "Admin", "--role", "admin", "--username", "admin"]
+    )
     result = runner.invoke(args=["users", "set-password", "admin"], input="kata-sandi-baru-1\n")
     assert result.exit_code == 0, result.output
     assert password_matches(find_user("admin"), "kata-sandi-baru-1")
@@ -57,10 +80,12 @@ def test_set_password_replaces_the_password(runner):
 
 def test_import_creates_every_account_with_a_token(runner, tmp_path, client):
     csv_file = tmp_path / "users.csv"
-    csv_file.write_text("name,role,region,username\n"
-                        "Biro Hukum Sumatera Selatan,region,16,\n"
-                        "Bagian Hukum Kabupaten Muara Enim,region,16.03,\n"
-                        "Kemenko PMK,ministry,,kemenko\n")
+    csv_file.write_text(
+        "name,role,region,username\n"
+        "Biro Hukum Sumatera Selatan,region,16,\n"
+        "Bagian Hukum Kabupaten Muara Enim,region,16.03,\n"
+        "Kemenko PMK,ministry,,kemenko\n"
+    )
     result = runner.invoke(args=["users", "import", str(csv_file)])
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stdout.strip().splitlines()]
@@ -75,10 +100,9 @@ def test_import_creates_every_account_with_a_token(runner, tmp_path, client):
 
 def test_import_with_one_bad_row_creates_none(runner, tmp_path):
     csv_file = tmp_path / "users.csv"
-    csv_file.write_text("name,role,region\n"
-                        "Biro Hukum Aceh,region,11\n"
-                        "Salah,region,77.77\n"
-                        "Dobel,region,11\n")
+    csv_file.write_text(
+        "name,role,region\nBiro Hukum Aceh,region,11\nSalah,region,77.77\nDobel,region,11\n"
+    )
     result = runner.invoke(args=["users", "import", str(csv_file)])
     assert result.exit_code == 1
     assert '"3"' in result.output and "77.77" in result.output  # line 3: unknown region

@@ -22,7 +22,8 @@ except ImportError:  # pragma: no cover - installed by `make test` through the t
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None or sync_playwright is None,
     reason="Chromium (Debian package chromium) or playwright is missing; `make test` and "
-           ".ci/run install both")
+    ".ci/run install both",
+)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -35,8 +36,11 @@ def site(tmp_path_factory):
     """The base URL of a served instance with a user per role, and their API tokens."""
     if CHROMIUM is None or sync_playwright is None:
         pytest.skip("Chromium or playwright is missing")
-    users = (("muaraenim", "region", "16.03"), ("palembang", "region", "16.71"),
-             ("kementerian", "ministry", None))
+    users = (
+        ("muaraenim", "region", "16.03"),
+        ("palembang", "region", "16.71"),
+        ("kementerian", "ministry", None),
+    )
     with served(tmp_path_factory.mktemp("live"), users, password=PASSWORD) as live:
         SHOTS.mkdir(parents=True, exist_ok=True)
         yield {"base": live.base, "tokens": live.tokens}
@@ -45,9 +49,18 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield chromium
         chromium.close()
 
@@ -56,12 +69,20 @@ def browser():
 def page(browser, site):
     """A page that fails its test when the browser reports a Content-Security-Policy breach
     (an inline script or style the pages must not use)."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID",
-                                  accept_downloads=True, base_url=site["base"])
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768},
+        locale="id-ID",
+        accept_downloads=True,
+        base_url=site["base"],
+    )
     page = context.new_page()
     breaches = []
-    page.on("console", lambda message: breaches.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            breaches.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
     assert breaches == [], breaches

@@ -38,8 +38,14 @@ def test_an_uploaded_docx_decree_becomes_the_record_shown_on_its_page(page):
     sign_in(page, "muaraenim")
     page.goto("/unggah")
     page.get_by_label("Berkas (PDF, DOCX, atau teks)").set_input_files(
-        files=[{"name": "sk.docx", "mimeType": "application/octet-stream",
-                "buffer": decree_docx("900")}])
+        files=[
+            {
+                "name": "sk.docx",
+                "mimeType": "application/octet-stream",
+                "buffer": decree_docx("900"),
+            }
+        ]
+    )
     page.get_by_role("button", name="Baca berkas").click()
     assert page.get_by_label("Nomor").input_value() == "188.45/900/KPTS/2025"
     shot(page, "unggah-usulan")
@@ -52,10 +58,18 @@ def test_an_uploaded_docx_decree_becomes_the_record_shown_on_its_page(page):
 
 
 def test_a_search_shows_highlights_and_a_facet_narrows_it(page, site):
-    stored = page.request.post("/api/v1/regulations", multipart={
-        "metadata": "{}", "file": {"name": "sk.docx", "mimeType": "application/octet-stream",
-                                   "buffer": decree_docx("901")}},
-        headers={"Authorization": f"Bearer {site['tokens']['muaraenim']}"})
+    stored = page.request.post(
+        "/api/v1/regulations",
+        multipart={
+            "metadata": "{}",
+            "file": {
+                "name": "sk.docx",
+                "mimeType": "application/octet-stream",
+                "buffer": decree_docx("901"),
+            },
+        },
+        headers={"Authorization": f"Bearer {site['tokens']['muaraenim']}"},
+    )
     assert stored.status == 201
     page.goto("/cari?q=perdagangan+orang&urut=tanggal")  # the newest, with text, first
     total = int(page.locator("#jumlah").get_attribute("data-total"))
@@ -94,7 +108,8 @@ def test_the_drafting_wizard_downloads_a_docx(page):
     text = "\n".join(p.text for p in document.paragraphs)
     assert text.startswith("BUPATI MUARA ENIM")
     assert "Sekretaris Daerah" in "\n".join(
-        cell.text for table in document.tables for row in table.rows for cell in row.cells)
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
     shot(page, "draf-hasil")
 
 
@@ -105,4 +120,3 @@ def test_a_region_user_sees_no_drafting_button_for_another_region(page):
     page.goto("/wilayah/16.71")
     assert page.locator("a.tombol-draf").count() == 1
     shot(page, "wilayah-tanpa-tombol")
-

@@ -38,10 +38,18 @@ DECREE_LINES = [
     "pada tanggal 4 Juni 2025",
     "BUPATI MUARA ENIM,",
 ]
-DECREE_TITLE = ("Pembentukan Gugus Tugas Pencegahan dan Penanganan Tindak Pidana Perdagangan "
-                "Orang Kabupaten Muara Enim")
-CITED_KEYS = ["uu-21-2007", "uu-23-2014", "uu-6-2023", "perpres-69-2008", "perpres-49-2023",
-              "permendagri-80-2015"]
+DECREE_TITLE = (
+    "Pembentukan Gugus Tugas Pencegahan dan Penanganan Tindak Pidana Perdagangan "
+    "Orang Kabupaten Muara Enim"
+)
+CITED_KEYS = [
+    "uu-21-2007",
+    "uu-23-2014",
+    "uu-6-2023",
+    "perpres-69-2008",
+    "perpres-49-2023",
+    "permendagri-80-2015",
+]
 
 
 def decree_lines(number="123"):

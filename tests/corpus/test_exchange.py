@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from legalbase import db
-from legalbase.audit import AuditEntry
+from legalbase.core import db
+from legalbase.core.audit import AuditEntry
+from legalbase.core.errors import Invalid
 from legalbase.corpus.exchange import (
     JDIHN_KEYS,
     build_jdihn_feed,
@@ -16,7 +17,6 @@ from legalbase.corpus.exchange import (
 from legalbase.corpus.models import Regulation, Relation
 from legalbase.corpus.regulations import regulation_snapshot
 from legalbase.corpus.relations import add_relation
-from legalbase.errors import Invalid
 from tests.factories import TEST_ACTOR, auth, make_regulation, make_user
 
 # Identities, as in the feed's legalbase_relations targets.
@@ -24,10 +24,16 @@ UU_21_2007 = {"form": "uu", "region_code": None, "year": 2007, "number": "21", "
 
 
 def seeded(form, number, year, region_code=None):
-    return db.session.scalar(select(Regulation).where(
-        Regulation.form == form, Regulation.number == number, Regulation.year == year,
-        Regulation.region_code.is_(None) if region_code is None
-        else Regulation.region_code == region_code))
+    return db.session.scalar(
+        select(Regulation).where(
+            Regulation.form == form,
+            Regulation.number == number,
+            Regulation.year == year,
+            Regulation.region_code.is_(None)
+            if region_code is None
+            else Regulation.region_code == region_code,
+        )
+    )
 
 
 def entry_of(feed, regulation):
@@ -35,21 +41,27 @@ def entry_of(feed, regulation):
 
 
 def counts():
-    return tuple(db.session.scalar(select(func.count()).select_from(model))
-                 for model in (Regulation, Relation, AuditEntry))
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Regulation, Relation, AuditEntry)
+    )
 
 
 def corpus_state():
     """Every live record by identity: its metadata, text status and outgoing relations."""
     state = {}
-    for regulation in db.session.scalars(select(Regulation).where(
-            Regulation.withdrawn_at.is_(None))):
-        relations = db.session.scalars(select(Relation).where(
-            Relation.source_id == regulation.id))
+    for regulation in db.session.scalars(
+        select(Regulation).where(Regulation.withdrawn_at.is_(None))
+    ):
+        relations = db.session.scalars(select(Relation).where(Relation.source_id == regulation.id))
         state[regulation.identity_key] = {
-            **regulation_snapshot(regulation), "text_status": regulation.text_status,
-            "relations": sorted((rel.kind, rel.target.identity_key, str(rel.effective_on),
-                                 rel.note) for rel in relations)}
+            **regulation_snapshot(regulation),
+            "text_status": regulation.text_status,
+            "relations": sorted(
+                (rel.kind, rel.target.identity_key, str(rel.effective_on), rel.note)
+                for rel in relations
+            ),
+        }
     return state
 
 
@@ -62,26 +74,50 @@ def without_local_keys(feed):
 def make_full_records():
     """A Perda and a Keputusan of Palembang with every field filled, a Permendagri, and the
     Keputusan's relations to all three plus UU 21/2007."""
-    common = {"teu_badan": "Palembang (Kota)", "place_of_enactment": "Palembang",
-              "status": "Berlaku", "language": "Indonesia",
-              "custodian": "Bagian Hukum Setda Kota Palembang", "field_of_law": "Hukum Pidana"}
+    common = {
+        "teu_badan": "Palembang (Kota)",
+        "place_of_enactment": "Palembang",
+        "status": "Berlaku",
+        "language": "Indonesia",
+        "custodian": "Bagian Hukum Setda Kota Palembang",
+        "field_of_law": "Hukum Pidana",
+    }
     perda = make_regulation(
-        form="perda_kabkota", number="3", year=2024, issuer="Wali Kota Palembang",
-        title="Perlindungan Korban Perdagangan Orang", enacted_on="2024-03-01",
+        form="perda_kabkota",
+        number="3",
+        year=2024,
+        issuer="Wali Kota Palembang",
+        title="Perlindungan Korban Perdagangan Orang",
+        enacted_on="2024-03-01",
         promulgated_on="2024-03-04",
         gazette={"kind": "LD", "year": 2024, "number": "3", "supplement": "2"},
-        subjects=["perdagangan orang", "korban"], valid_from="2024-03-04",
-        valid_until="2029-12-31", text="BAB I\nKETENTUAN UMUM\nPasal 1", **common)
+        subjects=["perdagangan orang", "korban"],
+        valid_from="2024-03-04",
+        valid_until="2029-12-31",
+        text="BAB I\nKETENTUAN UMUM\nPasal 1",
+        **common,
+    )
     perda.text_status = "available"
     kepwal = make_regulation(
-        issuer="Wali Kota Palembang", gazette={"kind": "BD", "year": 2025, "number": "12",
-                                               "supplement": "1"},
-        subjects=["PERDAGANGAN ORANG", "GUGUS TUGAS"], valid_from="2025-06-04",
-        valid_until="2030-06-03", text="KESATU: Membentuk Gugus Tugas.", **common)
+        issuer="Wali Kota Palembang",
+        gazette={"kind": "BD", "year": 2025, "number": "12", "supplement": "1"},
+        subjects=["PERDAGANGAN ORANG", "GUGUS TUGAS"],
+        valid_from="2025-06-04",
+        valid_until="2030-06-03",
+        text="KESATU: Membentuk Gugus Tugas.",
+        **common,
+    )
     permen = make_regulation(
-        form="permen", number="10", year=2012, region_code=None, enacted_on="2012-02-01",
-        issuer="Menteri Dalam Negeri", title="Pedoman Uji Coba", promulgated_on="2012-02-03",
-        gazette={"kind": "BN", "year": 2012, "number": "501", "supplement": None})
+        form="permen",
+        number="10",
+        year=2012,
+        region_code=None,
+        enacted_on="2012-02-01",
+        issuer="Menteri Dalam Negeri",
+        title="Pedoman Uji Coba",
+        promulgated_on="2012-02-03",
+        gazette={"kind": "BN", "year": 2012, "number": "501", "supplement": None},
+    )
     add_relation(kepwal, "implements", perda, TEST_ACTOR, datetime(2025, 6, 5).date(), "Pasal 2")
     add_relation(kepwal, "cites", permen, TEST_ACTOR, note="Mengingat angka 5")
     add_relation(kepwal, "cites", seeded("uu", "21", 2007), TEST_ACTOR)
@@ -102,8 +138,9 @@ def test_the_feed_has_the_jdihn_keys_with_string_values(client):
         assert (entry["operasi"], entry["display"], entry["isbn"]) == ("4", "1", "-")
     uu = entry_of(feed, seeded("uu", "21", 2007))
     assert (uu["noPeraturan"], uu["tahun_pengundangan"], uu["status"]) == ("21", "2007", "Berlaku")
-    assert uu["judul"] == ("Undang-Undang Nomor 21 Tahun 2007 tentang Pemberantasan Tindak "
-                           "Pidana Perdagangan Orang")
+    assert uu["judul"] == (
+        "Undang-Undang Nomor 21 Tahun 2007 tentang Pemberantasan Tindak Pidana Perdagangan Orang"
+    )
     assert (uu["jenis"], uu["singkatanJenis"]) == ("Undang-Undang", "UU")
     assert uu["sumber"] == "LN 2007 (58), TLN 4720"
     assert uu["subjek"] == "PERDAGANGAN ORANG - TINDAK PIDANA"
@@ -121,11 +158,22 @@ def test_the_revoked_perda_diy_2014_is_tidak_berlaku_and_keeps_its_stated_status
     assert old["legalbase_status_stated"] is None
     assert new["status"] == "Berlaku"
     assert new["judul"].startswith(
-        "Peraturan Daerah Provinsi Daerah Istimewa Yogyakarta Nomor 6 Tahun 2025 tentang ")
-    assert new["legalbase_relations"] == [{
-        "type": "revokes", "note": "Pasal 36", "effective_on": None,
-        "target": {"form": "perda_provinsi", "region_code": "34", "year": 2014, "number": "6",
-                   "issuer": None}}]
+        "Peraturan Daerah Provinsi Daerah Istimewa Yogyakarta Nomor 6 Tahun 2025 tentang "
+    )
+    assert new["legalbase_relations"] == [
+        {
+            "type": "revokes",
+            "note": "Pasal 36",
+            "effective_on": None,
+            "target": {
+                "form": "perda_provinsi",
+                "region_code": "34",
+                "year": 2014,
+                "number": "6",
+                "issuer": None,
+            },
+        }
+    ]
 
 
 def test_the_feed_leaves_out_withdrawn_records_and_links_stored_files(client):
@@ -138,11 +186,14 @@ def test_the_feed_leaves_out_withdrawn_records_and_links_stored_files(client):
     with_file = entry_of(feed, perda)
     assert with_file["urlDownload"] == f"http://localhost/api/v1/regulations/{perda.id}/file"
     assert with_file["fileDownload"] == "perda_kabkota-3-2024.pdf"
-    assert with_file["judul"] == ("Peraturan Daerah Kota Palembang Nomor 3 Tahun 2024 tentang "
-                                  "Perlindungan Korban Perdagangan Orang")
+    assert with_file["judul"] == (
+        "Peraturan Daerah Kota Palembang Nomor 3 Tahun 2024 tentang "
+        "Perlindungan Korban Perdagangan Orang"
+    )
     assert with_file["sumber"] == "LD 2024 (3), TLD 2"
-    assert "permen" not in {rel["target"]["form"]
-                            for rel in entry_of(feed, kepwal)["legalbase_relations"]}
+    assert "permen" not in {
+        rel["target"]["form"] for rel in entry_of(feed, kepwal)["legalbase_relations"]
+    }
 
 
 # --- importing the feed -----------------------------------------------------------------------
@@ -179,38 +230,59 @@ def test_a_second_import_of_the_same_feed_changes_nothing(client, empty_instance
 
 def plain_entry(jenis, number, judul, **extra):
     """A feed entry as another JDIH site writes it: no legalbase_* keys unless given."""
-    return {"idData": f"x-{number}", "jenis": jenis, "noPeraturan": number,
-            "tahun_pengundangan": "2026", "judul": judul, "tanggal_pengundangan": "",
-            "tanggal_penetapan": "2026-02-01", "status": "Berlaku", "bahasa": "Indonesia",
-            **extra}
+    return {
+        "idData": f"x-{number}",
+        "jenis": jenis,
+        "noPeraturan": number,
+        "tahun_pengundangan": "2026",
+        "judul": judul,
+        "tanggal_pengundangan": "",
+        "tanggal_penetapan": "2026-02-01",
+        "status": "Berlaku",
+        "bahasa": "Indonesia",
+        **extra,
+    }
 
 
 def test_refused_entries_are_reported_with_their_reason_and_the_others_go_in():
     entries = [
-        plain_entry("Peraturan Daerah", "9", "Peraturan Daerah DIY Nomor 9 Tahun 2026 Tentang "
-                    "Bantuan Hukum", legalbase_region_code="34", subjek="BANTUAN HUKUM - MISKIN",
-                    tempatTerbit="Yogyakarta", sumber="LD 2026 (9)"),
+        plain_entry(
+            "Peraturan Daerah",
+            "9",
+            "Peraturan Daerah DIY Nomor 9 Tahun 2026 Tentang Bantuan Hukum",
+            legalbase_region_code="34",
+            subjek="BANTUAN HUKUM - MISKIN",
+            tempatTerbit="Yogyakarta",
+            sumber="LD 2026 (9)",
+        ),
         plain_entry("Peraturan Kepala Desa", "1", "Peraturan Kepala Desa tentang Pungutan"),
         plain_entry("Peraturan Gubernur", "2", "Pergub tentang Apa", legalbase_region_code="99"),
         plain_entry("Peraturan Bupati", "3", "Perbup tentang Apa", legalbase_region_code="34"),
         plain_entry("Peraturan Wali Kota", "4", "Perwal tentang Apa"),
-        plain_entry("Peraturan Menteri Dalam Negeri", "7", "Peraturan Menteri Dalam Negeri "
-                    "Nomor 7 Tahun 2026 tentang Uji Coba", tahun_pengundangan="dua ribu"),
-        plain_entry("Peraturan Menteri Dalam Negeri", "8", "Peraturan Menteri Dalam Negeri "
-                    "Nomor 8 Tahun 2026 tentang Pedoman Gugus Tugas"),
+        plain_entry(
+            "Peraturan Menteri Dalam Negeri",
+            "7",
+            "Peraturan Menteri Dalam Negeri Nomor 7 Tahun 2026 tentang Uji Coba",
+            tahun_pengundangan="dua ribu",
+        ),
+        plain_entry(
+            "Peraturan Menteri Dalam Negeri",
+            "8",
+            "Peraturan Menteri Dalam Negeri Nomor 8 Tahun 2026 tentang Pedoman Gugus Tugas",
+        ),
     ]
     before = counts()
     report = import_jdihn_feed(entries, TEST_ACTOR)
     db.session.commit()
 
     outcomes = [o.outcome for o in report.entries]
-    assert outcomes == ["created", "refused", "refused", "refused", "refused", "refused",
-                        "created"]
+    assert outcomes == ["created", "refused", "refused", "refused", "refused", "refused", "created"]
     reasons = [o.reason for o in report.entries]
     assert "jenis" in reasons[1]["details"]["fields"]
     assert reasons[2]["details"]["fields"]["region_code"] == ["Kode wilayah '99' tidak dikenal."]
     assert reasons[3]["details"]["fields"]["region_code"] == [
-        "Peraturan Bupati harus menyebut kode wilayah tingkat kabupaten."]
+        "Peraturan Bupati harus menyebut kode wilayah tingkat kabupaten."
+    ]
     assert "legalbase_region_code" in reasons[4]["details"]["fields"]
     assert reasons[5]["details"]["fields"]["year"] == ["Harus berupa bilangan bulat."]
     assert report.entries[1].where == {"index": 1, "idData": "x-1"}
@@ -218,25 +290,32 @@ def test_refused_entries_are_reported_with_their_reason_and_the_others_go_in():
     assert counts()[0] == before[0] + 2
 
     perda = db.session.get(Regulation, report.entries[0].record_id)
-    assert (perda.form, perda.region_code, perda.title) == ("perda_provinsi", "34",
-                                                            "Bantuan Hukum")
-    assert (perda.subjects, perda.place_of_enactment) == (["BANTUAN HUKUM", "MISKIN"],
-                                                          "Yogyakarta")
+    assert (perda.form, perda.region_code, perda.title) == ("perda_provinsi", "34", "Bantuan Hukum")
+    assert (perda.subjects, perda.place_of_enactment) == (["BANTUAN HUKUM", "MISKIN"], "Yogyakarta")
     assert perda.gazette == {"kind": "LD", "year": 2026, "number": "9", "supplement": None}
     assert (perda.promulgated_on, perda.enacted_on.isoformat()) == (None, "2026-02-01")
     assert perda.status == "Berlaku"  # the stated status, kept as the site wrote it
     permen = db.session.get(Regulation, report.entries[6].record_id)
-    assert (permen.form, permen.issuer, permen.title) == ("permen", "Menteri Dalam Negeri",
-                                                          "Pedoman Gugus Tugas")
+    assert (permen.form, permen.issuer, permen.title) == (
+        "permen",
+        "Menteri Dalam Negeri",
+        "Pedoman Gugus Tugas",
+    )
 
 
 def test_a_plain_entry_updates_only_what_it_carries():
     perda, _, _ = make_full_records()
-    entry = plain_entry("Peraturan Daerah", "3", "Peraturan Daerah Kota Palembang Nomor 3 Tahun "
-                        "2024 tentang Perlindungan Korban Perdagangan Orang",
-                        tahun_pengundangan="2024", legalbase_region_code="16.71",
-                        tanggal_penetapan="2024-03-01", tanggal_pengundangan="2024-03-04",
-                        lokasi="Perpustakaan Hukum Kota Palembang")
+    entry = plain_entry(
+        "Peraturan Daerah",
+        "3",
+        "Peraturan Daerah Kota Palembang Nomor 3 Tahun "
+        "2024 tentang Perlindungan Korban Perdagangan Orang",
+        tahun_pengundangan="2024",
+        legalbase_region_code="16.71",
+        tanggal_penetapan="2024-03-01",
+        tanggal_pengundangan="2024-03-04",
+        lokasi="Perpustakaan Hukum Kota Palembang",
+    )
     report = import_jdihn_feed([entry], TEST_ACTOR)
     db.session.commit()
     assert [(o.outcome, o.record_id) for o in report.entries] == [("updated", perda.id)]
@@ -248,30 +327,46 @@ def test_a_plain_entry_updates_only_what_it_carries():
 
 def test_a_csv_row_with_some_columns_updates_only_those():
     _, kepwal, _ = make_full_records()
-    text = ("form,number,year,title,region_code,custodian\r\n"
-            "kepwal,188.45/123/KPTS/2025,2025,Judul Baru,16.71,Arsip Kota\r\n")
+    text = (
+        "form,number,year,title,region_code,custodian\r\n"
+        "kepwal,188.45/123/KPTS/2025,2025,Judul Baru,16.71,Arsip Kota\r\n"
+    )
     report = import_csv(text, TEST_ACTOR)
     assert [(o.outcome, o.record_id) for o in report.entries] == [("updated", kepwal.id)]
     db.session.refresh(kepwal)
-    assert (kepwal.title, kepwal.custodian, kepwal.issuer) == ("Judul Baru", "Arsip Kota",
-                                                              "Wali Kota Palembang")
+    assert (kepwal.title, kepwal.custodian, kepwal.issuer) == (
+        "Judul Baru",
+        "Arsip Kota",
+        "Wali Kota Palembang",
+    )
     assert kepwal.gazette["kind"] == "BD" and kepwal.text.startswith("KESATU")
 
 
 def test_entries_of_the_wrong_shape_are_refused_never_a_server_error(client):
     _, admin = make_user("admin", None)
     base = plain_entry("Undang-Undang", "501", "Undang-Undang tentang Uji")
-    odd = [{"legalbase_form": ["uu"]}, {"noPeraturan": {"a": 1}}, {"judul": ["x"]},
-           {"legalbase_gazette": "LN"}, {"tahun_pengundangan": True},
-           {"legalbase_region_code": 34}, {"legalbase_subjects": "A"},
-           {"legalbase_text_status": "lost"}, {"legalbase_form": "permen", "legalbase_issuer": 7},
-           {"noPeraturan": "x" * 500}, {"legalbase_relations": "none"},
-           {"legalbase_relations": [None, 5]}]
-    links = [{"type": ["cites"], "target": UU_21_2007}, {"type": "cites", "target": "UU 21"},
-             {"type": "cites", "target": {**UU_21_2007, "year": "x"}},
-             {"type": "cites", "target": UU_21_2007, "effective_on": 5},
-             {"type": "cites", "target": UU_21_2007, "note": 3},
-             {"type": "befriends", "target": UU_21_2007}]
+    odd = [
+        {"legalbase_form": ["uu"]},
+        {"noPeraturan": {"a": 1}},
+        {"judul": ["x"]},
+        {"legalbase_gazette": "LN"},
+        {"tahun_pengundangan": True},
+        {"legalbase_region_code": 34},
+        {"legalbase_subjects": "A"},
+        {"legalbase_text_status": "lost"},
+        {"legalbase_form": "permen", "legalbase_issuer": 7},
+        {"noPeraturan": "x" * 500},
+        {"legalbase_relations": "none"},
+        {"legalbase_relations": [None, 5]},
+    ]
+    links = [
+        {"type": ["cites"], "target": UU_21_2007},
+        {"type": "cites", "target": "UU 21"},
+        {"type": "cites", "target": {**UU_21_2007, "year": "x"}},
+        {"type": "cites", "target": UU_21_2007, "effective_on": 5},
+        {"type": "cites", "target": UU_21_2007, "note": 3},
+        {"type": "befriends", "target": UU_21_2007},
+    ]
     feed = [{**base, **extra} for extra in odd] + [{**base, "legalbase_relations": links}]
     response = post_feed(client, admin, feed)
     assert response.status_code == 200
@@ -299,8 +394,13 @@ def test_a_relation_whose_target_is_missing_is_reported():
     kepbup = next(e for e in feed if e["noPeraturan"] == "460/105 Tahun 2017")
     kepbup["legalbase_relations"] = [
         {"type": "cites", "target": UU_21_2007, "effective_on": None, "note": "Mengingat 1"},
-        {"type": "cites", "target": {**UU_21_2007, "number": "99"}, "effective_on": None,
-         "note": None}]
+        {
+            "type": "cites",
+            "target": {**UU_21_2007, "number": "99"},
+            "effective_on": None,
+            "note": None,
+        },
+    ]
     report = import_jdihn_feed([kepbup], TEST_ACTOR)
     assert [o.outcome for o in report.relations] == ["created", "refused"]
     assert report.relations[1].reason["message"] == "Peraturan tujuan relasi tidak ditemukan."
@@ -337,8 +437,9 @@ def test_an_import_body_that_is_not_a_json_array_is_refused(client):
     assert "_body" in not_array.json["error"]["details"]["fields"]
     not_objects = post_feed(client, admin, [1, 2])
     assert not_objects.status_code == 422
-    not_json = client.post("/api/v1/import/jdihn", data="[]", headers=auth(admin),
-                           content_type="text/plain")
+    not_json = client.post(
+        "/api/v1/import/jdihn", data="[]", headers=auth(admin), content_type="text/plain"
+    )
     assert not_json.status_code == 415
     assert counts() == before
 
@@ -352,8 +453,14 @@ def test_an_admin_imports_a_feed_over_http_and_reads_the_report(client):
     body = response.json
     assert body["totals"] == {"created": 1, "updated": 0, "unchanged": 1, "refused": 0}
     assert body["entries"][1]["outcome"] == "created"
-    assert body["entries"][0] == {"index": 0, "idData": uu["idData"], "outcome": "unchanged",
-                                  "id": int(uu["idData"]), "reason": None, "ignored": []}
+    assert body["entries"][0] == {
+        "index": 0,
+        "idData": uu["idData"],
+        "outcome": "unchanged",
+        "id": int(uu["idData"]),
+        "reason": None,
+        "ignored": [],
+    }
     assert body["relation_totals"] == {"created": 0, "unchanged": 0, "refused": 0}
     created = client.get(f"/api/v1/regulations/{body['entries'][1]['id']}").json
     assert (created["form"], created["title"]) == ("uu", "Uji")
@@ -362,8 +469,7 @@ def test_an_admin_imports_a_feed_over_http_and_reads_the_report(client):
 # --- CSV --------------------------------------------------------------------------------------
 
 
-def test_csv_export_then_import_into_an_empty_instance_keeps_the_metadata(client,
-                                                                          empty_instance):
+def test_csv_export_then_import_into_an_empty_instance_keeps_the_metadata(client, empty_instance):
     make_full_records()
     response = client.get("/api/v1/regulations.csv")
     assert response.status_code == 200
@@ -375,25 +481,37 @@ def test_csv_export_then_import_into_an_empty_instance_keeps_the_metadata(client
         report = import_csv(text, TEST_ACTOR)
         db.session.commit()
         assert report.totals()["created"] == 38
-        imported = {key: regulation_snapshot(db.session.scalar(
-            select(Regulation).where(Regulation.identity_key == key))) for key in expected}
-    assert imported == {key: {name: snap[name] for name in imported[key]}
-                        for key, snap in expected.items()}
+        imported = {
+            key: regulation_snapshot(
+                db.session.scalar(select(Regulation).where(Regulation.identity_key == key))
+            )
+            for key in expected
+        }
+    assert imported == {
+        key: {name: snap[name] for name in imported[key]} for key, snap in expected.items()
+    }
 
 
 def test_a_csv_with_a_bad_row_reports_that_line_and_imports_the_rest():
-    text = ("form,number,year,title,region_code,subjects,enacted_on\r\n"
-            'kepwal,188.45/7/KPTS/2026,2026,"Gugus Tugas\nTahun 2026",16.71,A - B,2026-01-05\r\n'
-            "kepwal,188.45/8/KPTS/2026,20x6,Salah Tahun,16.71,,\r\n"
-            "kepwal,188.45/9/KPTS/2026,2026,Kurang Kolom\r\n")
+    text = (
+        "form,number,year,title,region_code,subjects,enacted_on\r\n"
+        'kepwal,188.45/7/KPTS/2026,2026,"Gugus Tugas\nTahun 2026",16.71,A - B,2026-01-05\r\n'
+        "kepwal,188.45/8/KPTS/2026,20x6,Salah Tahun,16.71,,\r\n"
+        "kepwal,188.45/9/KPTS/2026,2026,Kurang Kolom\r\n"
+    )
     report = import_csv(text, TEST_ACTOR)
     assert [(o.where["line"], o.outcome) for o in report.entries] == [
-        (2, "created"), (4, "refused"), (5, "refused")]
-    assert report.entries[1].reason["details"]["fields"]["year"] == [
-        "Harus berupa bilangan bulat."]
+        (2, "created"),
+        (4, "refused"),
+        (5, "refused"),
+    ]
+    assert report.entries[1].reason["details"]["fields"]["year"] == ["Harus berupa bilangan bulat."]
     created = db.session.get(Regulation, report.entries[0].record_id)
-    assert (created.subjects, created.title, created.gazette) == (["A", "B"],
-                                                                  "Gugus Tugas\nTahun 2026", None)
+    assert (created.subjects, created.title, created.gazette) == (
+        ["A", "B"],
+        "Gugus Tugas\nTahun 2026",
+        None,
+    )
 
 
 def test_a_csv_with_an_unknown_column_is_refused_as_a_whole():
@@ -406,10 +524,15 @@ def test_an_admin_imports_csv_over_http(client):
     _, admin = make_user("admin", None)
     _, region = make_user("region", "16.71")
     body = export_csv()
-    assert client.post("/api/v1/import/csv", data=body, headers=auth(region),
-                       content_type="text/csv").status_code == 403
-    response = client.post("/api/v1/import/csv", data=body, headers=auth(admin),
-                           content_type="text/csv")
+    assert (
+        client.post(
+            "/api/v1/import/csv", data=body, headers=auth(region), content_type="text/csv"
+        ).status_code
+        == 403
+    )
+    response = client.post(
+        "/api/v1/import/csv", data=body, headers=auth(admin), content_type="text/csv"
+    )
     assert response.status_code == 200
     assert response.json["totals"] == {"created": 0, "updated": 0, "unchanged": 35, "refused": 0}
     assert response.json["entries"][0]["line"] == 2
@@ -420,8 +543,12 @@ def test_an_admin_imports_csv_over_http(client):
 def test_a_csv_holding_a_nul_character_is_refused_as_a_whole(client):
     _, admin = make_user("admin", None)
     before = counts()
-    response = client.post("/api/v1/import/csv", headers=auth(admin), content_type="text/csv",
-                           data="form,number,year,title\r\nuu,1,2026,Uji\x00\r\n")
+    response = client.post(
+        "/api/v1/import/csv",
+        headers=auth(admin),
+        content_type="text/csv",
+        data="form,number,year,title\r\nuu,1,2026,Uji\x00\r\n",
+    )
     assert response.status_code == 422
     assert counts() == before
 
@@ -431,8 +558,9 @@ def test_a_csv_holding_a_nul_character_is_refused_as_a_whole(client):
 
 def test_the_cli_exports_the_feed_and_imports_a_corrected_one(runner, tmp_path):
     path = tmp_path / "jdihn.json"
-    result = runner.invoke(args=["corpus", "export-jdihn", str(path),
-                                 "--base-url", "https://jdih.example.go.id"])
+    result = runner.invoke(
+        args=["corpus", "export-jdihn", str(path), "--base-url", "https://jdih.example.go.id"]
+    )
     assert result.exit_code == 0, result.output
     feed = json.loads(path.read_text(encoding="utf-8"))
     uu = entry_of(feed, seeded("uu", "21", 2007))

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from legalbase import db
-from legalbase.audit import AuditEntry
+from legalbase.core import db
+from legalbase.core.audit import AuditEntry
 from legalbase.corpus import cli as corpus_cli
 from legalbase.corpus import folder_import
 from legalbase.corpus.folder_import import STATUSES, ImportOptions, import_folder
@@ -34,7 +34,8 @@ STORED = ("created", "needs_review")
 
 needs_shared_data = pytest.mark.skipif(
     not REAL_PDFS.is_dir() or not NATIONAL_ARCHIVE.is_file(),
-    reason="../shared/data (real decrees and national acts) is not present beside the repo")
+    reason="../shared/data (real decrees and national acts) is not present beside the repo",
+)
 
 
 def decree(number: str = "1 TAHUN 2025", regent: str = "LAHAT", body: str = "") -> str:
@@ -115,13 +116,19 @@ def by_path(report) -> dict[str, dict]:
 def counts(other) -> dict:
     """Records, audit entries, waiting index changes and stored files of `other`."""
     with other.app_context():
-        counted = {name: db.session.scalar(select(func.count()).select_from(model))
-                   for name, model in (("regulations", Regulation), ("audit", AuditEntry),
-                                       ("outbox", SearchOutbox))}
+        counted = {
+            name: db.session.scalar(select(func.count()).select_from(model))
+            for name, model in (
+                ("regulations", Regulation),
+                ("audit", AuditEntry),
+                ("outbox", SearchOutbox),
+            )
+        }
         db.session.remove()
     files = Path(other.instance_path) / "files"
-    counted["files"] = sorted(path.name for path in files.rglob("*") if path.is_file()) \
-        if files.is_dir() else []
+    counted["files"] = (
+        sorted(path.name for path in files.rglob("*") if path.is_file()) if files.is_dir() else []
+    )
     return counted
 
 
@@ -135,8 +142,11 @@ def assert_whole(other) -> None:
 
 def live_identities(other) -> list[str]:
     with other.app_context():
-        keys = list(db.session.scalars(select(Regulation.identity_key)
-                                       .where(Regulation.withdrawn_at.is_(None))))
+        keys = list(
+            db.session.scalars(
+                select(Regulation.identity_key).where(Regulation.withdrawn_at.is_(None))
+            )
+        )
         db.session.remove()
     return keys
 
@@ -145,8 +155,14 @@ def test_each_file_is_created_refused_or_flagged_for_review(other, tmp_path):
     root = decree_folder(tmp_path / "masuk")
     report = run(other, root)
     rows = by_path(report)
-    assert list(rows) == ["arsip/2025/lahat-2.TXT", "lahat-1.txt", "lahat-tanpa-tahun.md",
-                          "rusak.pdf", "salinan/lahat-1-lain.txt", "tanpa-kepala.txt"]
+    assert list(rows) == [
+        "arsip/2025/lahat-2.TXT",
+        "lahat-1.txt",
+        "lahat-tanpa-tahun.md",
+        "rusak.pdf",
+        "salinan/lahat-1-lain.txt",
+        "tanpa-kepala.txt",
+    ]
     for name in ("lahat-1.txt", "arsip/2025/lahat-2.TXT"):
         row = rows[name]
         assert row["status"] in STORED, row
@@ -176,9 +192,20 @@ def test_the_report_is_csv_with_a_row_per_file(other, tmp_path):
     report = run(other, decree_folder(tmp_path / "masuk"))
     parsed = list(csv.DictReader(io.StringIO(report.csv())))
     assert [row["path"] for row in parsed] == [row["path"] for row in report.rows]
-    assert set(parsed[0]) >= {"path", "sha256", "status", "regulation_id", "form",
-                              "region_code", "number", "year", "title", "uncertain", "lint",
-                              "reason"}
+    assert set(parsed[0]) >= {
+        "path",
+        "sha256",
+        "status",
+        "regulation_id",
+        "form",
+        "region_code",
+        "number",
+        "year",
+        "title",
+        "uncertain",
+        "lint",
+        "reason",
+    }
     assert all(row["status"] in STATUSES for row in parsed)
 
 
@@ -203,8 +230,9 @@ def test_a_dry_run_writes_nothing_and_says_what_a_real_run_would_do(other, tmp_p
     before = counts(other)
     dry = run(other, root, dry_run=True)
     assert counts(other) == before
-    assert dry.dry_run and all(row["regulation_id"] == "" for row in dry.rows
-                               if row["status"] != "unchanged")
+    assert dry.dry_run and all(
+        row["regulation_id"] == "" for row in dry.rows if row["status"] != "unchanged"
+    )
     assert by_path(dry)["salinan-sama.txt"]["status"] == "unchanged"
     real = run(other, root)
     assert [row["status"] for row in dry.rows] == [row["status"] for row in real.rows]
@@ -245,8 +273,10 @@ def test_an_interrupted_run_resumes_without_duplicates_or_leftovers(other, tmp_p
     assert interrupted["regulations"] == 2  # arsip/2025/lahat-2.TXT and lahat-1.txt, then stop
     assert len(interrupted["files"]) == 2
     rows = by_path(run(other, root))
-    assert [rows[name]["status"] for name in ("arsip/2025/lahat-2.TXT", "lahat-1.txt")] == \
-        ["unchanged", "unchanged"]
+    assert [rows[name]["status"] for name in ("arsip/2025/lahat-2.TXT", "lahat-1.txt")] == [
+        "unchanged",
+        "unchanged",
+    ]
     assert rows["lahat-tanpa-tahun.md"]["status"] == "needs_review"
     keys = live_identities(other)
     assert len(keys) == len(set(keys))
@@ -272,13 +302,13 @@ def test_a_file_interrupted_while_it_is_stored_leaves_nothing(other, tmp_path, m
     assert_whole(other)
 
 
-def test_the_command_shows_progress_writes_the_report_and_exits_0(other, tmp_path,
-                                                                  monkeypatch):
+def test_the_command_shows_progress_writes_the_report_and_exits_0(other, tmp_path, monkeypatch):
     root = decree_folder(tmp_path / "masuk")
     report_path = tmp_path / "laporan.csv"
     with other.app_context():
         result = other.test_cli_runner().invoke(
-            args=["corpus", "import-folder", str(root), "--report", str(report_path)])
+            args=["corpus", "import-folder", str(root), "--report", str(report_path)]
+        )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(report_path.read_text(encoding="utf-8"))))
     assert len(rows) == 6 and {row["status"] for row in rows} >= {"refused", "needs_review"}
@@ -289,8 +319,9 @@ def test_the_command_shows_progress_writes_the_report_and_exits_0(other, tmp_pat
     assert_whole(other)
     monkeypatch.chdir(tmp_path)
     with other.app_context():
-        again = other.test_cli_runner().invoke(args=["corpus", "import-folder", str(root),
-                                                     "--dry-run"])
+        again = other.test_cli_runner().invoke(
+            args=["corpus", "import-folder", str(root), "--dry-run"]
+        )
     assert again.exit_code == 0, again.output
     assert f"tidak berubah: {6 - refused}" in again.output and "Uji coba" in again.output
     assert len(list(tmp_path.glob("import-report-*.csv"))) == 1
@@ -303,7 +334,8 @@ def test_a_bulk_load_rebuilds_the_index_once_at_the_end(other, tmp_path, monkeyp
     monkeypatch.setattr(outbox, "apply_pending", lambda *args: drains.append(args) or drain())
     with other.app_context():
         result = other.test_cli_runner().invoke(
-            args=["corpus", "import-folder", str(root), "--report", str(tmp_path / "r.csv")])
+            args=["corpus", "import-folder", str(root), "--report", str(tmp_path / "r.csv")]
+        )
     assert result.exit_code == 0, result.output
     if other.config["SEARCH_BACKEND"] == "postgresql":  # written by each file's transaction
         assert "Membangun ulang indeks" not in result.output
@@ -313,8 +345,7 @@ def test_a_bulk_load_rebuilds_the_index_once_at_the_end(other, tmp_path, monkeyp
     assert_whole(other)
 
 
-def test_the_command_killed_while_storing_a_file_leaves_nothing_of_it(other, tmp_path,
-                                                                      monkeypatch):
+def test_the_command_killed_while_storing_a_file_leaves_nothing_of_it(other, tmp_path, monkeypatch):
     root = decree_folder(tmp_path / "masuk")
     save, calls = folder_import.save_regulation, []
 
@@ -339,13 +370,17 @@ def test_the_command_killed_while_storing_a_file_leaves_nothing_of_it(other, tmp
     assert_whole(other)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["/tidak/ada"], "Folder tidak ditemukan"),
-    (["{root}", "--form", "kepala_desa"], "Jenis 'kepala_desa' tidak dikenal"),
-    (["{root}", "--region", "99.99"], "Kode wilayah '99.99' tidak dikenal"),
-    (["{root}", "--form", "uu", "--region", "16.04"], "tidak cocok"),
-    (["{root}", "--tidak-ada"], "No such option"),
-], ids=["folder", "form", "region", "form-region", "option"])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["/tidak/ada"], "Folder tidak ditemukan"),
+        (["{root}", "--form", "kepala_desa"], "Jenis 'kepala_desa' tidak dikenal"),
+        (["{root}", "--region", "99.99"], "Kode wilayah '99.99' tidak dikenal"),
+        (["{root}", "--form", "uu", "--region", "16.04"], "tidak cocok"),
+        (["{root}", "--tidak-ada"], "No such option"),
+    ],
+    ids=["folder", "form", "region", "form-region", "option"],
+)
 def test_usage_errors_exit_1(other, tmp_path, args, message):
     args = [arg.replace("{root}", str(tmp_path)) for arg in args]
     with other.app_context():
@@ -368,8 +403,7 @@ def national_acts(folder: Path) -> list[str]:
 
 
 @needs_shared_data
-def test_real_decrees_and_national_acts_are_imported_and_a_rerun_changes_nothing(other,
-                                                                              tmp_path):
+def test_real_decrees_and_national_acts_are_imported_and_a_rerun_changes_nothing(other, tmp_path):
     root = tmp_path / "masuk"
     for pdf in sorted(REAL_PDFS.glob("*.pdf")):
         write(root, f"pdf/{pdf.name}", pdf.read_bytes())
@@ -388,8 +422,9 @@ def test_real_decrees_and_national_acts_are_imported_and_a_rerun_changes_nothing
     before = counts(other)
     second = by_path(run(other, root))
     assert counts(other) == before
-    assert [path for path, row in second.items() if row["status"] == "unchanged"] == \
-        [path for path, row in first.items() if row["status"] in STORED]
+    assert [path for path, row in second.items() if row["status"] == "unchanged"] == [
+        path for path, row in first.items() if row["status"] in STORED
+    ]
 
 
 def test_documents_are_found_at_any_depth_without_following_links(tmp_path):
@@ -397,21 +432,31 @@ def test_documents_are_found_at_any_depth_without_following_links(tmp_path):
     outside = tmp_path / "luar"
     write(outside, "rahasia.txt", decree("9 TAHUN 2025"))
     (root / "ke-luar").symlink_to(outside, target_is_directory=True)
-    found = [path.relative_to(root).as_posix()
-             for path in folder_import.find_documents(root)]
-    assert found == ["arsip/2025/lahat-2.TXT", "lahat-1.txt", "lahat-tanpa-tahun.md",
-                     "rusak.pdf", "salinan/lahat-1-lain.txt", "tanpa-kepala.txt"]
+    found = [path.relative_to(root).as_posix() for path in folder_import.find_documents(root)]
+    assert found == [
+        "arsip/2025/lahat-2.TXT",
+        "lahat-1.txt",
+        "lahat-tanpa-tahun.md",
+        "rusak.pdf",
+        "salinan/lahat-1-lain.txt",
+        "tanpa-kepala.txt",
+    ]
     shutil.rmtree(outside)
 
 
 def test_the_folder_naming_states_form_year_and_number_and_a_disagreement_is_flagged(
-        other, tmp_path):
+    other, tmp_path
+):
     root = tmp_path / "arsip"
     # Headless text: only its path says what it is; its title is read from its Penjelasan.
-    write(root, "pp/1984/20.md", "a. bahwa perlu mengatur pelabuhan udara; PENJELASAN ATAS "
-          "PERATURAN PEMERINTAH NOMOR 20 TAHUN 1984 TENTANG PERUSAHAAN UMUM ANGKASA PURA "
-          "Menimbang ...")
-    write(root, "kepbup/2025/7.txt", decree("1 TAHUN 2025"))   # the text says number 1
+    write(
+        root,
+        "pp/1984/20.md",
+        "a. bahwa perlu mengatur pelabuhan udara; PENJELASAN ATAS "
+        "PERATURAN PEMERINTAH NOMOR 20 TAHUN 1984 TENTANG PERUSAHAAN UMUM ANGKASA PURA "
+        "Menimbang ...",
+    )
+    write(root, "kepbup/2025/7.txt", decree("1 TAHUN 2025"))  # the text says number 1
     rows = by_path(run(other, root, names="{form}/{year}/{number}"))
     headless, differing = rows["pp/1984/20.md"], rows["kepbup/2025/7.txt"]
     assert (headless["form"], headless["number"], headless["year"]) == ("pp", "20", 1984)
@@ -424,6 +469,7 @@ def test_the_folder_naming_states_form_year_and_number_and_a_disagreement_is_fla
 def test_an_unknown_field_in_the_naming_is_a_usage_error(other, tmp_path):
     (tmp_path / "kosong").mkdir()
     with other.app_context():
-        result = other.test_cli_runner().invoke(args=[
-            "corpus", "import-folder", str(tmp_path / "kosong"), "--names", "{jenis}/{nomor}"])
+        result = other.test_cli_runner().invoke(
+            args=["corpus", "import-folder", str(tmp_path / "kosong"), "--names", "{jenis}/{nomor}"]
+        )
     assert result.exit_code == 1 and "Pola nama berkas tidak valid" in result.output

@@ -10,22 +10,24 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from legalbase import db
-from legalbase.audit import history
-from legalbase.check import referenced_files
+from legalbase.core import db
+from legalbase.core.audit import history
+from legalbase.core.storage import file_store
 from legalbase.corpus import folder_jobs
 from legalbase.corpus.models import Regulation
-from legalbase.corpus.uploads import file_store
 from legalbase.jobs import Job
+from legalbase.ops.check import referenced_files
 from tests.factories import auth, make_user
 
 URL = "/api/v1/import/folder"
-LAHAT = ("BUPATI LAHAT\nPROVINSI SUMATERA SELATAN\n\nKEPUTUSAN BUPATI LAHAT\n"
-         "NOMOR {number} TAHUN 2025\nTENTANG\nPEMBENTUKAN GUGUS TUGAS PENCEGAHAN DAN PENANGANAN "
-         "TINDAK PIDANA PERDAGANGAN ORANG KABUPATEN LAHAT\n\nBUPATI LAHAT,\n\n"
-         "Menimbang : a. bahwa perdagangan orang merupakan kejahatan terhadap martabat manusia;\n"
-         "MEMUTUSKAN:\nMenetapkan : KEPUTUSAN BUPATI TENTANG PEMBENTUKAN GUGUS TUGAS.\n"
-         "Ditetapkan di Lahat\npada tanggal 4 Juni 2025\nBUPATI LAHAT,\n")
+LAHAT = (
+    "BUPATI LAHAT\nPROVINSI SUMATERA SELATAN\n\nKEPUTUSAN BUPATI LAHAT\n"
+    "NOMOR {number} TAHUN 2025\nTENTANG\nPEMBENTUKAN GUGUS TUGAS PENCEGAHAN DAN PENANGANAN "
+    "TINDAK PIDANA PERDAGANGAN ORANG KABUPATEN LAHAT\n\nBUPATI LAHAT,\n\n"
+    "Menimbang : a. bahwa perdagangan orang merupakan kejahatan terhadap martabat manusia;\n"
+    "MEMUTUSKAN:\nMenetapkan : KEPUTUSAN BUPATI TENTANG PEMBENTUKAN GUGUS TUGAS.\n"
+    "Ditetapkan di Lahat\npada tanggal 4 Juni 2025\nBUPATI LAHAT,\n"
+)
 
 
 def zip_of(files: dict[str, str | bytes]) -> bytes:
@@ -38,17 +40,22 @@ def zip_of(files: dict[str, str | bytes]) -> bytes:
 
 
 def decrees() -> bytes:
-    return zip_of({"lahat/2025/sk-gugus-tugas.txt": LAHAT.format(number="1"),
-                   "lahat/2025/revisi/sk-perubahan.md": LAHAT.format(number="2"),
-                   "lahat/foto.png": b"\x89PNG\r\n\x1a\n bukan dokumen"})
+    return zip_of(
+        {
+            "lahat/2025/sk-gugus-tugas.txt": LAHAT.format(number="1"),
+            "lahat/2025/revisi/sk-perubahan.md": LAHAT.format(number="2"),
+            "lahat/foto.png": b"\x89PNG\r\n\x1a\n bukan dokumen",
+        }
+    )
 
 
 def send(client, token, archive: bytes | None, **fields):
     data = {name: value for name, value in fields.items() if value is not None}
     if archive is not None:
         data["archive"] = (io.BytesIO(archive), "arsip.zip")
-    return client.post(URL, data=data, content_type="multipart/form-data",
-                        headers=auth(token) if token else {})
+    return client.post(
+        URL, data=data, content_type="multipart/form-data", headers=auth(token) if token else {}
+    )
 
 
 def result_of(client, token, job: dict) -> tuple[list[dict], dict]:
@@ -83,8 +90,10 @@ def test_an_admin_gets_a_job_whose_report_has_a_row_per_file(client, admin):
     assert job["total"] == job["progress"] == 2
     assert job["params"]["dry_run"] is False
     rows, summary = result_of(client, admin, job)
-    assert [row["path"] for row in rows] == ["lahat/2025/revisi/sk-perubahan.md",
-                                             "lahat/2025/sk-gugus-tugas.txt"]
+    assert [row["path"] for row in rows] == [
+        "lahat/2025/revisi/sk-perubahan.md",
+        "lahat/2025/sk-gugus-tugas.txt",
+    ]
     assert summary["total"] == 2 and summary["dry_run"] is False
     stored = [row for row in rows if row["status"] in ("created", "needs_review")]
     assert stored, rows
@@ -119,9 +128,14 @@ def test_a_dry_run_reports_and_stores_nothing(client, admin):
 
 def test_the_form_and_region_given_are_passed_to_the_import(client, admin):
     job = send(client, admin, decrees(), form="kepbup", region="16.04", dry_run="false").json
-    assert job["params"] == {"archive_sha256": job["params"]["archive_sha256"],
-                             "form": "kepbup", "region": "16.04", "dry_run": False,
-                             "actor": "admin-impor", "names": None}
+    assert job["params"] == {
+        "archive_sha256": job["params"]["archive_sha256"],
+        "form": "kepbup",
+        "region": "16.04",
+        "dry_run": False,
+        "actor": "admin-impor",
+        "names": None,
+    }
     rows, _ = result_of(client, admin, job)
     assert {row["region_code"] for row in rows} == {"16.04"}
 
@@ -138,8 +152,10 @@ def test_an_anonymous_caller_is_asked_for_a_token(client):
     assert send(client, None, decrees()).status_code == 401
 
 
-@pytest.mark.parametrize("name", ["../evil.txt", "lahat/../../evil.txt", "/etc/evil.txt",
-                                  "lahat\\..\\evil.txt", "C:/evil.txt"])
+@pytest.mark.parametrize(
+    "name",
+    ["../evil.txt", "lahat/../../evil.txt", "/etc/evil.txt", "lahat\\..\\evil.txt", "C:/evil.txt"],
+)
 def test_an_entry_escaping_its_folder_is_refused_and_nothing_is_stored(client, admin, name):
     archive = zip_of({"lahat/sk.txt": LAHAT.format(number="3"), name: "jahat"})
     jobs = job_count()
@@ -183,12 +199,15 @@ def test_an_archive_without_documents_is_refused(client, admin):
     assert "archive" in response.json["error"]["details"]["fields"]
 
 
-@pytest.mark.parametrize("fields, field", [
-    ({"region": "99.99"}, "region"),
-    ({"form": "surat"}, "form"),
-    ({"form": "kepgub", "region": "16.04"}, "form"),
-    ({"dry_run": "mungkin"}, "dry_run"),
-])
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"region": "99.99"}, "region"),
+        ({"form": "surat"}, "form"),
+        ({"form": "kepgub", "region": "16.04"}, "form"),
+        ({"dry_run": "mungkin"}, "dry_run"),
+    ],
+)
 def test_malformed_options_are_refused_naming_the_field(client, admin, fields, field):
     jobs = job_count()
     response = send(client, admin, decrees(), **fields)

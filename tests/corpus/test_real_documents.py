@@ -22,22 +22,31 @@ from pathlib import Path
 import pytest
 import yaml
 
+from legalbase.core.errors import DomainError
 from legalbase.corpus.files import read_upload
 from legalbase.corpus.reading import ABSENT
 from legalbase.corpus.uploads import read_proposal
-from legalbase.errors import DomainError
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO.parent / "shared" / "data" / "real-decrees"
 EXPECTED = Path(__file__).with_name("real_documents.yaml")
-FIELDS = ("form", "region_code", "number", "year", "title", "place_of_enactment", "enacted_on",
-          "promulgated_on")
+FIELDS = (
+    "form",
+    "region_code",
+    "number",
+    "year",
+    "title",
+    "place_of_enactment",
+    "enacted_on",
+    "promulgated_on",
+)
 NATIONAL_FORMS = frozenset({"uu", "perppu", "pp", "perpres", "permen"})
-RIGHT_AT_LEAST = 14          # of the 15 documents, per field
-CITATION_THRESHOLD = 0.95    # recall and precision of national citations, over all documents
+RIGHT_AT_LEAST = 14  # of the 15 documents, per field
+CITATION_THRESHOLD = 0.95  # recall and precision of national citations, over all documents
 
 pytestmark = pytest.mark.skipif(
-    not DATA.is_dir(), reason=f"real-data test: {DATA} is absent (the shared data set)")
+    not DATA.is_dir(), reason=f"real-data test: {DATA} is absent (the shared data set)"
+)
 
 
 def load_expected() -> list[dict]:
@@ -54,7 +63,7 @@ class Outcome:
     confidence: dict = field(default_factory=dict)
     citations: list = field(default_factory=list)
     text: str | None = None
-    refused: str | None = None   # read_upload's message when it refused the file
+    refused: str | None = None  # read_upload's message when it refused the file
 
     @property
     def name(self) -> str:
@@ -81,8 +90,13 @@ def read_one(doc: dict, upload, refused: str | None) -> Outcome:
     if upload is None:
         return Outcome(doc, refused=refused)
     proposed = read_proposal(upload)
-    return Outcome(doc, dict(proposed.proposal), dict(proposed.confidence),
-                   list(proposed.citations), upload.text)
+    return Outcome(
+        doc,
+        dict(proposed.proposal),
+        dict(proposed.confidence),
+        list(proposed.citations),
+        upload.text,
+    )
 
 
 def fold(text) -> str:
@@ -113,8 +127,11 @@ def misses(outcomes: list[Outcome], name: str) -> list[tuple[str, object, object
     for outcome in outcomes:
         expected, proposed = outcome.doc[name], outcome.proposal.get(name)
         if not is_right(name, expected, proposed):
-            how = (f"berkas ditolak ({outcome.refused})" if outcome.refused
-                   else outcome.confidence.get(name, "-"))
+            how = (
+                f"berkas ditolak ({outcome.refused})"
+                if outcome.refused
+                else outcome.confidence.get(name, "-")
+            )
             rows.append((outcome.name, expected, proposed, how))
     return rows
 
@@ -144,8 +161,11 @@ def expected_citations(doc: dict) -> set[tuple]:
 
 
 def found_citations(outcome: Outcome) -> set[tuple]:
-    return {citation_key(c.form, c.number, c.year) for c in outcome.citations
-            if c.form in NATIONAL_FORMS}
+    return {
+        citation_key(c.form, c.number, c.year)
+        for c in outcome.citations
+        if c.form in NATIONAL_FORMS
+    }
 
 
 def citation_scores(outcomes: list[Outcome]) -> tuple[float, float, list[str]]:
@@ -159,8 +179,10 @@ def citation_scores(outcomes: list[Outcome]) -> tuple[float, float, list[str]]:
         if expected != found:
             missed = ", ".join(_short(key) for key in sorted(expected - found, key=str))
             extra = ", ".join(_short(key) for key in sorted(found - expected, key=str))
-            report.append(f"{outcome.name}: missed [{missed}] extra [{extra}]"
-                          + (f" (berkas ditolak: {outcome.refused})" if outcome.refused else ""))
+            report.append(
+                f"{outcome.name}: missed [{missed}] extra [{extra}]"
+                + (f" (berkas ditolak: {outcome.refused})" if outcome.refused else "")
+            )
     recall = matched / expected_total if expected_total else 1.0
     precision = matched / found_total if found_total else 0.0
     return recall, precision, report
@@ -175,8 +197,10 @@ def read_all(app, documents: list[dict]) -> list[Outcome]:
     """Every document through read_upload and read_proposal, in an app context of `app`."""
     uploads = [system_upload(doc) for doc in documents]
     with app.app_context():
-        return [read_one(doc, upload, refused)
-                for doc, (upload, refused) in zip(documents, uploads, strict=True)]
+        return [
+            read_one(doc, upload, refused)
+            for doc, (upload, refused) in zip(documents, uploads, strict=True)
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -202,8 +226,10 @@ def test_every_real_pdf_with_a_text_layer_is_read(outcomes):
     refused = [f"{outcome.name}: {outcome.refused}" for outcome in outcomes if outcome.refused]
     empty = [outcome.name for outcome in outcomes if not outcome.refused and not outcome.text]
     assert not refused and not empty, (
-        "read_upload refused real PDFs that have a text layer:\n" + "\n".join(refused)
-        + (f"\nno text from: {', '.join(empty)}" if empty else ""))
+        "read_upload refused real PDFs that have a text layer:\n"
+        + "\n".join(refused)
+        + (f"\nno text from: {', '.join(empty)}" if empty else "")
+    )
 
 
 @pytest.mark.parametrize("name", FIELDS)
@@ -212,14 +238,16 @@ def test_each_field_is_read_right_in_at_least_14_of_15_documents(outcomes, name)
     right = len(outcomes) - len(rows)
     assert right >= RIGHT_AT_LEAST, (
         f"{name}: {right}/{len(outcomes)} right, at least {RIGHT_AT_LEAST} needed\n"
-        + miss_table(name, rows))
+        + miss_table(name, rows)
+    )
 
 
 def test_national_citations_are_read_with_recall_and_precision_of_95_percent(outcomes):
     recall, precision, report = citation_scores(outcomes)
     assert recall >= CITATION_THRESHOLD and precision >= CITATION_THRESHOLD, (
         f"national citations: recall {recall:.3f}, precision {precision:.3f} "
-        f"(at least {CITATION_THRESHOLD} each)\n" + "\n".join(report))
+        f"(at least {CITATION_THRESHOLD} each)\n" + "\n".join(report)
+    )
 
 
 def test_a_blank_enactment_date_stays_null(outcomes):

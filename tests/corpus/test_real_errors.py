@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from legalbase import db
+from legalbase.core import db
 from legalbase.corpus.citation_lint import lint_document
 from legalbase.corpus.models import Regulation
 from legalbase.corpus.reading import read_document
@@ -37,15 +37,28 @@ from legalbase.corpus.uploads import lint_text
 from tests.factories import TEST_ACTOR, make_regulation
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real-decrees"
-ENACTED = {"01": date(2025, 10, 24), "06": date(2025, 12, 30), "07": date(2021, 1, 1),
-           "08": date(2023, 1, 25), "09": date(2023, 3, 4), "10": date(2012, 6, 25),
-           "11": date(2020, 6, 8), "12": date(2026, 6, 30), "13": date(2026, 1, 5),
-           "14": date(2003, 12, 23), "15": date(2021, 7, 14), "16": date(2016, 5, 27),
-           "17": date(2022, 4, 6), "26": date(2021, 12, 30), "27": date(2016, 12, 20)}
+ENACTED = {
+    "01": date(2025, 10, 24),
+    "06": date(2025, 12, 30),
+    "07": date(2021, 1, 1),
+    "08": date(2023, 1, 25),
+    "09": date(2023, 3, 4),
+    "10": date(2012, 6, 25),
+    "11": date(2020, 6, 8),
+    "12": date(2026, 6, 30),
+    "13": date(2026, 1, 5),
+    "14": date(2003, 12, 23),
+    "15": date(2021, 7, 14),
+    "16": date(2016, 5, 27),
+    "17": date(2022, 4, 6),
+    "26": date(2021, 12, 30),
+    "27": date(2016, 12, 20),
+}
 DOCUMENT_CODES = {"empty_menetapkan", "heading_mismatch", "blank_date"}
 
 pytestmark = pytest.mark.skipif(
-    not DATA.is_dir(), reason=f"real-data test: {DATA} is absent (the shared data set)")
+    not DATA.is_dir(), reason=f"real-data test: {DATA} is absent (the shared data set)"
+)
 
 
 def real_text(doc: str) -> str:
@@ -72,8 +85,15 @@ def with_code(findings: list[dict], code: str, item: int | None = None) -> list[
 
 def national(form: str, number: str, year: int, title: str, **facts) -> Regulation:
     """A national act in the corpus (dates and gazette only where they are known)."""
-    return make_regulation(form=form, number=number, year=year, title=title, region_code=None,
-                           enacted_on=facts.pop("enacted_on", None), **facts)
+    return make_regulation(
+        form=form,
+        number=number,
+        year=year,
+        title=title,
+        region_code=None,
+        enacted_on=facts.pop("enacted_on", None),
+        **facts,
+    )
 
 
 def seed(key: str) -> Regulation:
@@ -88,22 +108,31 @@ def relate(source: Regulation, kind: str, target: Regulation, effective_on=None)
 @pytest.fixture
 def cipta_kerja_2020():
     """UU 11/2020 on Cipta Kerja, amending UU 23/2014 from 2 November 2020."""
-    act = national("uu", "11", 2020, "Cipta Kerja", enacted_on="2020-11-02",
-                   promulgated_on="2020-11-02")
+    act = national(
+        "uu", "11", 2020, "Cipta Kerja", enacted_on="2020-11-02", promulgated_on="2020-11-02"
+    )
     relate(act, "amends", seed("uu-23-2014"), date(2020, 11, 2))
     return act
 
 
 # --- 1. a Perda citing itself instead of the Perda it amends -------------------------------
 
+
 def test_a_perda_citing_itself_is_named_on_its_record():
     # Doc 06, Perda Banjarnegara 8/2025, uploaded: its Mengingat 11 cites 8/2025 (itself) where
     # its title says it amends 8/2023. Its own record in the corpus does not hide the error.
     text = real_text("06")
     regulation = make_regulation(
-        form="perda_kabkota", region_code="33.04", number="8", year=2025, text=text,
+        form="perda_kabkota",
+        region_code="33.04",
+        number="8",
+        year=2025,
+        text=text,
         title="Perubahan atas Peraturan Daerah Nomor 8 Tahun 2023 tentang Pajak Daerah dan "
-              "Retribusi Daerah", enacted_on="2025-12-30", promulgated_on="2025-12-30")
+        "Retribusi Daerah",
+        enacted_on="2025-12-30",
+        promulgated_on="2025-12-30",
+    )
     lint_text(regulation)
     [finding] = with_code(regulation.lint, "self_citation")
     assert (finding["item"], finding["severity"]) == (11, "error")
@@ -113,13 +142,15 @@ def test_a_perda_citing_itself_is_named_on_its_record():
 
 def test_a_perda_citing_the_perda_it_amends_is_no_self_citation():
     text = real_text("06")
-    corrected = re.sub(r"Banjarnegara Nomor\s+8 Tahun 2025", "Banjarnegara Nomor 8 Tahun 2023",
-                       text, count=1)
+    corrected = re.sub(
+        r"Banjarnegara Nomor\s+8 Tahun 2025", "Banjarnegara Nomor 8 Tahun 2023", text, count=1
+    )
     assert corrected != text
     assert with_code(lint(corrected, "06"), "self_citation") == []
 
 
 # --- 2. amendment chains that stop at an older amendment ----------------------------------
+
 
 def test_a_chain_stopping_before_the_latest_amendment_is_named(cipta_kerja_2020):
     # Doc 17 (6 April 2022) cites UU 23/2014 "terakhir dengan" UU 9/2015; UU 11/2020 came after.
@@ -131,8 +162,14 @@ def test_a_chain_stopping_before_the_latest_amendment_is_named(cipta_kerja_2020)
 
 def test_a_chain_stopping_at_a_perppu_since_enacted_is_named():
     # Doc 13 (5 January 2026) stops UU 23/2014 at Perppu 2/2022, enacted as UU 6/2023 in 2023.
-    national("perppu", "2", 2022, "Cipta Kerja", enacted_on="2022-12-30",
-             gazette={"kind": "LN", "year": 2022, "number": "238", "supplement": "6841"})
+    national(
+        "perppu",
+        "2",
+        2022,
+        "Cipta Kerja",
+        enacted_on="2022-12-30",
+        gazette={"kind": "LN", "year": 2022, "number": "238", "supplement": "6841"},
+    )
     [finding] = with_code(lint_real("13"), "amendment_not_latest", 3)
     assert "Perppu 2/2022" in finding["message"] and "UU 6/2023" in finding["message"]
 
@@ -153,11 +190,19 @@ def pemerintahan_daerah_2004():
     """UU 32/2004, amended by UU 8/2005 and UU 12/2008, revoked by UU 23/2014."""
     base = national("uu", "32", 2004, "Pemerintahan Daerah")
     for number, year, title in (
-            ("8", 2005, "Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 3 Tahun "
-                        "2005 tentang Perubahan atas Undang-Undang Nomor 32 Tahun 2004 tentang "
-                        "Pemerintahan Daerah menjadi Undang-Undang"),
-            ("12", 2008, "Perubahan Kedua atas Undang-Undang Nomor 32 Tahun 2004 tentang "
-                         "Pemerintahan Daerah")):
+        (
+            "8",
+            2005,
+            "Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 3 Tahun "
+            "2005 tentang Perubahan atas Undang-Undang Nomor 32 Tahun 2004 tentang "
+            "Pemerintahan Daerah menjadi Undang-Undang",
+        ),
+        (
+            "12",
+            2008,
+            "Perubahan Kedua atas Undang-Undang Nomor 32 Tahun 2004 tentang Pemerintahan Daerah",
+        ),
+    ):
         relate(national("uu", number, year, title), "amends", base)
     relate(seed("uu-23-2014"), "revokes", base)
     return base
@@ -178,10 +223,16 @@ def test_real_amendment_phrasings_are_read(pemerintahan_daerah_2004):
 
 # --- 3. wrong gazette years ---------------------------------------------------------------
 
+
 @pytest.fixture
 def statistik_1997():
-    return national("uu", "16", 1997, "Statistik",
-                    gazette={"kind": "LN", "year": 1997, "number": "39", "supplement": "3683"})
+    return national(
+        "uu",
+        "16",
+        1997,
+        "Statistik",
+        gazette={"kind": "LN", "year": 1997, "number": "39", "supplement": "3683"},
+    )
 
 
 def test_a_wrong_gazette_year_names_the_written_and_the_known_year(statistik_1997):
@@ -189,8 +240,10 @@ def test_a_wrong_gazette_year_names_the_written_and_the_known_year(statistik_199
     # Indonesia Tahun 1999 Nomor 39, ...)".
     [finding] = with_code(lint_real("08"), "gazette_mismatch", 1)
     assert finding["severity"] == "error"
-    assert finding["message"].startswith("Mengingat angka 1: Lembaran Negara UU 16/1997 "
-                                         "ditulis Tahun 1999, korpus mencatat Tahun 1997")
+    assert finding["message"].startswith(
+        "Mengingat angka 1: Lembaran Negara UU 16/1997 "
+        "ditulis Tahun 1999, korpus mencatat Tahun 1997"
+    )
 
 
 def test_the_right_gazette_year_gives_no_finding(statistik_1997):
@@ -200,6 +253,7 @@ def test_the_right_gazette_year_gives_no_finding(statistik_1997):
 
 
 # --- 4. an act cited under another form than its own --------------------------------------
+
 
 @pytest.fixture
 def statistik_1999():
@@ -212,8 +266,10 @@ def test_a_pp_called_perpres_is_named_with_its_real_form(statistik_1999):
     [finding] = with_code(lint_real("09"), "wrong_form", 4)
     assert finding["severity"] == "error"
     assert "ditulis Peraturan Presiden, seharusnya Peraturan Pemerintah" in finding["message"]
-    assert "Peraturan Pemerintah Nomor 51 Tahun 1999 tentang Penyelenggaraan Statistik" in (
-        finding["message"])
+    assert (
+        "Peraturan Pemerintah Nomor 51 Tahun 1999 tentang Penyelenggaraan Statistik"
+        in (finding["message"])
+    )
     assert with_code(lint_real("09"), "unknown_act", 4) == []
 
 
@@ -235,6 +291,7 @@ def test_an_act_of_the_same_number_and_year_but_another_title_is_no_wrong_form()
 
 # --- 5. a Menetapkan with nothing after it ------------------------------------------------
 
+
 def test_an_empty_menetapkan_is_named():
     # Doc 08: "Menetapkan : :" then straight into "KESATU :".
     [finding] = with_code(lint_real("08"), "empty_menetapkan")
@@ -251,13 +308,19 @@ def test_a_menetapkan_naming_the_act_or_opening_a_keputusan_diktum_gives_no_find
 
 def test_a_peraturan_whose_menetapkan_names_nothing_is_named():
     # Doc 10 (a Perbup) with its Menetapkan emptied: "Menetapkan : BAB I ...".
-    text = re.sub(r"(Menetapkan\s*:)\s*PERATURAN BUPATI TENTANG.*?BANYUWANGI\.", r"\1",
-                  real_text("10"), count=1, flags=re.S)
+    text = re.sub(
+        r"(Menetapkan\s*:)\s*PERATURAN BUPATI TENTANG.*?BANYUWANGI\.",
+        r"\1",
+        real_text("10"),
+        count=1,
+        flags=re.S,
+    )
     [finding] = with_code(lint(text, "10"), "empty_menetapkan")
     assert "langsung diikuti 'BAB'" in finding["message"]
 
 
 # --- 6. an issuer misspelt in the heading -------------------------------------------------
+
 
 def test_a_misspelt_head_in_the_heading_names_both_spellings():
     # Doc 06: the kop says "BUPATI BANJARNGERA", the signatures "BUPATI BANJARNEGARA,".
@@ -274,8 +337,9 @@ def test_a_misspelt_head_in_the_instrument_line_is_named():
     assert "'WALI KOTA MEDAN'" in finding["message"]
 
 
-@pytest.mark.parametrize("doc", ["01", "07", "08", "09", "10", "11", "12", "13", "14", "16",
-                                 "17", "26", "27"])
+@pytest.mark.parametrize(
+    "doc", ["01", "07", "08", "09", "10", "11", "12", "13", "14", "16", "17", "26", "27"]
+)
 def test_a_heading_spelt_as_the_signature_gives_no_finding(doc):
     # Including "WALIKOTA SEMARANG" / "WALI KOTA", "GUBERNUR PROVINSI DAERAH KHUSUS IBUKOTA
     # JAKARTA" over two lines, and the Lampiran's "PERATURAN GUBERNUR TENTANG KEDUDUKAN,".
@@ -283,6 +347,7 @@ def test_a_heading_spelt_as_the_signature_gives_no_finding(doc):
 
 
 # --- 7. dates left blank ------------------------------------------------------------------
+
 
 def test_a_blank_promulgation_date_is_named():
     # Doc 13: "Diundangkan di Purbalingga / pada tanggal" and nothing; its enactment is dated.
@@ -309,10 +374,12 @@ def test_written_dates_give_no_finding(doc):
 
 # --- every document -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("doc", sorted(ENACTED))
 def test_every_real_document_is_linted_into_well_formed_findings(doc):
     for finding in lint_real(doc):
         assert finding["severity"] in ("error", "warning")
         assert finding["message"] and finding["message"].endswith(".")
-        assert (finding["item"] is None) == (finding["code"] in DOCUMENT_CODES
-                                             or finding["code"] == "missing_chain_link")
+        assert (finding["item"] is None) == (
+            finding["code"] in DOCUMENT_CODES or finding["code"] == "missing_chain_link"
+        )

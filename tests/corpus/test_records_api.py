@@ -19,11 +19,16 @@ def test_the_list_filters_by_form_region_year_and_subject(client):
 def test_patch_changes_only_the_fields_sent_and_is_audited(client):
     user, token = make_user("region", "16.71")
     decree = make_regulation(custodian="Bagian Hukum")
-    response = client.patch(f"/api/v1/regulations/{decree.id}", headers=auth(token),
-                            json={"title": "Judul yang diperbaiki"})
+    response = client.patch(
+        f"/api/v1/regulations/{decree.id}",
+        headers=auth(token),
+        json={"title": "Judul yang diperbaiki"},
+    )
     assert response.status_code == 200
     assert (response.json["title"], response.json["custodian"]) == (
-        "Judul yang diperbaiki", "Bagian Hukum")
+        "Judul yang diperbaiki",
+        "Bagian Hukum",
+    )
     history = client.get(f"/api/v1/regulations/{decree.id}/history", headers=auth(token)).json
     assert [entry["action"] for entry in history] == ["create", "update"]
     assert history[1]["after"] == {"title": "Judul yang diperbaiki"}
@@ -33,18 +38,27 @@ def test_patch_changes_only_the_fields_sent_and_is_audited(client):
 def test_patch_cannot_move_a_record_to_another_region(client):
     _, token = make_user("region", "16.71")
     decree = make_regulation()
-    response = client.patch(f"/api/v1/regulations/{decree.id}", headers=auth(token),
-                            json={"region_code": "16.72"})
+    response = client.patch(
+        f"/api/v1/regulations/{decree.id}", headers=auth(token), json={"region_code": "16.72"}
+    )
     assert response.status_code == 403
 
 
 def test_patch_of_another_regions_record_is_403_and_of_a_missing_one_404(client):
     _, token = make_user("region", "16.03")
     decree = make_regulation()
-    assert client.patch(f"/api/v1/regulations/{decree.id}", headers=auth(token),
-                        json={"title": "X"}).status_code == 403
-    assert client.patch("/api/v1/regulations/999999", headers=auth(token),
-                        json={"title": "X"}).status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/regulations/{decree.id}", headers=auth(token), json={"title": "X"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.patch(
+            "/api/v1/regulations/999999", headers=auth(token), json={"title": "X"}
+        ).status_code
+        == 404
+    )
 
 
 def test_only_an_admin_withdraws_and_the_record_leaves_the_lists(client):
@@ -69,11 +83,15 @@ def test_history_is_private(client):
     decree = make_regulation()
     assert client.get(f"/api/v1/regulations/{decree.id}/history").status_code == 401
     _, other = make_user("region", "16.72")
-    assert client.get(f"/api/v1/regulations/{decree.id}/history",
-                      headers=auth(other)).status_code == 403
+    assert (
+        client.get(f"/api/v1/regulations/{decree.id}/history", headers=auth(other)).status_code
+        == 403
+    )
     _, province = make_user("region", "16")
-    assert client.get(f"/api/v1/regulations/{decree.id}/history",
-                      headers=auth(province)).status_code == 200
+    assert (
+        client.get(f"/api/v1/regulations/{decree.id}/history", headers=auth(province)).status_code
+        == 200
+    )
 
 
 def test_a_record_without_a_file_has_no_download(client):
@@ -86,8 +104,9 @@ def test_patching_a_record_onto_another_ones_identity_is_409_and_changes_nothing
     _, token = make_user("region", "16.71")
     first = make_regulation(number="1")
     second = make_regulation(number="2")
-    response = client.patch(f"/api/v1/regulations/{second.id}", headers=auth(token),
-                            json={"number": "1"})
+    response = client.patch(
+        f"/api/v1/regulations/{second.id}", headers=auth(token), json={"number": "1"}
+    )
     assert response.status_code == 409
     assert response.json["error"]["details"] == {"existing_id": first.id}
     assert client.get(f"/api/v1/regulations/{second.id}").json["number"] == "2"

@@ -2,8 +2,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from legalbase import db
-from legalbase.audit import AuditEntry
+from legalbase.core import db
+from legalbase.core.audit import AuditEntry
 from legalbase.corpus.models import Regulation
 from tests.factories import auth, make_regulation, make_user, regulation_data
 
@@ -23,10 +23,16 @@ def test_a_region_stores_its_own_decree_and_the_write_is_audited(client):
     assert response.status_code == 201
     body = response.json
     assert (body["form"], body["number"], body["region_code"]) == (
-        "kepwal", "188.45/123/KPTS/2025", "16.71")
+        "kepwal",
+        "188.45/123/KPTS/2025",
+        "16.71",
+    )
     assert body["form_name"] == "Keputusan Wali Kota"
-    entry = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.entity_type == "regulation", AuditEntry.entity_id == str(body["id"]))).one()
+    entry = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity_type == "regulation", AuditEntry.entity_id == str(body["id"])
+        )
+    ).one()
     assert (entry.action, entry.actor_id, entry.before) == ("create", user.id, None)
     assert entry.after["number"] == "188.45/123/KPTS/2025"
     assert client.get(f"/api/v1/regulations/{body['id']}").json["title"] == body["title"]
@@ -34,16 +40,20 @@ def test_a_region_stores_its_own_decree_and_the_write_is_audited(client):
 
 def test_the_ministry_stores_national_regulations(client):
     _, token = make_user("ministry", None)
-    data = regulation_data(form="perkahar", number="1", year=2025, region_code=None,
-                           title="Pembentukan Subgugus Tugas")
+    data = regulation_data(
+        form="perkahar", number="1", year=2025, region_code=None, title="Pembentukan Subgugus Tugas"
+    )
     assert post(client, token, data).status_code == 201
 
 
 def test_missing_or_bad_token_is_401(client):
     before = regulation_count()
     assert post(client, None, regulation_data()).status_code == 401
-    response = client.post("/api/v1/regulations", json=regulation_data(),
-                           headers={"Authorization": "Bearer lb_not-a-token"})
+    response = client.post(
+        "/api/v1/regulations",
+        json=regulation_data(),
+        headers={"Authorization": "Bearer lb_not-a-token"},
+    )
     assert response.status_code == 401
     assert "Token" in response.json["error"]["message"]
     assert regulation_count() == before
@@ -93,7 +103,8 @@ def test_a_regional_form_must_name_a_region_of_its_level(client):
     response = post(client, token, regulation_data(form="kepbup", region_code="16.71"))
     assert response.status_code == 422
     assert response.json["error"]["details"]["fields"]["region_code"] == [
-        "Keputusan Bupati harus menyebut kode wilayah tingkat kabupaten."]
+        "Keputusan Bupati harus menyebut kode wilayah tingkat kabupaten."
+    ]
     national = post(client, token, regulation_data(form="uu", region_code="16.71"))
     assert national.status_code == 422
 
@@ -135,15 +146,20 @@ def test_a_duplicate_national_regulation_is_409_despite_its_null_region(client):
 
 def test_a_body_that_is_not_json_is_415(client):
     _, token = make_user("region", "16.71")
-    response = client.post("/api/v1/regulations", data="form=kepwal", headers=auth(token),
-                           content_type="text/plain")
+    response = client.post(
+        "/api/v1/regulations", data="form=kepwal", headers=auth(token), content_type="text/plain"
+    )
     assert response.status_code == 415
 
 
 def test_broken_json_is_422(client):
     _, token = make_user("region", "16.71")
-    response = client.post("/api/v1/regulations", data="{not json", headers=auth(token),
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/regulations",
+        data="{not json",
+        headers=auth(token),
+        content_type="application/json",
+    )
     assert response.status_code == 422
 
 
@@ -177,7 +193,8 @@ def test_dates_outside_the_years_of_the_corpus_are_422(client):
     response = post(client, token, regulation_data(valid_until="9999-12-31"))
     assert response.status_code == 422
     assert response.json["error"]["details"]["fields"] == {
-        "valid_until": ["Harus antara 1900-01-01 dan 2100-12-31."]}
+        "valid_until": ["Harus antara 1900-01-01 dan 2100-12-31."]
+    }
     assert client.get("/api/v1/regulations?as_of=0999-01-01").status_code == 422
 
 
@@ -186,13 +203,17 @@ def test_a_nul_character_anywhere_in_the_body_is_422(client):
     response = post(client, token, regulation_data(title="Gugus\x00Tugas"))
     assert response.status_code == 422
     assert response.json["error"]["details"]["fields"] == {
-        "_body": ["Tidak boleh memuat karakter NUL."]}
+        "_body": ["Tidak boleh memuat karakter NUL."]
+    }
     assert client.get("/api/v1/regulations?subject=a%00").status_code == 422
 
 
 def test_the_document_lists_the_409_of_every_write_that_can_conflict(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
-    for path, method in (("/regulations", "post"), ("/regulations/{regulation_id}", "patch"),
-                         ("/regulations/{regulation_id}/withdraw", "post"),
-                         ("/regulations/{regulation_id}/relations", "post")):
+    for path, method in (
+        ("/regulations", "post"),
+        ("/regulations/{regulation_id}", "patch"),
+        ("/regulations/{regulation_id}/withdraw", "post"),
+        ("/regulations/{regulation_id}/relations", "post"),
+    ):
         assert "409" in paths[f"/api/v1{path}"][method]["responses"], (method, path)

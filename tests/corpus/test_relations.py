@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from legalbase import db
+from legalbase.core import db
 from legalbase.corpus.models import Relation
 from tests.factories import auth, make_regulation, make_user
 
@@ -14,8 +14,11 @@ def palembang():
 
 
 def relate(client, token, source, target, kind="amends", **extra):
-    return client.post(f"/api/v1/regulations/{source.id}/relations", headers=auth(token),
-                        json={"type": kind, "target_id": target.id, **extra})
+    return client.post(
+        f"/api/v1/regulations/{source.id}/relations",
+        headers=auth(token),
+        json={"type": kind, "target_id": target.id, **extra},
+    )
 
 
 def relation_count():
@@ -60,11 +63,17 @@ def test_the_same_relation_twice_is_409(client, palembang):
 
 def test_an_unknown_target_is_422_and_an_unknown_source_404(client, palembang):
     decree = make_regulation()
-    response = client.post(f"/api/v1/regulations/{decree.id}/relations", headers=auth(palembang),
-                           json={"type": "cites", "target_id": 999999})
+    response = client.post(
+        f"/api/v1/regulations/{decree.id}/relations",
+        headers=auth(palembang),
+        json={"type": "cites", "target_id": 999999},
+    )
     assert response.status_code == 422
-    missing = client.post("/api/v1/regulations/999999/relations", headers=auth(palembang),
-                          json={"type": "cites", "target_id": decree.id})
+    missing = client.post(
+        "/api/v1/regulations/999999/relations",
+        headers=auth(palembang),
+        json={"type": "cites", "target_id": decree.id},
+    )
     assert missing.status_code == 404
 
 
@@ -76,14 +85,18 @@ def test_relations_from_another_regions_record_are_403(client):
 
 
 def test_401_comes_before_404(client):
-    response = client.post("/api/v1/regulations/999999/relations",
-                           json={"type": "cites", "target_id": 1})
+    response = client.post(
+        "/api/v1/regulations/999999/relations", json={"type": "cites", "target_id": 1}
+    )
     assert response.status_code == 401
 
 
 def test_a_target_id_too_large_for_the_database_is_422_naming_it(client, palembang):
     decree = make_regulation()
-    response = client.post(f"/api/v1/regulations/{decree.id}/relations", headers=auth(palembang),
-                           json={"type": "cites", "target_id": 2**63})
+    response = client.post(
+        f"/api/v1/regulations/{decree.id}/relations",
+        headers=auth(palembang),
+        json={"type": "cites", "target_id": 2**63},
+    )
     assert response.status_code == 422
     assert set(response.json["error"]["details"]["fields"]) == {"target_id"}

@@ -4,12 +4,12 @@ from pathlib import Path
 import yaml
 from sqlalchemy import func, select
 
-from legalbase import db
-from legalbase.audit import Actor, AuditEntry
+from legalbase.core import db
+from legalbase.core.audit import Actor, AuditEntry
+from legalbase.core.errors import Invalid
 from legalbase.corpus.citations import cite, gazette_reference
 from legalbase.corpus.models import Regulation, Relation
 from legalbase.corpus.seed import sync_seed_regulations
-from legalbase.errors import Invalid
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 NATIONAL, REGIONAL = CORPUS / "national", CORPUS / "regional"
@@ -26,9 +26,11 @@ def seed_entries() -> dict:
 
 
 def last_audit(regulation):
-    return db.session.scalars(select(AuditEntry).where(
-        AuditEntry.entity_type == "regulation",
-        AuditEntry.entity_id == str(regulation.id)).order_by(AuditEntry.id)).all()[-1]
+    return db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == "regulation", AuditEntry.entity_id == str(regulation.id))
+        .order_by(AuditEntry.id)
+    ).all()[-1]
 
 
 def audit_since(entry_id):
@@ -36,9 +38,12 @@ def audit_since(entry_id):
 
 
 def amendments_of(key):
-    query = (select(Regulation.seed_key).join(Relation, Relation.source_id == Regulation.id)
-             .where(Relation.kind == "amends", Relation.target_id == seeded(key).id)
-             .order_by(Regulation.year))
+    query = (
+        select(Regulation.seed_key)
+        .join(Relation, Relation.source_id == Regulation.id)
+        .where(Relation.kind == "amends", Relation.target_id == seeded(key).id)
+        .order_by(Regulation.year)
+    )
     return list(db.session.scalars(query))
 
 
@@ -62,14 +67,24 @@ def test_a_perppu_enacted_into_law_is_the_uu_amending_the_base_act():
 
 def test_verified_facts_are_stored_and_unknown_ones_stay_null():
     uu = seeded("uu-18-2017")
-    assert (uu.enacted_on.isoformat(), uu.promulgated_on.isoformat()) == ("2017-11-22",
-                                                                          "2017-11-22")
+    assert (uu.enacted_on.isoformat(), uu.promulgated_on.isoformat()) == (
+        "2017-11-22",
+        "2017-11-22",
+    )
     assert uu.gazette == {"kind": "LN", "year": 2017, "number": "242", "supplement": "6141"}
     assert seeded("uu-17-2016").promulgated_on is None
-    assert seeded("pp-9-2008").gazette == {"kind": "LN", "year": 2008, "number": None,
-                                           "supplement": "4818"}
-    assert seeded("permen-pppa-10-2012").gazette == {"kind": "BN", "year": None,
-                                                     "number": None, "supplement": None}
+    assert seeded("pp-9-2008").gazette == {
+        "kind": "LN",
+        "year": 2008,
+        "number": None,
+        "supplement": "4818",
+    }
+    assert seeded("permen-pppa-10-2012").gazette == {
+        "kind": "BN",
+        "year": None,
+        "number": None,
+        "supplement": None,
+    }
     assert seeded("perpres-69-2008").enacted_on is None
 
 
@@ -108,9 +123,12 @@ def test_a_corrected_gazette_number_is_updated_and_audited(tmp_path):
     corrected = tmp_path / "national"
     shutil.copytree(NATIONAL, corrected)
     seed = corrected / "regulations.yaml"
-    seed.write_text(seed.read_text().replace(
-        'gazette: {kind: BN, year: 2019, number: "157"}',
-        'gazette: {kind: BN, year: 2018, number: "157"}'))
+    seed.write_text(
+        seed.read_text().replace(
+            'gazette: {kind: BN, year: 2019, number: "157"}',
+            'gazette: {kind: BN, year: 2018, number: "157"}',
+        )
+    )
 
     regulations, _ = sync_seed_regulations([corrected], Actor("corpus sync"))
 
@@ -124,7 +142,8 @@ def test_a_corrected_gazette_number_is_updated_and_audited(tmp_path):
 
 
 def test_corpus_sync_carries_the_verified_facts_to_an_instance_synced_before(
-        app, runner, tmp_path, monkeypatch):
+    app, runner, tmp_path, monkeypatch
+):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     shutil.copy(BEFORE, corpus / "national" / "regulations.yaml")
@@ -158,7 +177,8 @@ def test_a_seed_entry_with_malformed_provenance_names_itself(tmp_path):
     shutil.copytree(NATIONAL, broken)
     (broken / "regulations.yaml").write_text(
         "- key: uu-99-2099\n  form: uu\n  number: '99'\n  year: 2099\n  title: X\n"
-        "  confidence: {gazette: pasti}\n  sources: ok\n")
+        "  confidence: {gazette: pasti}\n  sources: ok\n"
+    )
     try:
         sync_seed_regulations([broken], Actor("tests"))
     except Invalid as exc:
@@ -172,7 +192,8 @@ def test_a_broken_seed_entry_names_itself(tmp_path):
     broken = tmp_path / "national"
     shutil.copytree(NATIONAL, broken)
     (broken / "regulations.yaml").write_text(
-        "- key: uu-99-2099\n  form: undang\n  number: '99'\n  year: 2099\n  title: X\n")
+        "- key: uu-99-2099\n  form: undang\n  number: '99'\n  year: 2099\n  title: X\n"
+    )
     try:
         sync_seed_regulations([broken], Actor("tests"))
     except Invalid as exc:

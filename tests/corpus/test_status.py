@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from legalbase import db
+from legalbase.core import db
 from legalbase.corpus.models import Regulation
 from legalbase.corpus.status import is_in_force, revoked_on
 from tests.factories import auth, make_regulation, make_user
@@ -54,8 +54,11 @@ def test_a_revocation_recorded_later_changes_the_answer_for_that_date(client):
     _, token = make_user("region", "16.71")
     old = make_regulation(number="188.45/1/KPTS/2020", year=2020, enacted_on="2020-02-01")
     new = make_regulation(number="188.45/2/KPTS/2025", year=2025, enacted_on="2025-06-04")
-    response = client.post(f"/api/v1/regulations/{new.id}/relations", headers=auth(token),
-                           json={"type": "revokes", "target_id": old.id})
+    response = client.post(
+        f"/api/v1/regulations/{new.id}/relations",
+        headers=auth(token),
+        json={"type": "revokes", "target_id": old.id},
+    )
     assert response.status_code == 201
     assert is_in_force(old, date(2025, 6, 3))
     assert not is_in_force(old, date(2025, 6, 4))

@@ -11,12 +11,12 @@ import docx
 import pytest
 from sqlalchemy import func, select
 
-from legalbase import db
+from legalbase.core import db
+from legalbase.core.errors import Invalid
 from legalbase.corpus import files
 from legalbase.corpus.files import read_upload
 from legalbase.corpus.models import Regulation, Relation
 from legalbase.corpus.ocr import ocr_available
-from legalbase.errors import Invalid
 from tests.corpus.documents import (
     CITED_KEYS,
     DECREE_TITLE,
@@ -44,20 +44,25 @@ def upload(client, token, content, metadata=None, name="berkas.bin"):
     data = {"file": (io.BytesIO(content), name)}
     if metadata is not None:
         data["metadata"] = json.dumps(metadata)
-    return client.post("/api/v1/regulations", data=data, headers=auth(token),
-                       content_type="multipart/form-data")
+    return client.post(
+        "/api/v1/regulations", data=data, headers=auth(token), content_type="multipart/form-data"
+    )
 
 
 def counts(app):
     files = Path(app.instance_path) / "files"
     stored = sum(1 for path in files.rglob("*") if path.is_file()) if files.exists() else 0
-    return (db.session.scalar(select(func.count()).select_from(Regulation)),
-            db.session.scalar(select(func.count()).select_from(Relation)), stored)
+    return (
+        db.session.scalar(select(func.count()).select_from(Regulation)),
+        db.session.scalar(select(func.count()).select_from(Relation)),
+        stored,
+    )
 
 
 def seed_ids(keys):
-    rows = db.session.execute(select(Regulation.seed_key, Regulation.id)
-                              .where(Regulation.seed_key.in_(keys)))
+    rows = db.session.execute(
+        select(Regulation.seed_key, Regulation.id).where(Regulation.seed_key.in_(keys))
+    )
     return {key: id_ for key, id_ in rows}
 
 
@@ -72,17 +77,24 @@ def test_a_decree_file_yields_its_metadata_and_citations(client, muara_enim, mak
     assert response.status_code == 201, response.json
     body = response.json
     assert (body["form"], body["region_code"], body["number"], body["year"]) == (
-        "kepbup", "16.03", "188.45/123/KPTS/2025", 2025)
+        "kepbup",
+        "16.03",
+        "188.45/123/KPTS/2025",
+        2025,
+    )
     assert body["title"] == DECREE_TITLE
     assert (body["enacted_on"], body["place_of_enactment"]) == ("2025-06-04", "Muara Enim")
     assert body["text_status"] == "available"
-    assert body["file"]["media_type"] in ("application/pdf", "application/vnd.openxmlformats-"
-                                          "officedocument.wordprocessingml.document")
+    assert body["file"]["media_type"] in (
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
     cited = client.get(f"/api/v1/regulations/{body['id']}/relations").json["outgoing"]
     assert {rel["regulation"]["id"] for rel in cited} == set(seed_ids(CITED_KEYS).values())
     assert {rel["label"] for rel in cited} == {"merujuk"}
     assert body["unresolved_citations"] == [
-        "Peraturan Daerah Kabupaten Muara Enim Nomor 99 Tahun 2099"]
+        "Peraturan Daerah Kabupaten Muara Enim Nomor 99 Tahun 2099"
+    ]
 
 
 def test_the_cited_act_shows_the_decree_as_citing_it(client, muara_enim):
@@ -90,12 +102,14 @@ def test_the_cited_act_shows_the_decree_as_citing_it(client, muara_enim):
     perpres = seed_ids(["perpres-49-2023"])["perpres-49-2023"]
     incoming = client.get(f"/api/v1/regulations/{perpres}/relations").json["incoming"]
     assert [(rel["label"], rel["regulation"]["id"]) for rel in incoming] == [
-        ("dirujuk oleh", decree["id"])]
+        ("dirujuk oleh", decree["id"])
+    ]
 
 
 def test_explicit_metadata_wins_over_what_is_read(client, muara_enim):
-    response = upload(client, muara_enim, decree_docx(), {"title": "Judul dari petugas",
-                                                          "year": 2026})
+    response = upload(
+        client, muara_enim, decree_docx(), {"title": "Judul dari petugas", "year": 2026}
+    )
     assert (response.json["title"], response.json["year"]) == ("Judul dari petugas", 2026)
     assert response.json["number"] == "188.45/123/KPTS/2025"
 
@@ -122,8 +136,13 @@ def test_a_corrupted_stored_file_is_refused_on_read(client, muara_enim, app):
 
 
 def test_a_scan_without_text_is_stored_and_flagged(client, muara_enim):
-    metadata = {"form": "kepbup", "region_code": "16.03", "number": "188.45/777/KPTS/2024",
-                "year": 2024, "title": "Pembentukan Gugus Tugas"}
+    metadata = {
+        "form": "kepbup",
+        "region_code": "16.03",
+        "number": "188.45/777/KPTS/2024",
+        "year": 2024,
+        "title": "Pembentukan Gugus Tugas",
+    }
     response = upload(client, muara_enim, scanned_pdf(), metadata)
     assert response.status_code == 201
     assert response.json["text_status"] == "no_text_layer"
@@ -132,35 +151,50 @@ def test_a_scan_without_text_is_stored_and_flagged(client, muara_enim):
 
 def test_extract_proposes_without_storing_then_the_handle_saves(client, muara_enim, app):
     before = counts(app)
-    response = client.post("/api/v1/regulations/extract", headers=auth(muara_enim),
-                           data={"file": (io.BytesIO(decree_docx("555")), "sk.docx")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/regulations/extract",
+        headers=auth(muara_enim),
+        data={"file": (io.BytesIO(decree_docx("555")), "sk.docx")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     body = response.json
     assert body["proposal"]["form"] == "kepbup" and body["proposal"]["region_code"] == "16.03"
     assert body["proposal"]["number"] == "188.45/555/KPTS/2025"
     assert [c["text"] for c in body["citations"]][:2] == [
-        "Undang-Undang Nomor 21 Tahun 2007", "Undang-Undang Nomor 23 Tahun 2014"]
+        "Undang-Undang Nomor 21 Tahun 2007",
+        "Undang-Undang Nomor 23 Tahun 2014",
+    ]
     assert counts(app) == before
 
-    saved = client.post("/api/v1/regulations", headers=auth(muara_enim),
-                        json={**body["proposal"], "file_handle": body["handle"]})
+    saved = client.post(
+        "/api/v1/regulations",
+        headers=auth(muara_enim),
+        json={**body["proposal"], "file_handle": body["handle"]},
+    )
     assert saved.status_code == 201
     assert saved.json["file"]["sha256"] == body["handle"]
 
 
 def test_an_unknown_handle_is_422(client, muara_enim):
-    response = client.post("/api/v1/regulations", headers=auth(muara_enim),
-                           json={"form": "kepbup", "file_handle": "0" * 64})
+    response = client.post(
+        "/api/v1/regulations",
+        headers=auth(muara_enim),
+        json={"form": "kepbup", "file_handle": "0" * 64},
+    )
     assert response.status_code == 422
     assert "file_handle" in response.json["error"]["details"]["fields"]
 
 
-@pytest.mark.parametrize("content, status", [
-    (b"\x89PNG\r\n\x1a\n\x00\x00binary", 415),
-    (zip_bomb(), 422),
-    (broken_pdf(), 422),
-], ids=["png", "zip-bomb", "broken-pdf"])
+@pytest.mark.parametrize(
+    "content, status",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", 415),
+        (zip_bomb(), 422),
+        (broken_pdf(), 422),
+    ],
+    ids=["png", "zip-bomb", "broken-pdf"],
+)
 def test_bad_files_are_refused_and_leave_nothing(client, muara_enim, app, content, status):
     before = counts(app)
     response = upload(client, muara_enim, content, {"region_code": "16.03"})
@@ -199,22 +233,32 @@ def test_a_duplicate_upload_is_409_and_its_new_file_is_removed(client, muara_eni
 
 
 def test_malformed_metadata_json_is_422(client, muara_enim):
-    response = client.post("/api/v1/regulations", headers=auth(muara_enim),
-                           data={"metadata": "{oops", "file": (io.BytesIO(b"teks"), "a.txt")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/regulations",
+        headers=auth(muara_enim),
+        data={"metadata": "{oops", "file": (io.BytesIO(b"teks"), "a.txt")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     assert "metadata" in response.json["error"]["details"]["fields"]
 
 
 needs_ocr = pytest.mark.skipif(
-    not ocr_available(), reason="Tesseract with Indonesian data (tesseract-ocr-ind) is not "
-    "installed; `make test` and .ci/run install it with apt-get when they run as root")
+    not ocr_available(),
+    reason="Tesseract with Indonesian data (tesseract-ocr-ind) is not "
+    "installed; `make test` and .ci/run install it with apt-get when they run as root",
+)
 
 
 @needs_ocr
 def test_a_scanned_decree_is_read_by_ocr_and_its_citations_linked(client, muara_enim):
-    metadata = {"form": "kepbup", "region_code": "16.03", "number": "188.45/321/KPTS/2025",
-                "year": 2025, "title": "Pembentukan Gugus Tugas"}
+    metadata = {
+        "form": "kepbup",
+        "region_code": "16.03",
+        "number": "188.45/321/KPTS/2025",
+        "year": 2025,
+        "title": "Pembentukan Gugus Tugas",
+    }
     response = upload(client, muara_enim, scanned_decree_pdf(), metadata)
     assert response.status_code == 201
     regulation_id = response.json["id"]
@@ -226,11 +270,17 @@ def test_a_scanned_decree_is_read_by_ocr_and_its_citations_linked(client, muara_
 
 
 @needs_ocr
-def test_ocr_waiting_after_a_restart_is_finished_by_the_command(client, muara_enim, runner,
-                                                               monkeypatch, app):
+def test_ocr_waiting_after_a_restart_is_finished_by_the_command(
+    client, muara_enim, runner, monkeypatch, app
+):
     monkeypatch.setitem(app.config, "OCR_MODE", "off")
-    metadata = {"form": "kepbup", "region_code": "16.03", "number": "188.45/322/KPTS/2025",
-                "year": 2025, "title": "Pembentukan Gugus Tugas"}
+    metadata = {
+        "form": "kepbup",
+        "region_code": "16.03",
+        "number": "188.45/322/KPTS/2025",
+        "year": 2025,
+        "title": "Pembentukan Gugus Tugas",
+    }
     body = upload(client, muara_enim, scanned_pdf(), metadata).json
     assert body["text_status"] == "no_text_layer"
     regulation = db.session.get(Regulation, body["id"])
@@ -253,6 +303,7 @@ def test_the_mengingat_of_an_uploaded_decree_is_linted_on_the_record(client, mua
 
 # --- hostile files ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def short_limits(monkeypatch):
     """Two seconds to read any file, so that a PDF that never ends is stopped quickly."""
@@ -260,8 +311,7 @@ def short_limits(monkeypatch):
     monkeypatch.setattr(files, "READ_SECONDS_PER_MIB", 0.0)
 
 
-def test_a_pdf_that_never_ends_is_stopped_at_its_time_limit(client, muara_enim, app,
-                                                            short_limits):
+def test_a_pdf_that_never_ends_is_stopped_at_its_time_limit(client, muara_enim, app, short_limits):
     before = counts(app)
     started = time.perf_counter()
     response = upload(client, muara_enim, endless_pdf(), {"region_code": "16.03"})
@@ -274,10 +324,12 @@ def test_a_pdf_that_never_ends_is_stopped_at_its_time_limit(client, muara_enim, 
     assert counts(app) == before
 
 
-@pytest.mark.parametrize("make", [billion_pages_pdf, cyclic_pdf, inflating_pdf],
-                         ids=["billion-pages", "cyclic-pages", "inflating-stream"])
-def test_a_pdf_built_to_exhaust_the_reader_is_refused(client, muara_enim, app, short_limits,
-                                                      make):
+@pytest.mark.parametrize(
+    "make",
+    [billion_pages_pdf, cyclic_pdf, inflating_pdf],
+    ids=["billion-pages", "cyclic-pages", "inflating-stream"],
+)
+def test_a_pdf_built_to_exhaust_the_reader_is_refused(client, muara_enim, app, short_limits, make):
     before = counts(app)
     response = upload(client, muara_enim, make(), {"region_code": "16.03"})
     assert response.status_code == 422, response.json
@@ -286,7 +338,7 @@ def test_a_pdf_built_to_exhaust_the_reader_is_refused(client, muara_enim, app, s
 
 
 def test_a_pdf_running_out_of_memory_is_refused_and_the_next_file_is_read(monkeypatch):
-    monkeypatch.setattr(files, "READ_MEMORY_BYTES", 64 * 2 ** 20)  # less than inflating takes
+    monkeypatch.setattr(files, "READ_MEMORY_BYTES", 64 * 2**20)  # less than inflating takes
     with pytest.raises(Invalid) as refused:
         read_upload(inflating_pdf())
     assert refused.value.details["limit"] == "memory"
@@ -317,15 +369,17 @@ def test_a_hostile_pdf_holds_up_no_other_upload(monkeypatch):
     assert read_upload(decree_pdf("704")).text_status == "available"
 
 
-@pytest.mark.parametrize("part, encoding", [
-    ("word/document.xml", "utf-8"),
-    ("word/document.xml", "utf-16"),
-    ("word/styles.xml", "utf-8"),
-    ("[Content_Types].xml", "utf-8"),
-    ("word/_rels/document.xml.rels", "utf-16-le"),
-])
-def test_a_docx_with_an_xml_external_entity_is_refused(client, muara_enim, app, part,
-                                                       encoding):
+@pytest.mark.parametrize(
+    "part, encoding",
+    [
+        ("word/document.xml", "utf-8"),
+        ("word/document.xml", "utf-16"),
+        ("word/styles.xml", "utf-8"),
+        ("[Content_Types].xml", "utf-8"),
+        ("word/_rels/document.xml.rels", "utf-16-le"),
+    ],
+)
+def test_a_docx_with_an_xml_external_entity_is_refused(client, muara_enim, app, part, encoding):
     before = counts(app)
     content = with_xxe(decree_docx("903"), part=part, encoding=encoding)
     response = upload(client, muara_enim, content, {"region_code": "16.03"})

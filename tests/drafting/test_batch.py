@@ -19,8 +19,11 @@ def ministry():
 
 
 def batch(client, token, template, **extra):
-    return client.post("/api/v1/drafts/batch", headers=auth(token), json={
-        "template": template, "statuses": NOT_CURRENT, **extra})
+    return client.post(
+        "/api/v1/drafts/batch",
+        headers=auth(token),
+        json={"template": template, "statuses": NOT_CURRENT, **extra},
+    )
 
 
 def result_of(client, token, job):
@@ -44,20 +47,32 @@ def test_the_batch_for_every_kabupaten_and_kota_without_a_basis_completes(client
     status, content = result_of(client, ministry, response.json)
     archive, manifest = entries(content)
     coverage = client.get("/api/v1/coverage").json["items"]
-    expected = {item["region_code"] for item in coverage
-                if item["status"] in NOT_CURRENT and item["level"] != "provinsi"}
+    expected = {
+        item["region_code"]
+        for item in coverage
+        if item["status"] in NOT_CURRENT and item["level"] != "provinsi"
+    }
     assert {row["region_code"] for row in manifest} == expected
     assert status["total"] == len(expected) > 500
     for row in manifest:
         document = docx.Document(io.BytesIO(archive.read(row["file"])))
         assert document.paragraphs[0].text.startswith(("BUPATI", "WALI KOTA"))
-    assert set(manifest[0]) == {"region_code", "region_name", "status", "file", "lint",
-                                "template", "template_version", "inputs_sha256"}
+    assert set(manifest[0]) == {
+        "region_code",
+        "region_name",
+        "status",
+        "file",
+        "lint",
+        "template",
+        "template_version",
+        "inputs_sha256",
+    }
 
 
 def test_the_provincial_batch_uses_the_governors_template(client, ministry):
-    status, content = result_of(client, ministry,
-                                batch(client, ministry, "kepgub-pembentukan").json)
+    status, content = result_of(
+        client, ministry, batch(client, ministry, "kepgub-pembentukan").json
+    )
     archive, manifest = entries(content)
     assert status["total"] == len(manifest) > 30
     first = docx.Document(io.BytesIO(archive.read(manifest[0]["file"])))
@@ -65,10 +80,12 @@ def test_the_provincial_batch_uses_the_governors_template(client, ministry):
 
 
 def test_the_same_inputs_give_a_byte_identical_archive(client, ministry):
-    first = result_of(client, ministry,
-                      batch(client, ministry, "kepbupwal-pembentukan", province="16").json)[1]
-    second = result_of(client, ministry,
-                       batch(client, ministry, "kepbupwal-pembentukan", province="16").json)[1]
+    first = result_of(
+        client, ministry, batch(client, ministry, "kepbupwal-pembentukan", province="16").json
+    )[1]
+    second = result_of(
+        client, ministry, batch(client, ministry, "kepbupwal-pembentukan", province="16").json
+    )[1]
     assert first == second
     assert len(entries(first)[1]) == 17
 
@@ -77,16 +94,20 @@ def test_only_the_ministry_and_admins_batch_and_jobs_are_private(client, ministr
     _, region = make_user("region", "16.03")
     assert batch(client, region, "kepbupwal-pembentukan").status_code == 403
     assert batch(client, None, "kepbupwal-pembentukan").status_code == 401
-    bad = client.post("/api/v1/drafts/batch", headers=auth(ministry),
-                      json={"template": "kepbupwal-pembentukan", "statuses": ["lost"]})
+    bad = client.post(
+        "/api/v1/drafts/batch",
+        headers=auth(ministry),
+        json={"template": "kepbupwal-pembentukan", "statuses": ["lost"]},
+    )
     assert bad.status_code == 422
     job = batch(client, ministry, "kepbupwal-pembentukan", province="19").json
     assert client.get(f"/api/v1/jobs/{job['id']}", headers=auth(region)).status_code == 403
     assert client.get("/api/v1/jobs/999999", headers=auth(ministry)).status_code == 404
 
 
-def test_the_result_of_an_unfinished_job_is_409_as_the_document_says(app, client, ministry,
-                                                                     monkeypatch):
+def test_the_result_of_an_unfinished_job_is_409_as_the_document_says(
+    app, client, ministry, monkeypatch
+):
     monkeypatch.setitem(app.config, "JOBS_MODE", "queued")
     job = batch(client, ministry, "kepbupwal-pembentukan", province="19").json
     response = client.get(f"/api/v1/jobs/{job['id']}/result.zip", headers=auth(ministry))
@@ -99,8 +120,20 @@ def test_the_result_of_an_unfinished_job_is_409_as_the_document_says(app, client
 
 def test_the_command_writes_the_zip(runner, tmp_path):
     target = tmp_path / "draf.zip"
-    result = runner.invoke(args=["drafts", "batch", "--template", "kepbupwal-pembentukan",
-                                 "--province", "19", "--status", "unreported", "-o", str(target)])
+    result = runner.invoke(
+        args=[
+            "drafts",
+            "batch",
+            "--template",
+            "kepbupwal-pembentukan",
+            "--province",
+            "19",
+            "--status",
+            "unreported",
+            "-o",
+            str(target),
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "7 draf ditulis" in result.output  # Bangka Belitung: 6 kabupaten and 1 kota
     archive, manifest = entries(target.read_bytes())

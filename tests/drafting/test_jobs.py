@@ -5,8 +5,8 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from legalbase import db
-from legalbase.db import utcnow
+from legalbase.core import db
+from legalbase.core.db import utcnow
 from legalbase.drafting.batch import start_batch
 from legalbase.jobs import MAX_ATTEMPTS, claim_job, get_job, recover_stalled_jobs
 from tests.factories import TEST_ACTOR, auth, make_user

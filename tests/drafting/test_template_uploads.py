@@ -12,7 +12,7 @@ import pytest
 import yaml
 from docxtpl import DocxTemplate
 
-from legalbase.audit import history
+from legalbase.core.audit import history
 from legalbase.drafting import uploads
 from tests.factories import auth, make_user
 from tests.security.hostile import (
@@ -27,10 +27,15 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NAME = "kepbupwal-pembentukan"
 URL = "/api/v1/templates"
 MARK = "Disusun dengan templat unggahan versi 2."
-FIELDS = {"nama_penandatangan": "H. Edison",
-          "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Sekretaris Daerah Muara Enim"}]}
-ESCAPES = ("{{ cycler.__init__.__globals__.os.getcwd() }}", "{{ ''.__class__.__mro__ }}",
-           *SANDBOX_ESCAPES)
+FIELDS = {
+    "nama_penandatangan": "H. Edison",
+    "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Sekretaris Daerah Muara Enim"}],
+}
+ESCAPES = (
+    "{{ cycler.__init__.__globals__.os.getcwd() }}",
+    "{{ ''.__class__.__mro__ }}",
+    *SANDBOX_ESCAPES,
+)
 BOMB = "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"
 
 
@@ -53,8 +58,11 @@ def shipped_manifest():
 
 def shipped_fields(without=None, **types):
     """The shipped manifest's fields, one left out, some with another type."""
-    return [{**spec, "type": types.get(spec["name"], spec["type"])}
-            for spec in shipped_manifest()["fields"] if spec["name"] != without]
+    return [
+        {**spec, "type": types.get(spec["name"], spec["type"])}
+        for spec in shipped_manifest()["fields"]
+        if spec["name"] != without
+    ]
 
 
 def manifest_text(version=2, drop=None, **changes):
@@ -77,9 +85,13 @@ def template_bytes(paragraph=MARK, header=None):
 
 
 def upload(client, token, manifest=None, template=None):
-    data = {"manifest": manifest_text() if manifest is None else manifest,
-            "template": (io.BytesIO(template_bytes() if template is None else template),
-                         "template.docx")}
+    data = {
+        "manifest": manifest_text() if manifest is None else manifest,
+        "template": (
+            io.BytesIO(template_bytes() if template is None else template),
+            "template.docx",
+        ),
+    }
     headers = auth(token) if token else {}
     return client.post(URL, headers=headers, data=data, content_type="multipart/form-data")
 
@@ -102,24 +114,38 @@ def refused(response, status=422):
 
 # --- a valid upload -----------------------------------------------------------------------
 
+
 def test_an_uploaded_version_is_listed_kept_and_used_by_the_next_draft(client, admin, instance):
     response = upload(client, admin)
     assert response.status_code == 201, response.json
     assert response.json["name"] == NAME and response.json["version"] == 2
     assert response.json["source"] == "unggahan" and response.json["levels"] == [
-        "kabupaten", "kota"]
+        "kabupaten",
+        "kota",
+    ]
     assert response.json["validation"] == "ready"  # every region rendered (jobs run inline)
     listed = {t["name"]: t for t in client.get(URL).json}
-    assert listed[NAME] == {key: value for key, value in response.json.items()
-                            if key not in ("validation", "validation_job")}
-    assert stored(instance) == [NAME, f"{NAME}/2", f"{NAME}/2/manifest.yaml",
-                                f"{NAME}/2/template.docx", f"{NAME}/2/validation.json"]
+    assert listed[NAME] == {
+        key: value
+        for key, value in response.json.items()
+        if key not in ("validation", "validation_job")
+    }
+    assert stored(instance) == [
+        NAME,
+        f"{NAME}/2",
+        f"{NAME}/2/manifest.yaml",
+        f"{NAME}/2/template.docx",
+        f"{NAME}/2/validation.json",
+    ]
     [entry] = history("template", NAME)
     assert (entry.action, entry.after["version"]) == ("create", 2)
 
     region = make_user("region", "16.03")[1]
-    draft = client.post("/api/v1/drafts", headers=auth(region), json={
-        "template": NAME, "region_code": "16.03", "fields": FIELDS})
+    draft = client.post(
+        "/api/v1/drafts",
+        headers=auth(region),
+        json={"template": NAME, "region_code": "16.03", "fields": FIELDS},
+    )
     assert draft.status_code == 201, draft.json
     assert draft.json["template_version"] == 2
     content = client.get(draft.json["document_url"], headers=auth(region)).data
@@ -141,14 +167,16 @@ def test_a_version_must_be_above_every_existing_one(client, admin, instance):
 
 
 def test_the_manifest_may_come_as_a_file_part(client, admin, instance):
-    data = {"manifest": (io.BytesIO(manifest_text().encode()), "manifest.yaml"),
-            "template": (io.BytesIO(template_bytes()), "template.docx")}
-    response = client.post(URL, headers=auth(admin), data=data,
-                           content_type="multipart/form-data")
+    data = {
+        "manifest": (io.BytesIO(manifest_text().encode()), "manifest.yaml"),
+        "template": (io.BytesIO(template_bytes()), "template.docx"),
+    }
+    response = client.post(URL, headers=auth(admin), data=data, content_type="multipart/form-data")
     assert response.status_code == 201, response.json
 
 
 # --- who may upload, and the request ------------------------------------------------------
+
 
 def test_401_without_a_token_then_403_for_non_admins(client, instance):
     assert upload(client, None).status_code == 401  # no Authorization header at all
@@ -168,12 +196,15 @@ def test_415_when_not_multipart_and_422_naming_missing_parts(client, admin, inst
 
 # --- refused templates --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("payload", ESCAPES)
 @pytest.mark.parametrize("place", ["paragraph", "header"])
-def test_a_template_reaching_outside_the_sandbox_is_refused(client, admin, instance, payload,
-                                                           place):
-    content = (template_bytes(payload) if place == "paragraph"
-               else template_bytes(None, header=payload))
+def test_a_template_reaching_outside_the_sandbox_is_refused(
+    client, admin, instance, payload, place
+):
+    content = (
+        template_bytes(payload) if place == "paragraph" else template_bytes(None, header=payload)
+    )
     message = refused(upload(client, admin, template=content))
     assert "ke luar sandbox" in message
     assert ("header" in message) == (place == "header")
@@ -187,8 +218,9 @@ def test_an_attribute_named_to_a_filter_is_refused_before_rendering(client, admi
     assert "atribut '__class__' di isi dokumen" in message
 
 
-def test_an_escape_the_static_check_misses_is_caught_by_the_sandboxed_render(client, admin,
-                                                                             instance):
+def test_an_escape_the_static_check_misses_is_caught_by_the_sandboxed_render(
+    client, admin, instance
+):
     content = template_bytes("{{ cycler['__in' ~ 'it__'] }}")
     message = refused(upload(client, admin, template=content))
     assert "ke luar sandbox saat dirender" in message and stored(instance) == []
@@ -228,8 +260,7 @@ def test_a_template_with_an_xml_external_entity_is_refused(client, admin, instan
 
 @pytest.mark.parametrize("name", TRAVERSING_ENTRIES)
 def test_a_template_with_an_entry_leaving_its_folder_is_refused(client, admin, instance, name):
-    response = upload(client, admin, template=rewritten_docx(template_bytes(),
-                                                             {name: b"<evil/>"}))
+    response = upload(client, admin, template=rewritten_docx(template_bytes(), {name: b"<evil/>"}))
     assert "jalur yang tidak sah" in refused(response)
     assert stored(instance) == []
 
@@ -255,11 +286,15 @@ def test_docxtpl_never_resolves_an_external_entity_nor_fetches_one(tmp_path):
             listener.accept()
 
 
-@pytest.mark.parametrize("content", [
-    b"bukan dokumen Word",
-    template_bytes()[:5000],
-    b"PK\x03\x04" + b"\x00" * 100,
-], ids=["text", "truncated", "zip-header-only"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"bukan dokumen Word",
+        template_bytes()[:5000],
+        b"PK\x03\x04" + b"\x00" * 100,
+    ],
+    ids=["text", "truncated", "zip-header-only"],
+)
 def test_a_broken_docx_is_refused(client, admin, instance, content):
     assert refused(upload(client, admin, template=content))
     assert stored(instance) == []
@@ -267,12 +302,15 @@ def test_a_broken_docx_is_refused(client, admin, instance, content):
 
 def test_a_zip_with_broken_word_xml_is_refused(client, admin, instance):
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(template_bytes())) as source, \
-            zipfile.ZipFile(out, "w") as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(template_bytes())) as source,
+        zipfile.ZipFile(out, "w") as target,
+    ):
         for entry in source.infolist():
             data = source.read(entry)
-            target.writestr(entry, b"<w:document" if entry.filename == "word/document.xml"
-                            else data)
+            target.writestr(
+                entry, b"<w:document" if entry.filename == "word/document.xml" else data
+            )
     assert "dokumen Word" in refused(upload(client, admin, template=out.getvalue()))
 
 
@@ -288,25 +326,42 @@ def test_a_manifest_missing_a_key_is_refused(client, admin, instance, key):
     assert stored(instance) == []
 
 
-@pytest.mark.parametrize("changes, named", [
-    ({"name": "../../etc"}, "name"),
-    ({"levels": ["desa"]}, "levels"),
-    ({"forms": "kepbup"}, "forms"),
-    ({"fields": [{"name": "nomor", "label": "Nomor", "type": "angka", "required": False}]},
-     "fields[1]"),
-    ({"sample": {}}, "sample"),
-    ({"fields": shipped_fields(without="nama_penandatangan")},
-     "fields: isian nama_penandatangan wajib"),
-    ({"fields": [*shipped_fields(), {"name": "moto", "label": "Moto", "type": "string",
-                                     "required": False}]}, "fields[8]: moto (string)"),
-    ({"fields": shipped_fields(tanggal_penetapan="string")},
-     "fields[2]: tanggal_penetapan (string)"),
-])
-def test_a_manifest_breaking_the_upload_rules_is_refused(client, admin, instance, changes,
-                                                         named):
+@pytest.mark.parametrize(
+    "changes, named",
+    [
+        ({"name": "../../etc"}, "name"),
+        ({"levels": ["desa"]}, "levels"),
+        ({"forms": "kepbup"}, "forms"),
+        (
+            {"fields": [{"name": "nomor", "label": "Nomor", "type": "angka", "required": False}]},
+            "fields[1]",
+        ),
+        ({"sample": {}}, "sample"),
+        (
+            {"fields": shipped_fields(without="nama_penandatangan")},
+            "fields: isian nama_penandatangan wajib",
+        ),
+        (
+            {
+                "fields": [
+                    *shipped_fields(),
+                    {"name": "moto", "label": "Moto", "type": "string", "required": False},
+                ]
+            },
+            "fields[8]: moto (string)",
+        ),
+        (
+            {"fields": shipped_fields(tanggal_penetapan="string")},
+            "fields[2]: tanggal_penetapan (string)",
+        ),
+    ],
+)
+def test_a_manifest_breaking_the_upload_rules_is_refused(client, admin, instance, changes, named):
     response = upload(client, admin, manifest_text(**changes))
-    assert any(problem.startswith(named) for problem in
-               response.json["error"]["details"]["fields"]["manifest"]), response.json
+    assert any(
+        problem.startswith(named)
+        for problem in response.json["error"]["details"]["fields"]["manifest"]
+    ), response.json
     assert refused(response) and stored(instance) == []
 
 
@@ -326,19 +381,23 @@ def test_a_render_bomb_is_stopped_within_the_time_limit(client, admin, instance,
     assert stored(instance) == []
 
 
-@pytest.mark.parametrize("bomb", [
-    "{{ 'x' * 10**9 }}",
-    "{% set ns = namespace(v='x' * 999999) %}{% for i in range(12) %}"
-    "{% set ns.v = ns.v ~ ns.v %}{% endfor %}{{ ns.v }}",
-    "{{ range(1000)|join('x' * 999999) }}",
-])
+@pytest.mark.parametrize(
+    "bomb",
+    [
+        "{{ 'x' * 10**9 }}",
+        "{% set ns = namespace(v='x' * 999999) %}{% for i in range(12) %}"
+        "{% set ns.v = ns.v ~ ns.v %}{% endfor %}{{ ns.v }}",
+        "{{ range(1000)|join('x' * 999999) }}",
+    ],
+)
 def test_a_huge_string_is_refused_before_it_is_built(client, admin, instance, bomb):
     message = refused(upload(client, admin, template=template_bytes(bomb)))
     assert "terlalu panjang" in message, message
 
 
 def test_a_template_breaking_for_one_region_is_refused_by_the_check_of_every_region(
-        client, admin, instance):
+    client, admin, instance
+):
     """Kabupaten Ogan Komering Ulu is no sample region: only the check of every region sees it."""
     trap = "{% if kepala.jabatan == 'BUPATI OGAN KOMERING ULU' %}{{ 1 // 0 }}{% endif %}"
     response = upload(client, admin, template=template_bytes(paragraph=trap))

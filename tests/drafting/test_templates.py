@@ -23,15 +23,29 @@ from pypdf import PdfReader
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NAMES = ("kepgub-pembentukan", "kepbupwal-pembentukan", "keputusan-perubahan")
-CONTEXT_KEYS = {"dengan_rahmat", "kepala", "nomor", "tentang", "menimbang", "mengingat",
-                "memperhatikan", "menetapkan", "diktum", "tempat", "tanggal", "penandatangan",
-                "tembusan", "lampiran"}
+CONTEXT_KEYS = {
+    "dengan_rahmat",
+    "kepala",
+    "nomor",
+    "tentang",
+    "menimbang",
+    "mengingat",
+    "memperhatikan",
+    "menetapkan",
+    "diktum",
+    "tempat",
+    "tanggal",
+    "penandatangan",
+    "tembusan",
+    "lampiran",
+}
 MEMBER_HEADER = ["NO.", "JABATAN DALAM GUGUS TUGAS", "JABATAN/INSTANSI"]
 RAHMAT = "DENGAN RAHMAT TUHAN YANG MAHA ESA"
 FIELD_TYPES = {"string", "date", "rows", "list", "regulation", "boolean"}
 
 
 # --- helpers ------------------------------------------------------------------------------
+
 
 def manifest(name):
     return yaml.safe_load((TEMPLATES / name / "manifest.yaml").read_text(encoding="utf-8"))
@@ -85,14 +99,23 @@ def expected_parts(context):
     parts += ["MEMUTUSKAN:", "Menetapkan", context["menetapkan"]]
     for diktum in context["diktum"]:
         parts += [diktum["label"], diktum["isi"]]
-    parts += [f"Ditetapkan di {context['tempat']}", f"pada tanggal {context['tanggal']}",
-              signer["jabatan"], signer["nama"]]
+    parts += [
+        f"Ditetapkan di {context['tempat']}",
+        f"pada tanggal {context['tanggal']}",
+        signer["jabatan"],
+        signer["nama"],
+    ]
     if context["tembusan"]:
         parts += ["Tembusan Yth.:", *context["tembusan"]]
     if lampiran["anggota"]:
-        parts += ["LAMPIRAN", head["judul_keputusan"], f"NOMOR : {context['nomor']}",
-                  f"TANGGAL : {context['tanggal']}", f"TENTANG : {context['tentang']}",
-                  lampiran["judul"]]
+        parts += [
+            "LAMPIRAN",
+            head["judul_keputusan"],
+            f"NOMOR : {context['nomor']}",
+            f"TANGGAL : {context['tanggal']}",
+            f"TENTANG : {context['tentang']}",
+            lampiran["judul"],
+        ]
         if "perubahan" in context:
             parts.append(f"(pengganti Lampiran {context['perubahan']['sk_diubah']})")
         parts += MEMBER_HEADER
@@ -145,16 +168,22 @@ def list_level(document, p):
     num_id = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}").get(qn("w:val"))
     num = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
     abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
-    abstract = next(a for a in numbering.findall(qn("w:abstractNum"))
-                    if a.get(qn("w:abstractNumId")) == abstract_id)
+    abstract = next(
+        a
+        for a in numbering.findall(qn("w:abstractNum"))
+        if a.get(qn("w:abstractNumId")) == abstract_id
+    )
     return abstract.find(qn("w:lvl"))
 
 
 def labels_of(document, items):
     """The labels of the paragraphs whose text is one of `items`, in document order."""
     wanted = {" ".join(item.split()) for item in items}
-    return [label for text, label in zip(texts(document), numbering_labels(document), strict=True)
-            if text in wanted]
+    return [
+        label
+        for text, label in zip(texts(document), numbering_labels(document), strict=True)
+        if text in wanted
+    ]
 
 
 def member_table(document):
@@ -171,6 +200,7 @@ def name(request):
 
 # --- manifests ----------------------------------------------------------------------------
 
+
 def test_manifest_describes_its_template(name):
     """Is each manifest complete data: forms, levels, the option, typed fields, a sample?"""
     data = manifest(name)
@@ -184,8 +214,15 @@ def test_manifest_describes_its_template(name):
     for field in fields.values():
         assert field["label"] and field["type"] in FIELD_TYPES
         assert isinstance(field["required"], bool)
-    assert {"nomor", "tanggal_penetapan", "tempat", "nama_penandatangan", "anggota",
-            "tembusan", "memperhatikan"} <= set(fields)
+    assert {
+        "nomor",
+        "tanggal_penetapan",
+        "tempat",
+        "nama_penandatangan",
+        "anggota",
+        "tembusan",
+        "memperhatikan",
+    } <= set(fields)
     assert fields["nama_penandatangan"]["required"] is True
     assert [c["name"] for c in fields["anggota"]["columns"]] == ["jabatan_gt", "jabatan"]
     assert fields["tembusan"]["default"]
@@ -221,19 +258,30 @@ def test_one_sample_has_a_membership_long_enough_to_span_pages():
 def test_sample_mengingat_cites_the_national_chain_in_the_domain_format(name):
     """UU 21/2007 with its gazette, then Perpres 69/2008 as amended last by Perpres 49/2023."""
     mengingat = [" ".join(item.split()) for item in sample(name)["mengingat"]]
-    uu = next(i for i, item in enumerate(mengingat) if item.startswith(
-        "Undang-Undang Nomor 21 Tahun 2007 tentang Pemberantasan Tindak Pidana Perdagangan "
-        "Orang (Lembaran Negara Republik Indonesia Tahun 2007 Nomor 58, Tambahan Lembaran "
-        "Negara Republik Indonesia Nomor 4720)"))
-    perpres = next(i for i, item in enumerate(mengingat)
-                   if item.startswith("Peraturan Presiden Nomor 69 Tahun 2008"))
+    uu = next(
+        i
+        for i, item in enumerate(mengingat)
+        if item.startswith(
+            "Undang-Undang Nomor 21 Tahun 2007 tentang Pemberantasan Tindak Pidana Perdagangan "
+            "Orang (Lembaran Negara Republik Indonesia Tahun 2007 Nomor 58, Tambahan Lembaran "
+            "Negara Republik Indonesia Nomor 4720)"
+        )
+    )
+    perpres = next(
+        i
+        for i, item in enumerate(mengingat)
+        if item.startswith("Peraturan Presiden Nomor 69 Tahun 2008")
+    )
     assert uu < perpres
-    assert ("sebagaimana telah diubah beberapa kali, terakhir dengan Peraturan Presiden Nomor 49 "
-            "Tahun 2023") in mengingat[perpres]
+    assert (
+        "sebagaimana telah diubah beberapa kali, terakhir dengan Peraturan Presiden Nomor 49 "
+        "Tahun 2023"
+    ) in mengingat[perpres]
     assert all(item.endswith(";") for item in mengingat)
 
 
 # --- the rendered document ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("dengan_rahmat", [False, True])
 def test_renders_every_part_in_order(name, dengan_rahmat, tmp_path):
@@ -256,8 +304,11 @@ def test_heading_has_no_empty_province_line_for_a_province(tmp_path):
 def test_a_kabupaten_heading_adds_its_province_line(tmp_path):
     context = sample("kepbupwal-pembentukan")
     found = texts(Document(render("kepbupwal-pembentukan", context, tmp_path)))
-    assert found[:3] == [context["kepala"]["jabatan"], "PROVINSI SUMATERA SELATAN",
-                         context["kepala"]["judul_keputusan"]]
+    assert found[:3] == [
+        context["kepala"]["jabatan"],
+        "PROVINSI SUMATERA SELATAN",
+        context["kepala"]["judul_keputusan"],
+    ]
 
 
 def test_menimbang_and_mengingat_are_word_lists_each_starting_again(name, tmp_path):
@@ -269,7 +320,8 @@ def test_menimbang_and_mengingat_are_word_lists_each_starting_again(name, tmp_pa
     assert menimbang == [f"{chr(ord('a') + i)}." for i in range(len(context["menimbang"]))]
     assert mengingat == [f"{i}." for i in range(1, len(context["mengingat"]) + 1)]
     assert labels_of(document, context["tembusan"]) == [
-        f"{i}." for i in range(1, len(context["tembusan"]) + 1)]
+        f"{i}." for i in range(1, len(context["tembusan"]) + 1)
+    ]
     items = {" ".join(item.split()) for item in context["menimbang"] + context["mengingat"]}
     for p in body_paragraphs(document):
         if text_of(p) in items:
@@ -289,8 +341,9 @@ def test_memperhatikan_is_optional_numbered_when_several_and_plain_when_one(tmp_
     assert labels_of(document, context["memperhatikan"]) == [None]
 
     context["memperhatikan"] = []
-    assert "Memperhatikan" not in texts(Document(render("kepbupwal-pembentukan", context,
-                                                        tmp_path)))
+    assert "Memperhatikan" not in texts(
+        Document(render("kepbupwal-pembentukan", context, tmp_path))
+    )
 
 
 def test_no_tembusan_block_when_the_list_is_empty(name, tmp_path):
@@ -310,7 +363,10 @@ def test_lampiran_membership_is_a_bordered_table_on_a_new_page(name, tmp_path):
     assert len(table.rows) == len(members) + 1
     for row, member in zip(table.rows[1:], members, strict=True):
         assert [cell.text for cell in row.cells] == [
-            f"{member['no']}.", member["jabatan_gt"], member["jabatan"]]
+            f"{member['no']}.",
+            member["jabatan_gt"],
+            member["jabatan"],
+        ]
     assert table.rows[0]._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
     borders = table._tbl.tblPr.find(qn("w:tblBorders"))
     assert {edge.get(qn("w:val")) for edge in borders} == {"single"}
@@ -319,7 +375,7 @@ def test_lampiran_membership_is_a_bordered_table_on_a_new_page(name, tmp_path):
 
 
 def test_labels_and_diktum_sit_in_borderless_layout_tables(name, tmp_path):
-    """"Menimbang :", "Mengingat :" and "KESATU :" are left-column cells of unruled tables."""
+    """ "Menimbang :", "Mengingat :" and "KESATU :" are left-column cells of unruled tables."""
     context = sample(name)
     document = Document(render(name, context, tmp_path))
     labels = {"Menimbang", "Mengingat", "Menetapkan", *(d["label"] for d in context["diktum"])}
@@ -373,8 +429,15 @@ def test_page_is_a4_portrait_with_official_margins_and_arial_12(name, tmp_path):
     for section in document.sections:
         assert abs(section.page_width.mm - 210) < 0.5
         assert abs(section.page_height.mm - 297) < 0.5
-        assert all(round(margin.cm, 1) >= 2 for margin in (
-            section.top_margin, section.bottom_margin, section.left_margin, section.right_margin))
+        assert all(
+            round(margin.cm, 1) >= 2
+            for margin in (
+                section.top_margin,
+                section.bottom_margin,
+                section.left_margin,
+                section.right_margin,
+            )
+        )
     normal = document.styles["Normal"]
     assert normal.font.name == "Arial" and normal.font.size.pt == 12
     defaults = document.styles.element.find(qn("w:docDefaults"))
@@ -386,11 +449,17 @@ def test_page_is_a4_portrait_with_official_margins_and_arial_12(name, tmp_path):
 
 def test_template_files_match_the_build_script(tmp_path):
     """Are the committed template.docx files what templates/build_templates.py builds?"""
-    subprocess.run([sys.executable, str(TEMPLATES / "build_templates.py"), "--out",
-                     str(tmp_path)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, str(TEMPLATES / "build_templates.py"), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     for name in NAMES:
-        with zipfile.ZipFile(TEMPLATES / name / "template.docx") as kept, \
-                zipfile.ZipFile(tmp_path / name / "template.docx") as built:
+        with (
+            zipfile.ZipFile(TEMPLATES / name / "template.docx") as kept,
+            zipfile.ZipFile(tmp_path / name / "template.docx") as built,
+        ):
             assert kept.namelist() == built.namelist(), name
             for member in kept.namelist():
                 assert kept.read(member) == built.read(member), f"{name}: {member}"
@@ -401,7 +470,8 @@ def test_template_files_match_the_build_script(tmp_path):
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None,
     reason="LibreOffice (soffice) is not installed, so the PDF conversion cannot be checked; "
-    "install it with `apt-get install libreoffice-writer` to run this test")
+    "install it with `apt-get install libreoffice-writer` to run this test",
+)
 
 
 @pytest.fixture(scope="module")
@@ -411,8 +481,20 @@ def pdfs(tmp_path_factory):
     documents = [str(render(name, sample(name), folder)) for name in NAMES]
     profile = (folder / "profile").as_uri()
     result = subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(folder), *documents], capture_output=True, text=True, timeout=300)
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *documents,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     return {name: folder / f"{name}.pdf" for name in NAMES}
 
@@ -427,13 +509,17 @@ def pdf_text(path):
 
 def pdf_markers(context):
     """The beginning of each part, with list labels where Word numbers the item."""
+
     def start(text):
         words = text.split()
         return " ".join(words[:5])
 
     labelled = {}
-    for items, labels in ((context["menimbang"], "abcdefghijklmnopqrstuvwxyz"),
-                          (context["mengingat"], None), (context["tembusan"], None)):
+    for items, labels in (
+        (context["menimbang"], "abcdefghijklmnopqrstuvwxyz"),
+        (context["mengingat"], None),
+        (context["tembusan"], None),
+    ):
         for index, item in enumerate(items):
             label = labels[index] if labels else str(index + 1)
             labelled[" ".join(item.split())] = f"{label}. {start(item)}"
@@ -454,6 +540,9 @@ def test_libreoffice_converts_to_pdf_with_the_parts_in_order(name, pdfs):
 @needs_soffice
 def test_the_long_membership_spans_pages_under_a_repeated_header(pdfs):
     reader = PdfReader(pdfs["kepbupwal-pembentukan"])
-    headed = [page for page in reader.pages
-              if "NO. JABATAN DALAM GUGUS" in " ".join(page.extract_text().split())]
+    headed = [
+        page
+        for page in reader.pages
+        if "NO. JABATAN DALAM GUGUS" in " ".join(page.extract_text().split())
+    ]
     assert len(headed) >= 2

@@ -4,7 +4,7 @@
 import pytest
 from sqlalchemy import select
 
-from legalbase import db
+from legalbase.core import db
 from legalbase.corpus.citations import PLACEHOLDER
 from legalbase.coverage.basis import STATUSES
 from legalbase.regions.models import Region
@@ -12,11 +12,16 @@ from tests.drafting.test_batch import entries, result_of
 from tests.drafting.test_drafts import document_text
 from tests.factories import auth, make_user
 
-TEMPLATES = {"provinsi": "kepgub-pembentukan", "kabupaten": "kepbupwal-pembentukan",
-             "kota": "kepbupwal-pembentukan"}
+TEMPLATES = {
+    "provinsi": "kepgub-pembentukan",
+    "kabupaten": "kepbupwal-pembentukan",
+    "kota": "kepbupwal-pembentukan",
+}
 # Only what the manifests require; the seat comes from the registry, the rest is left blank.
-REQUIRED_FIELDS = {"nama_penandatangan": "Nama Penandatangan",
-                   "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Sekretaris Daerah"}]}
+REQUIRED_FIELDS = {
+    "nama_penandatangan": "Nama Penandatangan",
+    "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Sekretaris Daerah"}],
+}
 NO_SEAT = "[tempat penetapan belum diisi]"  # what a batch prints for a seat it does not know
 AUTONOMOUS_REGIONS = 546  # 38 provinces and 508 kabupaten/kota (DKI's 6 units are not)
 
@@ -32,11 +37,13 @@ AUTONOMOUS_REGIONS = 546  # 38 provinces and 508 kabupaten/kota (DKI's 6 units a
 # printed (the chain is cited to its last link, Perpres 49/2023); the Perppu and the Peraturan
 # Ketua Harian 1/2025 are not cited.
 UNKNOWN_FACTS = {
-    "Peraturan Pemerintah Nomor 9 Tahun 2008":
+    "Peraturan Pemerintah Nomor 9 Tahun 2008": (
         "(Lembaran Negara Republik Indonesia Tahun 2008 Nomor [belum diketahui], Tambahan "
-        "Lembaran Negara Republik Indonesia Nomor 4818)",
-    "Peraturan Menteri Negara Pemberdayaan Perempuan dan Perlindungan Anak Nomor 10 Tahun 2012":
-        "(Berita Negara Republik Indonesia Tahun [belum diketahui] Nomor [belum diketahui])",
+        "Lembaran Negara Republik Indonesia Nomor 4818)"
+    ),
+    "Peraturan Menteri Negara Pemberdayaan Perempuan dan Perlindungan Anak Nomor 10 Tahun 2012": (
+        "(Berita Negara Republik Indonesia Tahun [belum diketahui] Nomor [belum diketahui])"
+    ),
 }
 
 
@@ -46,8 +53,9 @@ def ministry():
 
 
 def autonomous_regions() -> list[Region]:
-    return list(db.session.scalars(select(Region).where(Region.autonomous.is_(True))
-                                   .order_by(Region.code)))
+    return list(
+        db.session.scalars(select(Region).where(Region.autonomous.is_(True)).order_by(Region.code))
+    )
 
 
 def flat(text: str) -> str:
@@ -71,9 +79,15 @@ def test_a_draft_for_every_autonomous_region_prints_only_the_unknown_facts(clien
     assert len(regions) == AUTONOMOUS_REGIONS
     unseated = [region.code for region in regions if not region.seat]
     for region in regions:
-        response = client.post("/api/v1/drafts", headers=auth(ministry), json={
-            "template": TEMPLATES[region.level], "region_code": region.code,
-            "fields": REQUIRED_FIELDS})
+        response = client.post(
+            "/api/v1/drafts",
+            headers=auth(ministry),
+            json={
+                "template": TEMPLATES[region.level],
+                "region_code": region.code,
+                "fields": REQUIRED_FIELDS,
+            },
+        )
         assert response.status_code == 201, (region.code, unseated[:10], response.json)
         unknown = [f["item"] for f in response.json["lint"] if f["code"] == "unknown_fact"]
         assert len(unknown) == len(UNKNOWN_FACTS), (region.code, response.json["lint"])
@@ -85,9 +99,15 @@ def test_a_draft_for_every_autonomous_region_prints_only_the_unknown_facts(clien
 def test_the_batch_of_every_autonomous_region_prints_only_the_unknown_facts(client, ministry):
     selected = []
     for template in ("kepgub-pembentukan", "kepbupwal-pembentukan"):
-        response = client.post("/api/v1/drafts/batch", headers=auth(ministry), json={
-            "template": template, "fields": REQUIRED_FIELDS,
-            "statuses": [status for status in STATUSES if status != "not_required"]})
+        response = client.post(
+            "/api/v1/drafts/batch",
+            headers=auth(ministry),
+            json={
+                "template": template,
+                "fields": REQUIRED_FIELDS,
+                "statuses": [status for status in STATUSES if status != "not_required"],
+            },
+        )
         assert response.status_code == 202, response.json
         archive, manifest = entries(result_of(client, ministry, response.json)[1])
         for row in manifest:
@@ -96,4 +116,3 @@ def test_the_batch_of_every_autonomous_region_prints_only_the_unknown_facts(clie
             assert_only_known_unknowns(text, row["region_code"])
         selected += [row["region_code"] for row in manifest]
     assert sorted(selected) == [region.code for region in autonomous_regions()]
-

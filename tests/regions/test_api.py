@@ -12,13 +12,19 @@ def test_kabupaten_plus_kota_total_514(client):
 
 def test_region_detail_answers_the_registry_fields(client):
     body = client.get("/api/v1/regions/16.71").json
-    assert body == {"code": "16.71", "name": "Kota Palembang", "level": "kota",
-                    "parent_code": "16", "head_title": "WALI KOTA PALEMBANG",
-                    "seat": "Palembang", "seat_confidence": "curated",
-                    "seat_confidence_label": "fakta registri legalbase",
-                    "seat_source": "facts.csv",
-                    "seat_note": "kota: pusat pemerintahan di kota itu sendiri",
-                    "autonomous": True}
+    assert body == {
+        "code": "16.71",
+        "name": "Kota Palembang",
+        "level": "kota",
+        "parent_code": "16",
+        "head_title": "WALI KOTA PALEMBANG",
+        "seat": "Palembang",
+        "seat_confidence": "curated",
+        "seat_confidence_label": "fakta registri legalbase",
+        "seat_source": "facts.csv",
+        "seat_note": "kota: pusat pemerintahan di kota itu sendiri",
+        "autonomous": True,
+    }
 
 
 def test_the_six_units_of_jakarta_are_listed_as_not_autonomous(client):
@@ -70,7 +76,8 @@ def test_a_nul_character_is_a_404_in_the_path_and_a_422_in_the_query(client):
     response = client.get("/api/v1/regions?q=Palembang%00")
     assert response.status_code == 422
     assert response.json["error"]["details"]["fields"] == {
-        "q": ["Tidak boleh memuat karakter NUL."]}
+        "q": ["Tidak boleh memuat karakter NUL."]
+    }
 
 
 def test_the_document_lists_every_error_a_read_can_answer(client):

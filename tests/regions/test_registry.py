@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from legalbase import db
-from legalbase.audit import Actor, AuditEntry
-from legalbase.errors import Invalid
+from legalbase.core import db
+from legalbase.core.audit import Actor, AuditEntry
+from legalbase.core.errors import Invalid
 from legalbase.regions.models import Region
 from legalbase.regions.registry import get_region, head_title_for
 from legalbase.regions.seed import read_seed_regions, sync_regions
@@ -33,7 +33,9 @@ def test_palembang_is_a_kota_of_south_sumatra_signed_by_its_wali_kota():
 
 def test_seat_is_known_with_its_confidence_or_null_never_guessed(tmp_path):
     assert (get_region("32.01").seat, get_region("32.01").seat_confidence) == (
-        "Cibinong", "confirmed")
+        "Cibinong",
+        "confirmed",
+    )
     assert (get_region("16").seat, get_region("16").seat_confidence) == ("Palembang", "curated")
     assert get_region("16.01").seat == "Baturaja"
     without = tmp_path / "regions"
@@ -69,28 +71,41 @@ def test_a_corrected_fact_reaches_the_instance_and_is_audited(tmp_path):
 
     assert (counts.created, counts.updated) == (0, 1)
     assert get_region("74.72").seat == "Baubau"
-    entry = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.entity_type == "region", AuditEntry.entity_id == "74.72")).all()[-1]
+    entry = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity_type == "region", AuditEntry.entity_id == "74.72"
+        )
+    ).all()[-1]
     assert (entry.action, entry.actor_label) == ("update", "corpus sync")
     assert (entry.before, entry.after) == ({"seat": "Bau Bau"}, {"seat": "Baubau"})
 
 
 def with_line(path: Path, line: str, replacing: str | None = None) -> None:
     """Append `line` to a seed CSV, dropping first the row whose code is `replacing`."""
-    rows = [row for row in path.read_text().splitlines()
-            if not (replacing and row.startswith(replacing + ","))]
+    rows = [
+        row
+        for row in path.read_text().splitlines()
+        if not (replacing and row.startswith(replacing + ","))
+    ]
     path.write_text("\n".join([*rows, line]) + "\n")
 
 
-@pytest.mark.parametrize("name, line, replacing, message", [
-    ("facts.csv", "16.01,Baturaja,true,,ibu kota kabupaten", None, "facts.csv dan seats.csv"),
-    ("seats.csv", "99.99,Kabupaten Tidak Ada,Entah,A,confirmed,", None, "tidak ada di regencies"),
-    ("seats.csv", "16.04,Kabupaten Lahatt,Lahat,A+B,confirmed,", "16.04", "tidak sama"),
-    ("seats.csv", "16.04,Kabupaten Lahat,Lahat,A+B,yakin,", "16.04", "confidence"),
-    ("seats.csv", "16.04,Kabupaten Lahat,Lahat,,confirmed,", "16.04", "source"),
-])
-def test_a_seat_in_two_files_or_on_a_bad_row_is_refused(tmp_path, name, line, replacing,
-                                                       message):
+@pytest.mark.parametrize(
+    "name, line, replacing, message",
+    [
+        ("facts.csv", "16.01,Baturaja,true,,ibu kota kabupaten", None, "facts.csv dan seats.csv"),
+        (
+            "seats.csv",
+            "99.99,Kabupaten Tidak Ada,Entah,A,confirmed,",
+            None,
+            "tidak ada di regencies",
+        ),
+        ("seats.csv", "16.04,Kabupaten Lahatt,Lahat,A+B,confirmed,", "16.04", "tidak sama"),
+        ("seats.csv", "16.04,Kabupaten Lahat,Lahat,A+B,yakin,", "16.04", "confidence"),
+        ("seats.csv", "16.04,Kabupaten Lahat,Lahat,,confirmed,", "16.04", "source"),
+    ],
+)
+def test_a_seat_in_two_files_or_on_a_bad_row_is_refused(tmp_path, name, line, replacing, message):
     seed = tmp_path / "regions"
     shutil.copytree(SEED, seed)
     with_line(seed / name, line, replacing)

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from legalbase import db
-from legalbase.audit import Actor, AuditEntry
+from legalbase.core import db
+from legalbase.core.audit import Actor, AuditEntry
 from legalbase.drafting.catalog import get_template
 from legalbase.drafting.fields import check_fields
 from legalbase.regions.models import SEAT_CONFIDENCE, Region
@@ -37,9 +37,13 @@ def required_fields(template: str) -> dict:
 
 
 def seat_entries(code: str) -> list[AuditEntry]:
-    return list(db.session.scalars(select(AuditEntry).where(
-        AuditEntry.entity_type == "region", AuditEntry.entity_id == code)
-        .order_by(AuditEntry.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity_type == "region", AuditEntry.entity_id == code)
+            .order_by(AuditEntry.id)
+        )
+    )
 
 
 def correct(client, token, code, body):
@@ -55,29 +59,35 @@ def enacted_at(content: bytes) -> str:
 
 # --- the seed ------------------------------------------------------------------------------
 
+
 def test_after_the_seed_sync_every_autonomous_region_has_a_seat_with_its_confidence():
     regions = autonomous_regions()
-    by_level = {level: sum(region.level == level for region in regions)
-                for level in ("provinsi", "kabupaten", "kota")}
+    by_level = {
+        level: sum(region.level == level for region in regions)
+        for level in ("provinsi", "kabupaten", "kota")
+    }
     assert by_level == {"provinsi": 38, "kabupaten": 415, "kota": 93}
     assert [region.code for region in regions if not region.seat] == []
     assert {region.seat_confidence for region in regions} <= set(SEAT_CONFIDENCE) - {"corrected"}
     assert all(region.seat_source for region in regions)
 
 
-@pytest.mark.parametrize("code, seat, confidence", [
-    ("11.03", "Idi Rayeuk", "majority"),         # Aceh Timur: the seat moved from Langsa
-    ("16.04", "Lahat", "confirmed"),
-    ("16.01", "Baturaja", "confirmed"),          # Ogan Komering Ulu, unknown before
-    ("32.01", "Cibinong", "confirmed"),          # Bogor
-    ("18.04", "Liwa", "confirmed"),              # Lampung Barat
-    ("36.03", "Tigaraksa", "confirmed"),         # Tangerang
-    ("35.06", "Ngasem", "majority"),             # Kediri
-    ("73.14", "Pangkajene Sidenreng", "conflicting"),
-    ("81.03", "Saumlaki", "majority"),           # Kepulauan Tanimbar: source A has none
-    ("16", "Palembang", "curated"),
-    ("16.71", "Palembang", "curated"),
-])
+@pytest.mark.parametrize(
+    "code, seat, confidence",
+    [
+        ("11.03", "Idi Rayeuk", "majority"),  # Aceh Timur: the seat moved from Langsa
+        ("16.04", "Lahat", "confirmed"),
+        ("16.01", "Baturaja", "confirmed"),  # Ogan Komering Ulu, unknown before
+        ("32.01", "Cibinong", "confirmed"),  # Bogor
+        ("18.04", "Liwa", "confirmed"),  # Lampung Barat
+        ("36.03", "Tigaraksa", "confirmed"),  # Tangerang
+        ("35.06", "Ngasem", "majority"),  # Kediri
+        ("73.14", "Pangkajene Sidenreng", "conflicting"),
+        ("81.03", "Saumlaki", "majority"),  # Kepulauan Tanimbar: source A has none
+        ("16", "Palembang", "curated"),
+        ("16.71", "Palembang", "curated"),
+    ],
+)
 def test_seats_match_the_sources(code, seat, confidence):
     region = get_region(code)
     assert (region.seat, region.seat_confidence) == (seat, confidence)
@@ -93,7 +103,10 @@ def test_an_unsure_seat_says_what_its_sources_say():
 def test_the_api_and_the_page_show_the_seat_with_its_confidence(client):
     body = client.get("/api/v1/regions/11.03").json
     assert (body["seat"], body["seat_confidence"], body["seat_confidence_label"]) == (
-        "Idi Rayeuk", "majority", "mayoritas sumber")
+        "Idi Rayeuk",
+        "majority",
+        "mayoritas sumber",
+    )
     assert body["seat_note"].startswith("A: Idi Rayeuk; B: Langsa")
     page = client.get("/wilayah/16.04").get_data(as_text=True)
     assert "Ibu kota: Lahat" in page and "terkonfirmasi: dua sumber sepakat" in page
@@ -101,10 +114,15 @@ def test_the_api_and_the_page_show_the_seat_with_its_confidence(client):
 
 # --- a region corrects its own seat -----------------------------------------------------------
 
+
 def test_a_region_corrects_its_seat_audited_and_the_next_sync_keeps_it(client):
     user, token = make_user("region", "32.05", username="garut")
-    response = correct(client, token, "32.05", {
-        "seat": " Garut ", "note": "Keputusan Bupati Garut terbaru ditetapkan di Garut."})
+    response = correct(
+        client,
+        token,
+        "32.05",
+        {"seat": " Garut ", "note": "Keputusan Bupati Garut terbaru ditetapkan di Garut."},
+    )
     assert response.status_code == 200, response.json
     assert (response.json["seat"], response.json["seat_confidence"]) == ("Garut", "corrected")
     assert response.json["seat_source"] == "koreksi daerah"
@@ -139,8 +157,17 @@ def test_another_regions_user_its_province_and_the_ministry_get_403(client, call
     assert get_region("16.71").seat == "Palembang"
 
 
-@pytest.mark.parametrize("body", [{"seat": ""}, {"seat": "   "}, {}, {"seat": None},
-                                  {"seat": "x" * 121}, {"seat": "Palembang", "extra": 1}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"seat": ""},
+        {"seat": "   "},
+        {},
+        {"seat": None},
+        {"seat": "x" * 121},
+        {"seat": "Palembang", "extra": 1},
+    ],
+)
 def test_an_empty_or_bad_seat_is_422_and_nothing_changes(client, body):
     _, token = make_user("region", "16.71")
     before = db.session.scalar(select(func.count()).select_from(AuditEntry))
@@ -166,6 +193,7 @@ def test_the_document_describes_the_correction(client):
 
 # --- drafting prints the seat ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("template", ["kepbupwal-pembentukan", "kepgub-pembentukan"])
 def test_no_autonomous_region_needs_a_place_typed(template):
     chosen = get_template(template)
@@ -176,14 +204,24 @@ def test_no_autonomous_region_needs_a_place_typed(template):
         assert check_fields(chosen, region, fields, {})["tempat"] == region.seat
 
 
-@pytest.mark.parametrize("code, seat", [
-    ("11.03", "Idi Rayeuk"), ("16.04", "Lahat"), ("16.01", "Baturaja"), ("32.01", "Cibinong"),
-    ("94.02", "Mulia"), ("73.14", "Pangkajene Sidenreng"),
-])
+@pytest.mark.parametrize(
+    "code, seat",
+    [
+        ("11.03", "Idi Rayeuk"),
+        ("16.04", "Lahat"),
+        ("16.01", "Baturaja"),
+        ("32.01", "Cibinong"),
+        ("94.02", "Mulia"),
+        ("73.14", "Pangkajene Sidenreng"),
+    ],
+)
 def test_a_draft_with_only_the_required_fields_is_enacted_at_the_seat(client, code, seat):
     _, token = make_user("region", code, username=f"draf-{code}")
-    response = client.post("/api/v1/drafts", headers=auth(token), json={
-        "template": TEMPLATE, "region_code": code, "fields": required_fields(TEMPLATE)})
+    response = client.post(
+        "/api/v1/drafts",
+        headers=auth(token),
+        json={"template": TEMPLATE, "region_code": code, "fields": required_fields(TEMPLATE)},
+    )
     assert response.status_code == 201, response.json
     content = client.get(response.json["document_url"], headers=auth(token)).data
     assert enacted_at(content) == seat

@@ -13,7 +13,15 @@ def test_legal_numbers_stay_whole():
 
 def test_legal_words_are_not_stop_words():
     assert analyze("tentang bahwa mengingat nomor tahun atas pasal ayat") == [
-        "tentang", "bahwa", "ingat", "nomor", "tahun", "atas", "pasal", "ayat"]
+        "tentang",
+        "bahwa",
+        "ingat",
+        "nomor",
+        "tahun",
+        "atas",
+        "pasal",
+        "ayat",
+    ]
     assert analyze("yang dan untuk") == []
 
 
@@ -33,8 +41,10 @@ def test_the_analyzer_pickles_small():
 
 
 def test_the_fast_indexing_path_makes_the_analyzers_terms():
-    text = ("Menimbang: bahwa TPPO dan Perpres 49/2023, Kab. Tanah Laut; korban yang "
-            "diperdagangkan berhak atas rehabilitasi menurut undang-undang 100.3.3.1/441/013/2025.")
+    text = (
+        "Menimbang: bahwa TPPO dan Perpres 49/2023, Kab. Tanah Laut; korban yang "
+        "diperdagangkan berhak atas rehabilitasi menurut undang-undang 100.3.3.1/441/013/2025."
+    )
     assert index_terms(text) == [token.text for token in IndonesianAnalyzer()(text, mode="index")]
 
 

@@ -5,8 +5,9 @@ another database."""
 import pytest
 from sqlalchemy import func, select, text
 
-from legalbase import create_app, db
-from legalbase.audit import Actor
+from legalbase import create_app
+from legalbase.core import db
+from legalbase.core.audit import Actor
 from legalbase.corpus.regulations import create_regulation
 from legalbase.search.index import check_index, ensure_index
 from legalbase.search.models import SearchDocument
@@ -40,8 +41,10 @@ def test_setup_brings_an_empty_or_stale_search_table_in_line(client):
     assert (report["missing"], report["stale"], report["indexed"]) == ([], [], live)
     assert ensure_index() is None
     stale = make_regulation(text=TEXT)
-    db.session.execute(text("UPDATE search_documents SET stamp = 'x', terms = '' "
-                            "WHERE regulation_id = :id"), {"id": stale.id})
+    db.session.execute(
+        text("UPDATE search_documents SET stamp = 'x', terms = '' WHERE regulation_id = :id"),
+        {"id": stale.id},
+    )
     assert found("kincir") == []
     assert ensure_index() == 1
     assert found("kincir") == [stale.id]
@@ -70,8 +73,11 @@ def test_a_text_of_over_a_megabyte_of_distinct_words_is_found_by_its_first_megab
 @postgresql_only("its rows are counted from the table")
 def test_a_withdrawn_regulation_leaves_the_table(client):
     regulation = make_regulation(text=TEXT)
-    rows = select(func.count()).select_from(SearchDocument).where(
-        SearchDocument.regulation_id == regulation.id)
+    rows = (
+        select(func.count())
+        .select_from(SearchDocument)
+        .where(SearchDocument.regulation_id == regulation.id)
+    )
     assert db.session.scalar(rows) == 1
     regulation.withdrawn_at = db.utcnow()
     db.session.commit()
@@ -79,16 +85,23 @@ def test_a_withdrawn_regulation_leaves_the_table(client):
 
 
 def test_the_postgresql_backend_refuses_to_start_on_another_database(tmp_path):
-    with pytest.raises(SystemExit, match="memerlukan basis data PostgreSQL, sedangkan basis "
-                                         "data ini sqlite"):
-        create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite'}",
-                    "SEARCH_BACKEND": "postgresql", "SECRET_KEY": "t",
-                    "INSTANCE_DIR": str(tmp_path)})
+    with pytest.raises(
+        SystemExit, match="memerlukan basis data PostgreSQL, sedangkan basis data ini sqlite"
+    ):
+        create_app(
+            {
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite'}",
+                "SEARCH_BACKEND": "postgresql",
+                "SECRET_KEY": "t",
+                "INSTANCE_DIR": str(tmp_path),
+            }
+        )
 
 
 @pytest.mark.skipif(POSTGRESQL_DATABASE, reason="needs a database other than PostgreSQL")
 def test_the_postgresql_backend_set_after_start_up_refuses_another_database(
-        app, client, runner, monkeypatch):
+    app, client, runner, monkeypatch
+):
     """The search answers 503 and the search commands exit 1, each saying why."""
     monkeypatch.setitem(app.config, "SEARCH_BACKEND", "postgresql")
     response = client.get("/api/v1/search", query_string={"q": "pajak"})

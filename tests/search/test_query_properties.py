@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from legalbase import db
-from legalbase.config import REPO_ROOT
+from legalbase.core import db
+from legalbase.core.config import REPO_ROOT
+from legalbase.core.errors import Invalid
 from legalbase.corpus.forms import FORMS
 from legalbase.corpus.models import Regulation
-from legalbase.errors import Invalid
 from legalbase.search.analysis import IndonesianAnalyzer, analyze, index_terms
 from legalbase.search.index import citation_keys
 from legalbase.search.queries import SearchRequest, parse_query, search
@@ -29,20 +29,70 @@ from legalbase.search.queries import SearchRequest, parse_query, search
 
 def bounded(examples: int) -> settings:
     """Reproducible settings with `examples` examples (see the module docstring)."""
-    return settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
 
 
 MAX_QUERY = 500
 QUERY_FRAGMENTS = (
-    '"', "(", ")", "[", "]", "{", "}", " AND ", " OR ", " NOT ", " TO ", "jenis:", "tahun:",
-    "wilayah:", "nomor:", "judul:", "subjek:", "warna:", "*", "?", "~", "^", "+", "-", ":", "\\",
-    "'", "/", ".", " ", "perpres 49/2023", "Peraturan Presiden Nomor 69 Tahun 2008", "UU 21 tahun",
-    "Perda ", "Kepgub 100.3.3.1/441/013/2025", "tppo", "Kab.", "gugus tugas", "2023", "16.71",
-    "perpres", "no.", "nomor", "ſ", "İ", "ı", "\u0307", "٣", "ﬁ",
+    '"',
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    " AND ",
+    " OR ",
+    " NOT ",
+    " TO ",
+    "jenis:",
+    "tahun:",
+    "wilayah:",
+    "nomor:",
+    "judul:",
+    "subjek:",
+    "warna:",
+    "*",
+    "?",
+    "~",
+    "^",
+    "+",
+    "-",
+    ":",
+    "\\",
+    "'",
+    "/",
+    ".",
+    " ",
+    "perpres 49/2023",
+    "Peraturan Presiden Nomor 69 Tahun 2008",
+    "UU 21 tahun",
+    "Perda ",
+    "Kepgub 100.3.3.1/441/013/2025",
+    "tppo",
+    "Kab.",
+    "gugus tugas",
+    "2023",
+    "16.71",
+    "perpres",
+    "no.",
+    "nomor",
+    "ſ",
+    "İ",
+    "ı",
+    "\u0307",
+    "٣",
+    "ﬁ",
 )
-queries = st.lists(st.one_of(st.sampled_from(QUERY_FRAGMENTS), st.text(max_size=10)),
-                   max_size=40).map(lambda parts: "".join(parts)[:MAX_QUERY])
+queries = st.lists(
+    st.one_of(st.sampled_from(QUERY_FRAGMENTS), st.text(max_size=10)), max_size=40
+).map(lambda parts: "".join(parts)[:MAX_QUERY])
 
 
 @bounded(250)
@@ -77,14 +127,18 @@ def _seed_keys() -> list[str]:
 def typed(regulation: Regulation, spelling: str, nomor: str, shape: str) -> str:
     """How someone types a citation of `regulation` in the search box."""
     form = FORMS[regulation.form]
-    name = {"abbreviation": form.abbreviation, "name": form.name, "lower": form.abbreviation
-            .lower(), "capitals": form.name.upper()}[spelling]
+    name = {
+        "abbreviation": form.abbreviation,
+        "name": form.name,
+        "lower": form.abbreviation.lower(),
+        "capitals": form.name.upper(),
+    }[spelling]
     if regulation.form.startswith("perda") and spelling in ("name", "capitals"):
         name = "Peraturan Daerah"
     number = regulation.number
     if shape == "slash" and not number.endswith(f"/{regulation.year}"):
         if number.lower().endswith(f" tahun {regulation.year}"):
-            number = number[:-len(f" tahun {regulation.year}")]
+            number = number[: -len(f" tahun {regulation.year}")]
         number = f"{number}/{regulation.year}"
     elif shape == "tahun" and not number.lower().endswith(f" tahun {regulation.year}"):
         number = f"{number.removesuffix(f'/{regulation.year}')} Tahun {regulation.year}"
@@ -92,57 +146,98 @@ def typed(regulation: Regulation, spelling: str, nomor: str, shape: str) -> str:
 
 
 @bounded(80)
-@given(key=st.sampled_from(_seed_keys()),
-       spelling=st.sampled_from(["abbreviation", "name", "lower", "capitals"]),
-       nomor=st.sampled_from(["", "No. ", "Nomor ", "nomor "]),
-       shape=st.sampled_from(["slash", "tahun"]), words=st.sampled_from(["", " gugus tugas"]))
+@given(
+    key=st.sampled_from(_seed_keys()),
+    spelling=st.sampled_from(["abbreviation", "name", "lower", "capitals"]),
+    nomor=st.sampled_from(["", "No. ", "Nomor ", "nomor "]),
+    shape=st.sampled_from(["slash", "tahun"]),
+    words=st.sampled_from(["", " gugus tugas"]),
+)
 def test_a_typed_citation_finds_its_regulation_first(key, spelling, nomor, shape, words):
     regulation = db.session.scalar(select(Regulation).where(Regulation.seed_key == key))
     q = typed(regulation, spelling, nomor, shape) + words
     items = search(SearchRequest(q=q)).items
     # Regulations a citation cannot tell apart (a Perda of a province and one of a kota with
     # the same number and year) share the first place.
-    namesakes = {other.id for other in db.session.scalars(select(Regulation).where(
-        Regulation.year == regulation.year, Regulation.withdrawn_at.is_(None)))
+    namesakes = {
+        other.id
+        for other in db.session.scalars(
+            select(Regulation).where(
+                Regulation.year == regulation.year, Regulation.withdrawn_at.is_(None)
+            )
+        )
         if set(citation_keys(other.form, other.number.lower(), other.year))
-        & set(citation_keys(regulation.form, regulation.number.lower(), regulation.year))}
+        & set(citation_keys(regulation.form, regulation.number.lower(), regulation.year))
+    }
     assert items and items[0]["id"] in namesakes, q
 
 
-digits = st.one_of(st.integers(1, 999).map(str),
-                   st.from_regex(r"[1-9][0-9]{0,2}(\.[0-9]{1,2}){1,4}", fullmatch=True))
+digits = st.one_of(
+    st.integers(1, 999).map(str),
+    st.from_regex(r"[1-9][0-9]{0,2}(\.[0-9]{1,2}){1,4}", fullmatch=True),
+)
 # No segment looks like a year: "180/2010/KPTS" of 2011 typed as "kepgub 180/2010/KPTS" reads
 # as of 2010, and no rule tells which the writer meant.
-bare_numbers = st.tuples(digits, st.lists(st.one_of(digits, st.sampled_from(
-    ["KPTS", "Kpts", "HK", "A"])), max_size=3)).map(lambda parts: "/".join([parts[0], *parts[1]]))
+bare_numbers = st.tuples(
+    digits, st.lists(st.one_of(digits, st.sampled_from(["KPTS", "Kpts", "HK", "A"])), max_size=3)
+).map(lambda parts: "/".join([parts[0], *parts[1]]))
 
 
 @bounded(200)
-@given(form=st.sampled_from(sorted(FORMS)), bare=bare_numbers, year=st.integers(1945, 2099),
-       stored=st.sampled_from(["bare", "slash", "tahun"]),
-       spelling=st.sampled_from(["abbreviation", "name", "lower", "capitals"]),
-       nomor=st.sampled_from(["", "No. ", "No.", "Nomor "]),
-       shape=st.sampled_from(["slash", "tahun"]))
+@given(
+    form=st.sampled_from(sorted(FORMS)),
+    bare=bare_numbers,
+    year=st.integers(1945, 2099),
+    stored=st.sampled_from(["bare", "slash", "tahun"]),
+    spelling=st.sampled_from(["abbreviation", "name", "lower", "capitals"]),
+    nomor=st.sampled_from(["", "No. ", "No.", "Nomor "]),
+    shape=st.sampled_from(["slash", "tahun"]),
+)
 def test_a_typed_citation_asks_for_a_key_its_regulation_is_indexed_under(
-        form, bare, year, stored, spelling, nomor, shape):
+    form, bare, year, stored, spelling, nomor, shape
+):
     number = {"bare": bare, "slash": f"{bare}/{year}", "tahun": f"{bare} Tahun {year}"}[stored]
     regulation = Regulation(form=form, number=number, year=year)
-    asked = {text for field, text in parse_query(typed(regulation, spelling, nomor, shape))
-             .iter_all_terms() if field == "cite"}
+    asked = {
+        text
+        for field, text in parse_query(typed(regulation, spelling, nomor, shape)).iter_all_terms()
+        if field == "cite"
+    }
     assert asked & set(citation_keys(form, number.lower(), year))
 
 
-ANALYSIS_FRAGMENTS = ("TPPO", "Kab. ", "Perpres 49/2023", "100.3.3.1/441/013/2025",
-                      "undang-undang", "perdagangan", "yang", " ", "-", ".", "/", "İ", "ſ",
-                      "ı", "K", "\u0307", "ß", "ﬁ", "Σ")
+ANALYSIS_FRAGMENTS = (
+    "TPPO",
+    "Kab. ",
+    "Perpres 49/2023",
+    "100.3.3.1/441/013/2025",
+    "undang-undang",
+    "perdagangan",
+    "yang",
+    " ",
+    "-",
+    ".",
+    "/",
+    "İ",
+    "ſ",
+    "ı",
+    "K",
+    "\u0307",
+    "ß",
+    "ﬁ",
+    "Σ",
+)
 
 
 @bounded(300)
 # "İ" lower-cases to "i" and a combining dot that is no word character: the index split the
 # word there, the query kept it whole, so a word with "İ" could not be found.
 @example("İstanbul")
-@given(st.lists(st.one_of(st.sampled_from(ANALYSIS_FRAGMENTS), st.text(max_size=8)),
-                max_size=30).map("".join))
+@given(
+    st.lists(st.one_of(st.sampled_from(ANALYSIS_FRAGMENTS), st.text(max_size=8)), max_size=30).map(
+        "".join
+    )
+)
 def test_the_index_and_a_query_analyse_any_text_alike(text):
     assert index_terms(text) == [token.text for token in IndonesianAnalyzer()(text, mode="index")]
     assert all(isinstance(term, str) and term for term in analyze(text))

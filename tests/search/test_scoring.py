@@ -14,8 +14,7 @@ def test_a_segment_where_some_documents_have_no_subjects_scores_the_others(tmp_p
     index = whoosh_index.create_in(str(tmp_path), make_schema())
     writer = index.writer()
     writer.add_document(id="1", title="Retribusi pasar", body="Retribusi pasar daerah")
-    writer.add_document(id="2", title="Kesehatan", body="Kesehatan jiwa",
-                        subjects="KESEHATAN JIWA")
+    writer.add_document(id="2", title="Kesehatan", body="Kesehatan jiwa", subjects="KESEHATAN JIWA")
     writer.commit()
     with index.searcher(weighting=LengthCachedBM25F()) as searcher:
         term = next(text for text in searcher.lexicon("subjects") if b"jiwa" in text)

@@ -28,7 +28,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from legalbase import create_app, db
+from legalbase import create_app
+from legalbase.core import db
 from legalbase.drafting.batch import start_batch
 from legalbase.drafting.drafts import create_draft
 from legalbase.drafting.pdf import libreoffice
@@ -37,19 +38,32 @@ from legalbase.search.index import reindex
 from legalbase.search.outbox import apply_pending
 from tests.factories import TEST_ACTOR, auth, make_regulation, make_user
 
-CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
-          "response_schema_conformance")
+CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+)
 PDF = "/api/v1/drafts/{draft_id}/document.pdf"
-CONFIG = schemathesis.Config.from_dict({
-    "seed": 20250604, "phases": {"coverage": {"generation": {"mode": "positive"}}}})
-DRAFT_FIELDS = {"nama_penandatangan": "H. Harnojoyo", "tanggal_penetapan": "2025-06-04",
-                "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Wali Kota Palembang"}]}
+CONFIG = schemathesis.Config.from_dict(
+    {"seed": 20250604, "phases": {"coverage": {"generation": {"mode": "positive"}}}}
+)
+DRAFT_FIELDS = {
+    "nama_penandatangan": "H. Harnojoyo",
+    "tanggal_penetapan": "2025-06-04",
+    "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Wali Kota Palembang"}],
+}
 
 
 def _document_app():
     # The document only: an app on an empty in-memory database that no request reaches.
-    return create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "openapi",
-                       "INSTANCE_DIR": tempfile.gettempdir()})
+    return create_app(
+        {
+            "DATABASE_URL": "sqlite://",
+            "SECRET_KEY": "openapi",
+            "INSTANCE_DIR": tempfile.gettempdir(),
+        }
+    )
 
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _document_app(), config=CONFIG)
@@ -101,15 +115,21 @@ def _finished_job():
 
 MAKERS = {
     "regulation_id": make_regulation,
-    "draft_id": lambda: create_draft("kepbupwal-pembentukan", "16.71", DRAFT_FIELDS, {},
-                                     TEST_ACTOR),
+    "draft_id": lambda: create_draft(
+        "kepbupwal-pembentukan", "16.71", DRAFT_FIELDS, {}, TEST_ACTOR
+    ),
     "job_id": _finished_job,
 }
 
 
-FUZZING = settings(max_examples=20, deadline=None, derandomize=True, database=None,
-                   # The app, the caller and the records serve all examples of one operation.
-                   suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZING = settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    # The app, the caller and the records serve all examples of one operation.
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 @schema.parametrize()
@@ -120,8 +140,9 @@ def test_every_operation_answers_as_documented_to_an_admin(case, fuzzing_app, ad
 
 @schema.include(lambda ctx: "security" in ctx.operation.definition.raw).parametrize()
 @FUZZING
-def test_every_protected_operation_answers_as_documented_to_a_region(case, fuzzing_app,
-                                                                     palembang, records):
+def test_every_protected_operation_answers_as_documented_to_a_region(
+    case, fuzzing_app, palembang, records
+):
     call_and_validate(case, fuzzing_app, palembang, records)
 
 

@@ -57,23 +57,39 @@ def site(tmp_path_factory):
     """A served instance on the database the suite runs on, with MAX_UPLOAD_BYTES of 1 MiB."""
     folder = tmp_path_factory.mktemp("attacked")
     (folder / "db").mkdir()
-    with new_database(folder / "db") as url, served(
-            folder / "instance", USERS, database_url=url,
-            settings={"LEGALBASE_MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES)}) as live:
+    with (
+        new_database(folder / "db") as url,
+        served(
+            folder / "instance",
+            USERS,
+            database_url=url,
+            settings={"LEGALBASE_MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES)},
+        ) as live,
+    ):
         yield live
 
 
-def request(site, method: str, path: str, body: bytes = b"", headers: dict | None = None,
-            timeout: float = 60) -> Reply:
+def request(
+    site,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    headers: dict | None = None,
+    timeout: float = 60,
+) -> Reply:
     address = urlsplit(site.base)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=timeout)
     try:
         headers = headers or {}
-        connection.request(method, path, body=body or None, headers=headers,
-                           encode_chunked="Transfer-Encoding" in headers)
+        connection.request(
+            method,
+            path,
+            body=body or None,
+            headers=headers,
+            encode_chunked="Transfer-Encoding" in headers,
+        )
         answer = connection.getresponse()
-        return Reply(answer.status, {k.lower(): v for k, v in answer.getheaders()},
-                     answer.read())
+        return Reply(answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read())
     finally:
         connection.close()
 
@@ -85,8 +101,10 @@ def multipart(parts: dict) -> tuple[bytes, str]:
     for name, value in parts.items():
         if isinstance(value, tuple):
             filename, content = value
-            head = (f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                    "Content-Type: application/octet-stream")
+            head = (
+                f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                "Content-Type: application/octet-stream"
+            )
         else:
             head, content = f'Content-Disposition: form-data; name="{name}"', value.encode()
         chunks.append(f"--{boundary}\r\n{head}\r\n\r\n".encode() + content + b"\r\n")
@@ -96,29 +114,50 @@ def multipart(parts: dict) -> tuple[bytes, str]:
 
 def post_parts(site, path: str, token: str, parts: dict, timeout: float = 60) -> Reply:
     body, content_type = multipart(parts)
-    return request(site, "POST", path, body, {"Authorization": f"Bearer {token}",
-                                              "Content-Type": content_type}, timeout)
+    return request(
+        site,
+        "POST",
+        path,
+        body,
+        {"Authorization": f"Bearer {token}", "Content-Type": content_type},
+        timeout,
+    )
 
 
 def upload_regulation(site, content: bytes, name: str = "sk.docx", timeout: float = 60):
-    return post_parts(site, REGULATIONS, site.tokens["muaraenim"],
-                      {"metadata": json.dumps({"region_code": "16.03"}),
-                       "file": (name, content)}, timeout)
+    return post_parts(
+        site,
+        REGULATIONS,
+        site.tokens["muaraenim"],
+        {"metadata": json.dumps({"region_code": "16.03"}), "file": (name, content)},
+        timeout,
+    )
 
 
 def upload_template(site, content: bytes):
-    return post_parts(site, TEMPLATES, site.tokens["admin"],
-                      {"manifest": manifest_text(), "template": ("template.docx", content)})
+    return post_parts(
+        site,
+        TEMPLATES,
+        site.tokens["admin"],
+        {"manifest": manifest_text(), "template": ("template.docx", content)},
+    )
 
 
 def stored(site) -> tuple:
     """The regulations (as the admin sees them) and every file kept in the instance."""
-    listed = request(site, "GET", f"{REGULATIONS}?per_page=1",
-                     headers={"Authorization": f"Bearer {site.tokens['admin']}"})
+    listed = request(
+        site,
+        "GET",
+        f"{REGULATIONS}?per_page=1",
+        headers={"Authorization": f"Bearer {site.tokens['admin']}"},
+    )
     assert listed.status_code == 200, listed.data
-    kept = sorted(str(path.relative_to(site.instance)) for folder in ("files", "templates")
-                  for path in (site.instance / folder).rglob("*")
-                  if path.is_file() and path.name != ".lock")
+    kept = sorted(
+        str(path.relative_to(site.instance))
+        for folder in ("files", "templates")
+        for path in (site.instance / folder).rglob("*")
+        if path.is_file() and path.name != ".lock"
+    )
     return listed.json["total"], kept
 
 
@@ -148,27 +187,35 @@ def assert_refused(site, reply: Reply, status: int, code: str, before: tuple) ->
 
 # --- the attacks --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("payload", SANDBOX_ESCAPES)
 def test_a_template_escaping_the_jinja_sandbox_is_refused(site, payload):
     before = stored(site)
-    message = assert_refused(site, upload_template(site, template_bytes(payload)), 422,
-                             "invalid", before)
+    message = assert_refused(
+        site, upload_template(site, template_bytes(payload)), 422, "invalid", before
+    )
     assert "ke luar sandbox" in message
 
 
 @pytest.mark.parametrize("target", ["regulation", "template"])
 def test_a_zip_bomb_is_refused(site, target):
     before = stored(site)
-    reply = (upload_regulation(site, zip_bomb()) if target == "regulation"
-             else upload_template(site, zip_bomb()))
+    reply = (
+        upload_regulation(site, zip_bomb())
+        if target == "regulation"
+        else upload_template(site, zip_bomb())
+    )
     assert "bom zip" in assert_refused(site, reply, 422, "invalid", before)
 
 
 @pytest.mark.parametrize("target", ["regulation", "template"])
 def test_a_docx_with_an_xml_external_entity_is_refused(site, target):
     before = stored(site)
-    reply = (upload_regulation(site, xxe_docx()) if target == "regulation"
-             else upload_template(site, with_xxe(template_bytes())))
+    reply = (
+        upload_regulation(site, xxe_docx())
+        if target == "regulation"
+        else upload_template(site, with_xxe(template_bytes()))
+    )
     message = assert_refused(site, reply, 422, "invalid", before)
     assert "DOCTYPE" in message and "root:" not in reply.data.decode()
 
@@ -176,8 +223,9 @@ def test_a_docx_with_an_xml_external_entity_is_refused(site, target):
 def upload_endless_pdf_meanwhile(site) -> tuple[threading.Thread, dict]:
     """The never-ending PDF uploaded from a thread, started; its reply lands in the dict."""
     replies = {}
-    hostile = threading.Thread(target=lambda: replies.update(
-        hostile=upload_regulation(site, endless_pdf(), "sk.pdf")))
+    hostile = threading.Thread(
+        target=lambda: replies.update(hostile=upload_regulation(site, endless_pdf(), "sk.pdf"))
+    )
     hostile.start()
     time.sleep(0.5)
     return hostile, replies
@@ -204,8 +252,12 @@ def test_a_pdf_that_never_ends_is_stopped_and_the_server_keeps_answering(site):
 def test_another_upload_is_read_while_a_hostile_pdf_runs(site):
     staged_before = staged(site)
     hostile, _replies = upload_endless_pdf_meanwhile(site)
-    extraction = post_parts(site, f"{REGULATIONS}/extract", site.tokens["muaraenim"],
-                            {"file": ("sk.pdf", decree_pdf("801"))})
+    extraction = post_parts(
+        site,
+        f"{REGULATIONS}/extract",
+        site.tokens["muaraenim"],
+        {"file": ("sk.pdf", decree_pdf("801"))},
+    )
     read_meanwhile = hostile.is_alive()
     hostile.join()
     assert extraction.status_code == 200, extraction.data
@@ -218,8 +270,7 @@ def test_an_oversized_body_is_refused_before_it_is_read(site, path):
     """Content-Length over the limit: 413 although only a few bytes of the body were sent."""
     before = stored(site)
     address = urlsplit(site.base)
-    connection = http.client.HTTPConnection(address.hostname, address.port,
-                                            timeout=PROMPT_SECONDS)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=PROMPT_SECONDS)
     try:
         connection.putrequest("POST", path)
         connection.putheader("Authorization", f"Bearer {site.tokens['admin']}")
@@ -227,8 +278,7 @@ def test_an_oversized_body_is_refused_before_it_is_read(site, path):
         connection.putheader("Content-Length", str(4 * MAX_UPLOAD_BYTES))
         connection.endheaders(b"--batas\r\n")
         answer = connection.getresponse()  # times out if the server waits for the body
-        reply = Reply(answer.status, {k.lower(): v for k, v in answer.getheaders()},
-                      answer.read())
+        reply = Reply(answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read())
     finally:
         connection.close()
     assert_refused(site, reply, 413, "payload_too_large", before)
@@ -239,9 +289,17 @@ def test_an_oversized_chunked_body_is_refused(site):
     before = stored(site)
     content = b"%PDF-1.7\n" + b"0" * 2 * MAX_UPLOAD_BYTES
     body, content_type = multipart({"file": ("sk.pdf", content)})
-    reply = request(site, "POST", REGULATIONS, iter([body]), {
-        "Authorization": f"Bearer {site.tokens['muaraenim']}", "Content-Type": content_type,
-        "Transfer-Encoding": "chunked"})
+    reply = request(
+        site,
+        "POST",
+        REGULATIONS,
+        iter([body]),
+        {
+            "Authorization": f"Bearer {site.tokens['muaraenim']}",
+            "Content-Type": content_type,
+            "Transfer-Encoding": "chunked",
+        },
+    )
     assert_refused(site, reply, 413, "payload_too_large", before)
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from legalbase import db
+from legalbase.core import db
 from legalbase.corpus.models import Regulation
 from legalbase.corpus.relations import add_relation
 from legalbase.search.index import reindex
@@ -20,8 +20,13 @@ TIMESTAMPS = ("created_at", "updated_at", "withdrawn_at")
 
 def invented(year: int) -> tuple:
     """The ways 1 January of `year` could be written."""
-    return (f"{year}-01-01", f"1 Januari {year}", f"01-01-{year}", f"01/01/{year}",
-            f"1 January {year}")
+    return (
+        f"{year}-01-01",
+        f"1 Januari {year}",
+        f"01-01-{year}",
+        f"01/01/{year}",
+        f"1 January {year}",
+    )
 
 
 def assert_nothing_invented(text: str, *years: int) -> None:
@@ -40,13 +45,20 @@ def records(app, tmp_path, monkeypatch):
     """A Keputusan Wali Kota Palembang of 2018 without any date, revoked by one of 2019 without
     any date either, and one of 2007 enacted on 19 April 2007; all searchable."""
     monkeypatch.setitem(app.config, "SEARCH_INDEX_DIR", str(tmp_path / "search"))
-    dateless = make_regulation(number="188.45/7/KPTS/2018", year=2018, enacted_on=None,
-                               title=TITLE)
-    revoking = make_regulation(number="188.45/9/KPTS/2019", year=2019, enacted_on=None,
-                               title="Pencabutan Keputusan Gugus Tugas Sungsangbaru")
+    dateless = make_regulation(number="188.45/7/KPTS/2018", year=2018, enacted_on=None, title=TITLE)
+    revoking = make_regulation(
+        number="188.45/9/KPTS/2019",
+        year=2019,
+        enacted_on=None,
+        title="Pencabutan Keputusan Gugus Tugas Sungsangbaru",
+    )
     add_relation(revoking, "revokes", dateless, TEST_ACTOR)
-    dated = make_regulation(number="188.45/19/KPTS/2007", year=2007, enacted_on="2007-04-19",
-                            title="Tim Terpadu Sungsangbaru")
+    dated = make_regulation(
+        number="188.45/19/KPTS/2007",
+        year=2007,
+        enacted_on="2007-04-19",
+        title="Tim Terpadu Sungsangbaru",
+    )
     db.session.commit()
     reindex()
     return dateless, revoking, dated
@@ -91,8 +103,11 @@ def test_the_search_results_invent_no_date(client, records):
 def test_the_api_does_not_present_a_derived_date_as_known(client, records):
     dateless, _, _ = records
     body = client.get(f"/api/v1/regulations/{dateless.id}").json
-    assert (body["in_force_from"], body["in_force_from_known"],
-            body["in_force_since_year"]) == (None, False, 2018)
+    assert (body["in_force_from"], body["in_force_from_known"], body["in_force_since_year"]) == (
+        None,
+        False,
+        2018,
+    )
     facts = {key: value for key, value in body.items() if key not in TIMESTAMPS}
     assert_no_first_of_january(str(facts))
     listed = client.get("/api/v1/regulations?region=16.71&year=2018").json["items"]

@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import select
 
-from legalbase import db
+from legalbase.core import db
 from legalbase.corpus.models import Regulation
 from legalbase.search.index import reindex
 from tests.factories import make_user
@@ -38,8 +38,9 @@ def test_a_province_page_lists_its_kabupaten_and_kota(client):
 
 
 def test_a_document_page_shows_its_metadata_and_relations_both_ways(client):
-    perpres = db.session.scalar(select(Regulation.id).where(
-        Regulation.seed_key == "perpres-69-2008"))
+    perpres = db.session.scalar(
+        select(Regulation.id).where(Regulation.seed_key == "perpres-69-2008")
+    )
     page = " ".join(client.get(f"/dokumen/{perpres}").get_data(as_text=True).split())
     assert "Peraturan Presiden Nomor 69 Tahun 2008" in page
     assert "diubah oleh" in page and "49/2023" in page and "melaksanakan" in page
@@ -55,13 +56,15 @@ def test_an_unknown_page_is_a_404_page_in_indonesian(client):
 def test_a_wrong_password_is_refused_and_the_right_one_signs_in(client):
     make_user("region", "16.03", username="muaraenim", password="kata-sandi-yang-benar")
     token = csrf(client)
-    wrong = client.post("/masuk", data={"username": "muaraenim", "password": "salah-sekali",
-                                        "csrf_token": token})
+    wrong = client.post(
+        "/masuk", data={"username": "muaraenim", "password": "salah-sekali", "csrf_token": token}
+    )
     assert wrong.status_code == 401
     assert "kata sandi salah" in wrong.get_data(as_text=True)
-    right = client.post("/masuk", data={"username": "muaraenim",
-                                        "password": "kata-sandi-yang-benar",
-                                        "csrf_token": token})
+    right = client.post(
+        "/masuk",
+        data={"username": "muaraenim", "password": "kata-sandi-yang-benar", "csrf_token": token},
+    )
     assert right.status_code == 302
     assert "Keluar" in client.get("/").get_data(as_text=True)
     client.post("/keluar", data={"csrf_token": csrf(client, "/")})
@@ -70,8 +73,9 @@ def test_a_wrong_password_is_refused_and_the_right_one_signs_in(client):
 
 def test_a_form_without_its_csrf_token_is_refused(client):
     make_user("region", "16.03", username="muaraenim", password="kata-sandi-yang-benar")
-    response = client.post("/masuk", data={"username": "muaraenim",
-                                           "password": "kata-sandi-yang-benar"})
+    response = client.post(
+        "/masuk", data={"username": "muaraenim", "password": "kata-sandi-yang-benar"}
+    )
     assert response.status_code == 400
     assert "Formulir kedaluwarsa" in response.get_data(as_text=True)
     assert "Keluar" not in client.get("/").get_data(as_text=True)
@@ -91,18 +95,19 @@ def test_the_dashboard_charts_twelve_months_of_national_counts(client):
 
 
 def test_a_document_page_says_when_it_stopped_being_in_force(client):
-    perda = db.session.scalar(select(Regulation.id).where(
-        Regulation.seed_key == "perda-34-6-2014"))
+    perda = db.session.scalar(select(Regulation.id).where(Regulation.seed_key == "perda-34-6-2014"))
     page = client.get(f"/dokumen/{perda}").get_data(as_text=True)
     assert "dicabut sejak 24 Oktober 2025" in page and "Tidak berlaku" in page
 
 
-def test_a_citation_typed_in_the_search_box_lands_on_that_regulation(client, app, tmp_path,
-                                                                     monkeypatch):
+def test_a_citation_typed_in_the_search_box_lands_on_that_regulation(
+    client, app, tmp_path, monkeypatch
+):
     monkeypatch.setitem(app.config, "SEARCH_INDEX_DIR", str(tmp_path / "search"))
     reindex()
-    perpres = db.session.scalar(select(Regulation.id).where(
-        Regulation.seed_key == "perpres-49-2023"))
+    perpres = db.session.scalar(
+        select(Regulation.id).where(Regulation.seed_key == "perpres-49-2023")
+    )
     response = client.get("/cari?q=perpres+49/2023")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/dokumen/{perpres}")

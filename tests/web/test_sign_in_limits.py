@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from legalbase import db
 from legalbase.accounts.models import LoginAttempt
+from legalbase.core import db
 from tests.factories import make_user
 from tests.web.test_pages import csrf
 
@@ -19,9 +19,11 @@ def officer():
 
 
 def sign_in(client, username, password, address="10.0.0.1"):
-    return client.post("/masuk", data={"username": username, "password": password,
-                                       "csrf_token": csrf(client)},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/masuk",
+        data={"username": username, "password": password, "csrf_token": csrf(client)},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def test_after_five_failures_even_the_right_password_waits(client, officer):

@@ -21,16 +21,27 @@ def certainty(page: str, name: str) -> str:
 @pytest.mark.skipif(not PERBUP_5_2026.exists(), reason="../shared/data/real-decrees is absent")
 def test_a_blank_promulgation_date_is_asked_for_and_the_rest_shown_as_read(client):
     make_user("region", "33.03", username="purbalingga", password="kata-sandi-purbalingga")
-    client.post("/masuk", data={"username": "purbalingga", "password": "kata-sandi-purbalingga",
-                                "csrf_token": csrf(client)})
-    page = client.post("/unggah", data={
-        "csrf_token": csrf(client, "/unggah"),
-        "berkas": (io.BytesIO(PERBUP_5_2026.read_bytes()), "perbup.txt")},
-        content_type="multipart/form-data").get_data(as_text=True)
+    client.post(
+        "/masuk",
+        data={
+            "username": "purbalingga",
+            "password": "kata-sandi-purbalingga",
+            "csrf_token": csrf(client),
+        },
+    )
+    page = client.post(
+        "/unggah",
+        data={
+            "csrf_token": csrf(client, "/unggah"),
+            "berkas": (io.BytesIO(PERBUP_5_2026.read_bytes()), "perbup.txt"),
+        },
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert 'value="5"' in page and 'value="2026"' in page
-    assert 'value="33.03"' in page   # Kabupaten Purbalingga, from the heading
+    assert 'value="33.03"' in page  # Kabupaten Purbalingga, from the heading
     for name in ("form", "region_code", "number", "year", "title", "enacted_on"):
         assert certainty(page, name) == "dibaca dari dokumen", name
-    assert certainty(page, "promulgated_on").startswith("tidak ditemukan: Tanggal pengundangan "
-                                                        "dibiarkan kosong")
+    assert certainty(page, "promulgated_on").startswith(
+        "tidak ditemukan: Tanggal pengundangan dibiarkan kosong"
+    )
     assert 'name="promulgated_on" type="date" value=""' in page

@@ -48,8 +48,10 @@ def _session_scope():
     return threading.get_ident(), id(app)
 
 
-session = scoped_session(sessionmaker(class_=AppSession, join_transaction_mode="create_savepoint"),
-                         scopefunc=_session_scope)
+session = scoped_session(
+    sessionmaker(class_=AppSession, join_transaction_mode="create_savepoint"),
+    scopefunc=_session_scope,
+)
 
 
 class DatabaseState:

@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
-from .errors import Invalid, PayloadTooLarge, UnsupportedMediaType, translate_messages
+from ..core.errors import Invalid, PayloadTooLarge, UnsupportedMediaType, translate_messages
 
 API_PREFIX = "/api/v1"
 BEARER = [{"bearer": []}]  # the OpenAPI security of every write
@@ -26,10 +26,11 @@ API_SETTINGS = {
     "OPENAPI_URL_PREFIX": API_PREFIX,
     "OPENAPI_JSON_PATH": "openapi.json",
     "API_SPEC_OPTIONS": {
-        "info": {"description": "Dasar hukum Gugus Tugas PP-TPPO daerah: korpus peraturan, "
-                                "cakupan wilayah, penyusunan draf, dan pencarian."},
-        "components": {"securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer"}}},
+        "info": {
+            "description": "Dasar hukum Gugus Tugas PP-TPPO daerah: korpus peraturan, "
+            "cakupan wilayah, penyusunan draf, dan pencarian."
+        },
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     },
 }
 
@@ -102,10 +103,13 @@ class LegalbaseApi(Api):
     def init_app(self, app, *args, **kwargs):
         for key, value in API_SETTINGS.items():
             app.config.setdefault(key, value)
-        app.url_map.converters.update(int=RecordIdConverter, default=TextConverter,
-                                      string=TextConverter)
-        kwargs["spec_kwargs"] = {"extra_plugins": [ErrorResponses()],
-                                 **kwargs.get("spec_kwargs", {})}
+        app.url_map.converters.update(
+            int=RecordIdConverter, default=TextConverter, string=TextConverter
+        )
+        kwargs["spec_kwargs"] = {
+            "extra_plugins": [ErrorResponses()],
+            **kwargs.get("spec_kwargs", {}),
+        }
         super().init_app(app, *args, **kwargs)
 
 
@@ -115,8 +119,13 @@ class QueryParser(FlaskParser):
 
     def pre_load(self, location_data, *, schema, req, location):
         if location == "query":
-            names = sorted({name for name, value in req.args.items(multi=True)
-                            if has_nul(name) or has_nul(value)})
+            names = sorted(
+                {
+                    name
+                    for name, value in req.args.items(multi=True)
+                    if has_nul(name) or has_nul(value)
+                }
+            )
             if names:
                 raise ValidationError({name: [NUL_MESSAGE] for name in names})
         return location_data
@@ -142,8 +151,9 @@ def has_nul(value) -> bool:
 def refuse_nul(payload, part: str = "_body") -> None:
     """422 when JSON data sent holds the NUL character anywhere."""
     if has_nul(payload):
-        raise Invalid("Teks yang dikirim tidak boleh memuat karakter NUL.",
-                      {"fields": {part: [NUL_MESSAGE]}})
+        raise Invalid(
+            "Teks yang dikirim tidak boleh memuat karakter NUL.", {"fields": {part: [NUL_MESSAGE]}}
+        )
 
 
 class Timestamp(fields.DateTime):
@@ -175,12 +185,15 @@ class PageArgs(Schema):
 
 def page_schema(item_schema: type[Schema]) -> type[Schema]:
     """A list response schema: {"items": [...], "total", "page", "per_page"}."""
-    return Schema.from_dict({
-        "items": fields.List(fields.Nested(item_schema), required=True),
-        "total": fields.Integer(required=True),
-        "page": fields.Integer(required=True),
-        "per_page": fields.Integer(required=True),
-    }, name=f"{item_schema.__name__.removesuffix('Schema')}PageSchema")
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema), required=True),
+            "total": fields.Integer(required=True),
+            "page": fields.Integer(required=True),
+            "per_page": fields.Integer(required=True),
+        },
+        name=f"{item_schema.__name__.removesuffix('Schema')}PageSchema",
+    )
 
 
 def refuse_too_large() -> None:
@@ -203,12 +216,15 @@ def json_array_body() -> list:
 def _json_payload(kind: type, noun: str):
     refuse_too_large()
     if not request.is_json:
-        raise UnsupportedMediaType("Kirim isi berformat application/json.",
-                                   {"content_type": request.content_type})
+        raise UnsupportedMediaType(
+            "Kirim isi berformat application/json.", {"content_type": request.content_type}
+        )
     payload = request.get_json(silent=True)
     if not isinstance(payload, kind):
-        raise Invalid(f"Isi permintaan harus berupa {noun} JSON yang sah.",
-                      {"fields": {"_body": [f"Bukan {noun} JSON yang sah."]}})
+        raise Invalid(
+            f"Isi permintaan harus berupa {noun} JSON yang sah.",
+            {"fields": {"_body": [f"Bukan {noun} JSON yang sah."]}},
+        )
     refuse_nul(payload)
     return payload
 
@@ -222,8 +238,10 @@ def load_json(schema: Schema, payload: dict | None = None) -> dict:
     try:
         return schema.load(json_body() if payload is None else payload)
     except ValidationError as exc:
-        raise Invalid("Data yang dikirim tidak valid; periksa kolom yang disebutkan.",
-                      {"fields": translate_messages(exc.messages)}) from None
+        raise Invalid(
+            "Data yang dikirim tidak valid; periksa kolom yang disebutkan.",
+            {"fields": translate_messages(exc.messages)},
+        ) from None
 
 
 def json_request_body(schema) -> dict:

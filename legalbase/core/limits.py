@@ -23,9 +23,9 @@ import threading
 from .errors import DomainError, Unavailable
 
 log = logging.getLogger(__name__)
-START_SECONDS = 60.0          # for a new worker to start and import the warm modules
-IDLE_WORKERS = 2              # kept up between calls (the server is threaded)
-RETIRE_BYTES = 256 * 2 ** 20  # a worker starts with about 110 MiB of address space
+START_SECONDS = 60.0  # for a new worker to start and import the warm modules
+IDLE_WORKERS = 2  # kept up between calls (the server is threaded)
+RETIRE_BYTES = 256 * 2**20  # a worker starts with about 110 MiB of address space
 
 _context = multiprocessing.get_context("spawn")
 _warm_modules = {__name__}
@@ -64,8 +64,12 @@ class _Worker:
 
     def __init__(self):
         self.connection, child_end = _context.Pipe()
-        self.process = _context.Process(target=_serve, args=(child_end, sorted(_warm_modules)),
-                                        daemon=True, name="legalbase-bounded")
+        self.process = _context.Process(
+            target=_serve,
+            args=(child_end, sorted(_warm_modules)),
+            daemon=True,
+            name="legalbase-bounded",
+        )
         self.process.start()
         child_end.close()
         self.ready = False
@@ -80,8 +84,9 @@ class _Worker:
                     raise EOFError
             self.connection.send((function, args, memory))
         except (EOFError, OSError):
-            raise Unavailable("Proses pemeriksa berkas tidak dapat dijalankan; coba lagi "
-                              "nanti.") from None
+            raise Unavailable(
+                "Proses pemeriksa berkas tidak dapat dijalankan; coba lagi nanti."
+            ) from None
         if not self.connection.poll(timeout):
             raise BoundedCallFailed("time")
         try:

@@ -8,7 +8,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 from werkzeug.serving import run_simple
 
-from . import db
+from ..core import db
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 5.0
@@ -26,7 +26,7 @@ class GunicornServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        from . import create_app
+        from .. import create_app
 
         return start_background_work(create_app(self.app_config))
 
@@ -45,8 +45,7 @@ class BackgroundWork:
     def __init__(self, app: Flask):
         self.app = app
         self.wake = threading.Event()
-        self.thread = threading.Thread(target=self._loop, name="legalbase-background",
-                                       daemon=True)
+        self.thread = threading.Thread(target=self._loop, name="legalbase-background", daemon=True)
 
     def start(self) -> None:
         self.app.extensions["legalbase.background"] = self
@@ -65,8 +64,8 @@ class BackgroundWork:
             self.wake.clear()
 
     def run_once(self) -> None:
-        from .jobs import run_queued_jobs
-        from .search.outbox import apply_pending
+        from ..jobs import run_queued_jobs
+        from ..search.outbox import apply_pending
 
         apply_pending()
         if self.app.config["JOBS_MODE"] == "background":
@@ -78,6 +77,15 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
     if workers <= 1:
         run_simple(host, port, start_background_work(app), threaded=True)
         return
-    GunicornServer({"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                    "worker_class": "gthread", "timeout": 120, "graceful_timeout": 30,
-                    "accesslog": "-", "errorlog": "-"}).run()
+    GunicornServer(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "timeout": 120,
+            "graceful_timeout": 30,
+            "accesslog": "-",
+            "errorlog": "-",
+        }
+    ).run()

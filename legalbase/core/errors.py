@@ -159,8 +159,10 @@ _FIELD_MESSAGES = (
     (r"Must be one of: (.*)\.", r"Harus salah satu dari: \1."),
     (r"Must be greater than or equal to (\S+)\.?", r"Harus paling sedikit \1."),
     (r"Must be less than or equal to (\S+)\.?", r"Harus paling banyak \1."),
-    (r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\.",
-     r"Harus antara \1 dan \2."),
+    (
+        r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\.",
+        r"Harus antara \1 dan \2.",
+    ),
     (r"Shorter than minimum length (\d+)\.", r"Paling sedikit \1 karakter."),
     (r"Longer than maximum length (\d+)\.", r"Paling banyak \1 karakter."),
     (r"Length must be between (\d+) and (\d+)\.", r"Panjang harus antara \1 dan \2 karakter."),
@@ -182,5 +184,6 @@ def translate_messages(problems):
 def _handle_unexpected(exc: Exception):
     db.session.rollback()
     log.exception("unexpected error on %s %s", request.method, request.path)
-    return error_response(500, "internal_error",
-                          "Terjadi kesalahan pada server; kejadian ini dicatat.")
+    return error_response(
+        500, "internal_error", "Terjadi kesalahan pada server; kejadian ini dicatat."
+    )

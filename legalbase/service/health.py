@@ -11,13 +11,14 @@ from marshmallow import Schema, fields
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import db
+from ..core import db
+from ..core.errors import Unavailable
+from ..search.index import index_exists
 from .api import API_PREFIX, Blueprint
-from .errors import Unavailable
-from .search.index import index_exists
 
-blp = Blueprint("health", __name__, url_prefix=f"{API_PREFIX}/health",
-                description="Kesehatan layanan.")
+blp = Blueprint(
+    "health", __name__, url_prefix=f"{API_PREFIX}/health", description="Kesehatan layanan."
+)
 
 
 class HealthSchema(Schema):
@@ -36,8 +37,11 @@ class Health(MethodView):
             db.session.execute(text("SELECT 1"))
         except SQLAlchemyError:
             raise Unavailable("Basis data tidak dapat dihubungi.") from None
-        return {"status": "ok", "database": db.engine().dialect.name,
-                "version": version("legalbase")}
+        return {
+            "status": "ok",
+            "database": db.engine().dialect.name,
+            "version": version("legalbase"),
+        }
 
 
 class ReadinessSchema(Schema):
@@ -54,8 +58,11 @@ class Readiness(MethodView):
         folder berkas dapat ditulis (untuk penyeimbang beban)."""
         checks = readiness_checks()
         if any(state != "ok" for state in checks.values()):
-            raise Unavailable("Layanan belum siap; lihat pemeriksaan yang gagal.",
-                              {"checks": checks}, code="not_ready")
+            raise Unavailable(
+                "Layanan belum siap; lihat pemeriksaan yang gagal.",
+                {"checks": checks},
+                code="not_ready",
+            )
         return {"status": "ready", "checks": checks}
 
 
@@ -82,7 +89,7 @@ def _schema_state() -> str:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    from .cli import alembic_config
+    from ..cli import alembic_config
 
     current = MigrationContext.configure(db.session.connection()).get_current_revision()
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()

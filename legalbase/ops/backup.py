@@ -49,16 +49,15 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
-from . import db
-from .audit import AuditEntry
+from ..core import db
+from ..core.audit import AuditEntry
+from ..core.clitools import domain_errors_exit
+from ..core.errors import Conflict, Invalid
+from ..core.storage import FileCorrupted, file_store
+from ..drafting.catalog import uploaded_root
+from ..regions.models import Region
+from ..search.index import reindex
 from .check import SHA256, file_sha256, referenced_files
-from .clitools import domain_errors_exit
-from .corpus.files import FileCorrupted
-from .corpus.uploads import file_store
-from .drafting.catalog import uploaded_root
-from .errors import Conflict, Invalid
-from .regions.models import Region
-from .search.index import reindex
 
 FORMAT, FORMAT_VERSION = "legalbase-backup", 1
 MANIFEST = "manifest.json"
@@ -66,11 +65,14 @@ DERIVED_TABLES = ("search_outbox", "search_documents")
 VALUE_TYPES = (Integer, String, Boolean, Date, DateTime, JSON)
 FILE_MEMBER = re.compile(r"files/([0-9a-f]{2})/(\1[0-9a-f]{62})")
 TEMPLATE_MEMBER = re.compile(
-    r"templates/[a-z0-9]+(?:-[a-z0-9]+)*/\d+/(?:template\.docx|manifest\.yaml|validation\.json)")
+    r"templates/[a-z0-9]+(?:-[a-z0-9]+)*/\d+/(?:template\.docx|manifest\.yaml|validation\.json)"
+)
 BATCH = 1000
 CHUNK = 1 << 20
-NOT_EMPTY = ("Pemulihan hanya ke instans kosong: basis data yang baru dimigrasi (`legalbase db "
-             "upgrade`), paling banyak berisi registri wilayah, tanpa templat unggahan.")
+NOT_EMPTY = (
+    "Pemulihan hanya ke instans kosong: basis data yang baru dimigrasi (`legalbase db "
+    "upgrade`), paling banyak berisi registri wilayah, tanpa templat unggahan."
+)
 
 Progress = Callable[[str], None]
 
@@ -85,6 +87,7 @@ def backed_up_tables() -> list:
 
 
 # --- backup ---------------------------------------------------------------------------------
+
 
 def write_backup(path: Path, progress: Progress = _quiet) -> dict:
     """Write a consistent backup of this instance to `path` (replaced only once the archive is
@@ -108,16 +111,26 @@ def _fill(archive: zipfile.ZipFile, progress: Progress) -> dict:
         revision = MigrationContext.configure(connection).get_current_revision()
         dialect = connection.dialect.name
         for table in backed_up_tables():
-            tables[table.name] = {"rows": _write_table(archive, connection, table, members),
-                                  "columns": [column.name for column in table.columns]}
+            tables[table.name] = {
+                "rows": _write_table(archive, connection, table, members),
+                "columns": [column.name for column in table.columns],
+            }
             progress(f"  tabel {table.name}: {tables[table.name]['rows']} baris")
         owners = referenced_files(connection)
     _write_files(archive, owners, members, progress)
     templates = _write_templates(archive, members)
-    manifest = {"format": FORMAT, "format_version": FORMAT_VERSION,
-                "created_at": taken_at.isoformat(), "app_version": version("legalbase"),
-                "alembic_revision": revision, "dialect": dialect, "tables": tables,
-                "files": len(owners), "templates": templates, "members": members}
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "created_at": taken_at.isoformat(),
+        "app_version": version("legalbase"),
+        "alembic_revision": revision,
+        "dialect": dialect,
+        "tables": tables,
+        "files": len(owners),
+        "templates": templates,
+        "members": members,
+    }
     archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     return manifest
 
@@ -168,8 +181,9 @@ def _write_table(archive, connection: Connection, table, members: dict) -> int:
         nonlocal count
         for row in rows.mappings():
             count += 1
-            yield (json.dumps(encode_row(table, row), ensure_ascii=False,
-                              separators=(",", ":")) + "\n").encode()
+            yield (
+                json.dumps(encode_row(table, row), ensure_ascii=False, separators=(",", ":")) + "\n"
+            ).encode()
 
     _write_member(archive, f"tables/{table.name}.jsonl", lines(), members)
     return count
@@ -180,14 +194,18 @@ def _write_files(archive, owners: dict, members: dict, progress: Progress) -> No
     for number, (sha256, records) in enumerate(sorted(owners.items()), start=1):
         path = store.path_of(sha256)
         if not SHA256.fullmatch(sha256) or not path.is_file():
-            raise FileCorrupted(f"Berkas tersimpan {sha256} yang dirujuk {', '.join(records)} "
-                                "tidak ada; cadangan dibatalkan. Jalankan `legalbase check`.")
+            raise FileCorrupted(
+                f"Berkas tersimpan {sha256} yang dirujuk {', '.join(records)} "
+                "tidak ada; cadangan dibatalkan. Jalankan `legalbase check`."
+            )
         name = f"files/{sha256[:2]}/{sha256}"
         _write_member(archive, name, _chunks(path), members, zipfile.ZIP_STORED)
         if members[name] != sha256:
-            raise FileCorrupted(f"Berkas tersimpan {sha256} ({', '.join(records)}) rusak: "
-                                "hash tidak cocok; cadangan dibatalkan. Jalankan `legalbase "
-                                "check` dan pulihkan berkas itu dari cadangan sebelumnya.")
+            raise FileCorrupted(
+                f"Berkas tersimpan {sha256} ({', '.join(records)}) rusak: "
+                "hash tidak cocok; cadangan dibatalkan. Jalankan `legalbase "
+                "check` dan pulihkan berkas itu dari cadangan sebelumnya."
+            )
         if number % 500 == 0 or number == len(owners):
             progress(f"  berkas: {number}/{len(owners)}")
 
@@ -211,8 +229,9 @@ def uploaded_templates() -> dict[str, Path]:
     return found
 
 
-def _write_member(archive, name: str, chunks, members: dict,
-                  compression: int = zipfile.ZIP_DEFLATED) -> None:
+def _write_member(
+    archive, name: str, chunks, members: dict, compression: int = zipfile.ZIP_DEFLATED
+) -> None:
     info = zipfile.ZipInfo(name, date_time=datetime.now().timetuple()[:6])
     info.compress_type = compression
     digest = hashlib.sha256()
@@ -252,8 +271,11 @@ def decode_row(table, line: dict) -> dict:
     """A row of `table` from its JSON line (the inverse of encode_row); Invalid when its
     columns are not the table's."""
     if list(line) != [column.name for column in table.columns]:
-        raise Invalid(f"Baris tabel {table.name} di arsip tidak sesuai kolom tabelnya; tidak "
-                      "ada yang dipulihkan.", {"columns": list(line)})
+        raise Invalid(
+            f"Baris tabel {table.name} di arsip tidak sesuai kolom tabelnya; tidak "
+            "ada yang dipulihkan.",
+            {"columns": list(line)},
+        )
     return {column.name: decode_value(column, line[column.name]) for column in table.columns}
 
 
@@ -269,6 +291,7 @@ def decode_value(column, value):
 
 
 # --- restore --------------------------------------------------------------------------------
+
 
 def restore_backup(path: Path, progress: Progress = _quiet) -> dict:
     """Restore an archive into this empty instance; returns its manifest."""
@@ -297,8 +320,9 @@ def open_archive(path: Path) -> Iterator[zipfile.ZipFile]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise Invalid(f"Berkas {Path(path).name} bukan arsip cadangan legalbase yang dapat "
-                      f"dibaca: {exc}.") from None
+        raise Invalid(
+            f"Berkas {Path(path).name} bukan arsip cadangan legalbase yang dapat dibaca: {exc}."
+        ) from None
     with archive:
         yield archive
 
@@ -312,21 +336,27 @@ def verify_archive(archive: zipfile.ZipFile) -> dict:
     unknown = sorted(set(names) - expected.keys())
     absent = sorted(expected.keys() - set(names))
     if unknown or absent or len(names) != len(set(names)):
-        raise Invalid("Isi arsip tidak sesuai manifesnya; arsip ditolak.",
-                      {"unknown": unknown[:10], "absent": absent[:10]})
+        raise Invalid(
+            "Isi arsip tidak sesuai manifesnya; arsip ditolak.",
+            {"unknown": unknown[:10], "absent": absent[:10]},
+        )
     tables = {f"tables/{name}.jsonl" for name in manifest["tables"]}
     if not tables <= expected.keys():
-        raise Invalid("Arsip tidak memuat setiap tabel yang disebut manifesnya; arsip ditolak.",
-                      {"absent": sorted(tables - expected.keys())[:10]})
+        raise Invalid(
+            "Arsip tidak memuat setiap tabel yang disebut manifesnya; arsip ditolak.",
+            {"absent": sorted(tables - expected.keys())[:10]},
+        )
     for name in sorted(expected):
         file_name = FILE_MEMBER.fullmatch(name)
         if name not in tables and not file_name and not TEMPLATE_MEMBER.fullmatch(name):
             raise Invalid(f"Anggota arsip '{name}' tidak dikenal; arsip ditolak.")
         digest = member_sha256(archive, name)
         if digest != expected[name] or (file_name and digest != file_name.group(2)):
-            raise Invalid(f"Anggota arsip '{name}' rusak atau diubah: hash-nya tidak cocok "
-                          "dengan manifes. Tidak ada yang dipulihkan.",
-                          {"member": name, "expected": expected[name], "actual": digest})
+            raise Invalid(
+                f"Anggota arsip '{name}' rusak atau diubah: hash-nya tidak cocok "
+                "dengan manifes. Tidak ada yang dipulihkan.",
+                {"member": name, "expected": expected[name], "actual": digest},
+            )
     return manifest
 
 
@@ -334,16 +364,22 @@ def read_manifest(archive: zipfile.ZipFile) -> dict:
     """The archive's manifest, or Invalid when it is missing or of another format."""
     try:
         manifest = json.loads(archive.read(MANIFEST))
-        known = manifest["format"] == FORMAT and isinstance(manifest["members"], dict) \
+        known = (
+            manifest["format"] == FORMAT
+            and isinstance(manifest["members"], dict)
             and isinstance(manifest["tables"], dict)
+        )
     except (KeyError, TypeError, ValueError, zipfile.BadZipFile, zlib.error):
         known = False
     if not known:
-        raise Invalid("Arsip ini bukan cadangan legalbase: manifes tidak ada atau tidak dapat "
-                      "dibaca.")
+        raise Invalid(
+            "Arsip ini bukan cadangan legalbase: manifes tidak ada atau tidak dapat dibaca."
+        )
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise Invalid(f"Format cadangan versi {manifest.get('format_version')} tidak dikenal "
-                      f"versi legalbase ini (versi {FORMAT_VERSION}).")
+        raise Invalid(
+            f"Format cadangan versi {manifest.get('format_version')} tidak dikenal "
+            f"versi legalbase ini (versi {FORMAT_VERSION})."
+        )
     return manifest
 
 
@@ -355,8 +391,11 @@ def member_sha256(archive: zipfile.ZipFile, name: str) -> str:
             while chunk := member.read(CHUNK):
                 digest.update(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
-        raise Invalid(f"Anggota arsip '{name}' rusak dan tidak dapat dibaca ({exc}). Tidak ada "
-                      "yang dipulihkan.", {"member": name}) from None
+        raise Invalid(
+            f"Anggota arsip '{name}' rusak dan tidak dapat dibaca ({exc}). Tidak ada "
+            "yang dipulihkan.",
+            {"member": name},
+        ) from None
     return digest.hexdigest()
 
 
@@ -367,44 +406,55 @@ def refuse_unless_empty(archive: zipfile.ZipFile, manifest: dict) -> bool:
     connection = db.session.connection()
     _refuse_other_revision(connection, manifest)
     _refuse_other_columns(manifest)
-    occupied = {table.name: count for table in db.Base.metadata.sorted_tables
-                if table.name not in ("regions", "audit_log")
-                and (count := _count(connection, table))}
+    occupied = {
+        table.name: count
+        for table in db.Base.metadata.sorted_tables
+        if table.name not in ("regions", "audit_log") and (count := _count(connection, table))
+    }
     other_audit = _count(connection, AuditEntry.__table__, AuditEntry.entity_type != "region")
     if other_audit:
         occupied["audit_log"] = other_audit
     if occupied:
         raise Conflict(f"{NOT_EMPTY} Instans ini sudah berisi data.", {"tables": occupied})
     if uploaded_templates():
-        raise Conflict(f"{NOT_EMPTY} Instans ini sudah menyimpan templat unggahan.",
-                       {"folder": str(uploaded_root())})
+        raise Conflict(
+            f"{NOT_EMPTY} Instans ini sudah menyimpan templat unggahan.",
+            {"folder": str(uploaded_root())},
+        )
     if not _count(connection, Region.__table__):
         return False
     if _table_lines(archive, Region.__table__) != _encoded_rows(connection, Region.__table__):
-        raise Conflict("Registri wilayah instans ini berbeda dari registri di cadangan. "
-                       "Pulihkan ke basis data yang baru dimigrasi tanpa registri wilayah "
-                       "(`legalbase db upgrade` saja).")
+        raise Conflict(
+            "Registri wilayah instans ini berbeda dari registri di cadangan. "
+            "Pulihkan ke basis data yang baru dimigrasi tanpa registri wilayah "
+            "(`legalbase db upgrade` saja)."
+        )
     return True
 
 
 def _refuse_other_revision(connection: Connection, manifest: dict) -> None:
     here = MigrationContext.configure(connection).get_current_revision()
     if here != manifest.get("alembic_revision"):
-        raise Conflict(f"Cadangan ini dibuat pada revisi skema {manifest.get('alembic_revision')}"
-                       f" (legalbase {manifest.get('app_version')}), instans ini pada revisi "
-                       f"{here}. Pulihkan dengan versi legalbase yang membuatnya ke basis data "
-                       "pada revisi itu, lalu jalankan `legalbase db upgrade`.")
+        raise Conflict(
+            f"Cadangan ini dibuat pada revisi skema {manifest.get('alembic_revision')}"
+            f" (legalbase {manifest.get('app_version')}), instans ini pada revisi "
+            f"{here}. Pulihkan dengan versi legalbase yang membuatnya ke basis data "
+            "pada revisi itu, lalu jalankan `legalbase db upgrade`."
+        )
 
 
 def _refuse_other_columns(manifest: dict) -> None:
-    ours = {table.name: [column.name for column in table.columns]
-            for table in backed_up_tables()}
+    ours = {table.name: [column.name for column in table.columns] for table in backed_up_tables()}
     theirs = {name: entry.get("columns") for name, entry in manifest["tables"].items()}
     if ours != theirs:
-        differing = sorted(name for name in ours.keys() | theirs.keys()
-                           if ours.get(name) != theirs.get(name))
-        raise Conflict("Tabel atau kolom di cadangan berbeda dari skema instans ini; pulihkan "
-                       "dengan versi legalbase yang membuat cadangan.", {"tables": differing})
+        differing = sorted(
+            name for name in ours.keys() | theirs.keys() if ours.get(name) != theirs.get(name)
+        )
+        raise Conflict(
+            "Tabel atau kolom di cadangan berbeda dari skema instans ini; pulihkan "
+            "dengan versi legalbase yang membuat cadangan.",
+            {"tables": differing},
+        )
 
 
 def _count(connection: Connection, table, *where) -> int:
@@ -431,8 +481,10 @@ def _insert_tables(archive, manifest: dict, registry_present: bool, progress: Pr
         offset = audit_offset if table is AuditEntry.__table__ else 0
         count = _insert_table(archive, connection, table, offset)
         if count != manifest["tables"][table.name]["rows"]:
-            raise Invalid(f"Tabel {table.name} di arsip berisi {count} baris, manifes menyebut "
-                          f"{manifest['tables'][table.name]['rows']}; tidak ada yang dipulihkan.")
+            raise Invalid(
+                f"Tabel {table.name} di arsip berisi {count} baris, manifes menyebut "
+                f"{manifest['tables'][table.name]['rows']}; tidak ada yang dipulihkan."
+            )
         progress(f"  tabel {table.name}: {count} baris")
     if connection.dialect.name == "postgresql":
         _reset_sequences(connection)
@@ -460,9 +512,12 @@ def _reset_sequences(connection: Connection) -> None:
         column = table.autoincrement_column
         if column is None:
             continue
-        connection.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
-            f"COALESCE(MAX({column.name}), 0) + 1, false) FROM {table.name}"))
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                f"COALESCE(MAX({column.name}), 0) + 1, false) FROM {table.name}"
+            )
+        )
 
 
 def _store_files(archive, manifest: dict, progress: Progress) -> None:
@@ -474,8 +529,9 @@ def _store_files(archive, manifest: dict, progress: Progress) -> None:
         if path.is_file() and file_sha256(path) != sha256:
             path.unlink()  # a damaged copy under the same name: replace it
         if store.put(db.session, archive.read(name)) != sha256:
-            raise Invalid(f"Anggota arsip '{name}' berubah selama pemulihan; tidak ada yang "
-                          "dipulihkan.")
+            raise Invalid(
+                f"Anggota arsip '{name}' berubah selama pemulihan; tidak ada yang dipulihkan."
+            )
     progress(f"  berkas: {len(names)}")
 
 
@@ -496,9 +552,13 @@ def _restore_templates(archive, manifest: dict, made: list[Path]) -> None:
 
 # --- the commands ---------------------------------------------------------------------------
 
-@click.command("backup", help="Tulis cadangan yang konsisten ke FILE (ZIP) selagi layanan "
-                              "berjalan: semua tabel, berkas tersimpan yang dirujuk, templat "
-                              "unggahan, dan manifes berisi hash setiap anggota.")
+
+@click.command(
+    "backup",
+    help="Tulis cadangan yang konsisten ke FILE (ZIP) selagi layanan "
+    "berjalan: semua tabel, berkas tersimpan yang dirujuk, templat "
+    "unggahan, dan manifes berisi hash setiap anggota.",
+)
 @click.argument("path", type=click.Path(dir_okay=False))
 @domain_errors_exit
 def backup_command(path):
@@ -509,15 +569,20 @@ def backup_command(path):
     except OSError as exc:
         raise Invalid(f"Cadangan tidak dapat ditulis ke {path}: {exc.strerror or exc}.") from None
     rows = sum(entry["rows"] for entry in manifest["tables"].values())
-    click.echo(f"Cadangan selesai: {rows} baris dari {len(manifest['tables'])} tabel, "
-               f"{manifest['files']} berkas, {manifest['templates']} berkas templat; "
-               f"{Path(path).stat().st_size} bita.")
+    click.echo(
+        f"Cadangan selesai: {rows} baris dari {len(manifest['tables'])} tabel, "
+        f"{manifest['files']} berkas, {manifest['templates']} berkas templat; "
+        f"{Path(path).stat().st_size} bita."
+    )
     click.echo(f"sha256 arsip: {file_sha256(path)}")
 
 
-@click.command("restore", help="Pulihkan cadangan FILE ke instans kosong (basis data yang baru "
-                               "dimigrasi, paling banyak berisi registri wilayah). Setiap "
-                               "anggota diperiksa terhadap manifes sebelum apa pun ditulis.")
+@click.command(
+    "restore",
+    help="Pulihkan cadangan FILE ke instans kosong (basis data yang baru "
+    "dimigrasi, paling banyak berisi registri wilayah). Setiap "
+    "anggota diperiksa terhadap manifes sebelum apa pun ditulis.",
+)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @domain_errors_exit
 def restore_command(path):
@@ -525,6 +590,8 @@ def restore_command(path):
     click.echo(f"Memulihkan {path} (sha256 {file_sha256(path)}) ...")
     manifest = restore_backup(Path(path), click.echo)
     rows = sum(entry["rows"] for entry in manifest["tables"].values())
-    click.echo(f"Pemulihan selesai: {rows} baris, {manifest['files']} berkas, "
-               f"{manifest['templates']} berkas templat, dari cadangan {manifest['created_at']}."
-               " Periksa dengan `legalbase check`.")
+    click.echo(
+        f"Pemulihan selesai: {rows} baris, {manifest['files']} berkas, "
+        f"{manifest['templates']} berkas templat, dari cadangan {manifest['created_at']}."
+        " Periksa dengan `legalbase check`."
+    )

@@ -41,21 +41,37 @@ class Actor:
         return cls(label)
 
 
-def record(actor: Actor, action: str, entity_type: str, entity_id: Any,
-           before: dict | None, after: dict | None, region_code: str | None = None) -> AuditEntry:
+def record(
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: Any,
+    before: dict | None,
+    after: dict | None,
+    region_code: str | None = None,
+) -> AuditEntry:
     """Append one entry to the audit log (added to the session, never committed here)."""
-    entry = AuditEntry(actor_id=actor.user_id, actor_label=actor.label, action=action,
-                       entity_type=entity_type, entity_id=str(entity_id),
-                       region_code=region_code, before=before, after=after)
+    entry = AuditEntry(
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        region_code=region_code,
+        before=before,
+        after=after,
+    )
     db.session.add(entry)
     return entry
 
 
 def history(entity_type: str, entity_id: Any) -> list[AuditEntry]:
     """Audit entries of one record, oldest first."""
-    query = (select(AuditEntry)
-             .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == str(entity_id))
-             .order_by(AuditEntry.id))
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == str(entity_id))
+        .order_by(AuditEntry.id)
+    )
     return list(db.session.scalars(query))
 
 
@@ -72,8 +88,13 @@ def _refuse_audit_changes(session, _context, _instances):
             raise RuntimeError("audit log is append-only")
 
 
-def audit_entries(region_code: str | None = None, entity_type: str | None = None,
-                  entity_id: str | None = None, page: int = 1, per_page: int = 100) -> db.Page:
+def audit_entries(
+    region_code: str | None = None,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    page: int = 1,
+    per_page: int = 100,
+) -> db.Page:
     """One page of the audit log, newest first, narrowed by region and record."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if region_code is not None:

@@ -19,17 +19,21 @@ import click
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
-from . import db
-from .corpus.models import Regulation, Relation
-from .corpus.uploads import file_store
-from .drafting.models import DraftVersion
-from .errors import Unavailable
-from .jobs.models import Job, stored_inputs
-from .search.index import check_index
+from ..core import db
+from ..core.errors import Unavailable
+from ..core.storage import file_store
+from ..corpus.models import Regulation, Relation
+from ..drafting.models import DraftVersion
+from ..jobs.models import Job, stored_inputs
+from ..search.index import check_index
 
 # Every column naming a stored file by its sha256.
-FILE_COLUMNS = (Regulation.file_sha256, DraftVersion.docx_sha256, DraftVersion.pdf_sha256,
-                Job.result_sha256)
+FILE_COLUMNS = (
+    Regulation.file_sha256,
+    DraftVersion.docx_sha256,
+    DraftVersion.pdf_sha256,
+    Job.result_sha256,
+)
 RECORD_NAMES = {"regulations": "peraturan", "draft_versions": "versi draf", "jobs": "pekerjaan"}
 SHA256 = re.compile(r"[0-9a-f]{64}")
 CHAIN_KINDS = ("amends", "revokes")
@@ -55,22 +59,33 @@ class InstanceCheck:
     @property
     def problems(self) -> int:
         index = self.index
-        return (len(self.missing_files) + len(self.corrupted_files) + len(self.dangling)
-                + sum(len(cycles) for cycles in self.cycles.values())
-                + (0 if index.get("built") else 1)
-                + len(index.get("missing", ())) + len(index.get("extra", ()))
-                + len(index.get("stale", ()))
-                + len(self.orphan_files) - self.repaired)
+        return (
+            len(self.missing_files)
+            + len(self.corrupted_files)
+            + len(self.dangling)
+            + sum(len(cycles) for cycles in self.cycles.values())
+            + (0 if index.get("built") else 1)
+            + len(index.get("missing", ()))
+            + len(index.get("extra", ()))
+            + len(index.get("stale", ()))
+            + len(self.orphan_files)
+            - self.repaired
+        )
 
 
-def check_instance(grace_seconds: float = ORPHAN_GRACE_SECONDS,
-                   repair: bool = False) -> InstanceCheck:
+def check_instance(
+    grace_seconds: float = ORPHAN_GRACE_SECONDS, repair: bool = False
+) -> InstanceCheck:
     """Check files, references between records and the search index of this instance; with
     `repair`, delete the orphan files (those unreferenced and at least `grace_seconds` old)."""
     connection = db.session.connection()
     owners = referenced_files(connection)
-    report = InstanceCheck(files=len(owners), dangling=dangling_references(connection),
-                           cycles=relation_cycles(connection), index=index_state())
+    report = InstanceCheck(
+        files=len(owners),
+        dangling=dangling_references(connection),
+        cycles=relation_cycles(connection),
+        index=index_state(),
+    )
     db.session.rollback()  # end the reading (on SQLite it holds the write lock) before hashing
     report.missing_files, report.corrupted_files = file_problems(owners)
     orphans = orphan_files(set(owners), grace_seconds)
@@ -161,17 +176,25 @@ def dangling_references(connection: Connection) -> list[dict]:
     for table in db.Base.metadata.sorted_tables:
         for constraint in table.foreign_key_constraints:
             parent = constraint.referred_table.alias("parent")
-            pairs = [(element.parent, parent.c[element.column.name])
-                     for element in constraint.elements]
-            query = (select(*table.primary_key.columns)
-                     .select_from(table.outerjoin(parent, and_(*(c == p for c, p in pairs))))
-                     .where(*(c.is_not(None) for c, _ in pairs), pairs[0][1].is_(None)))
+            pairs = [
+                (element.parent, parent.c[element.column.name]) for element in constraint.elements
+            ]
+            query = (
+                select(*table.primary_key.columns)
+                .select_from(table.outerjoin(parent, and_(*(c == p for c, p in pairs))))
+                .where(*(c.is_not(None) for c, _ in pairs), pairs[0][1].is_(None))
+            )
             keys = [list(row) if len(row) > 1 else row[0] for row in connection.execute(query)]
             if keys:
-                found.append({"table": table.name,
-                              "columns": [c.name for c, _ in pairs],
-                              "refers_to": constraint.referred_table.name,
-                              "rows": len(keys), "keys": keys[:SHOWN]})
+                found.append(
+                    {
+                        "table": table.name,
+                        "columns": [c.name for c, _ in pairs],
+                        "refers_to": constraint.referred_table.name,
+                        "rows": len(keys),
+                        "keys": keys[:SHOWN],
+                    }
+                )
     return found
 
 
@@ -179,7 +202,8 @@ def relation_cycles(connection: Connection) -> dict[str, list[list[int]]]:
     """Per kind (amends, revokes), the chains by which a regulation reaches itself."""
     edges = {kind: defaultdict(set) for kind in CHAIN_KINDS}
     query = select(Relation.kind, Relation.source_id, Relation.target_id).where(
-        Relation.kind.in_(CHAIN_KINDS))
+        Relation.kind.in_(CHAIN_KINDS)
+    )
     for kind, source, target in connection.execute(query):
         edges[kind][source].add(target)
     return {kind: cycles for kind in CHAIN_KINDS if (cycles := _cycles(edges[kind]))}
@@ -199,7 +223,7 @@ def _cycles(edges: dict[int, set[int]]) -> list[list[int]]:
                 state[path.pop()] = "done"
                 stack.pop()
             elif state.get(child) == "open":
-                cycles.append(path[path.index(child):] + [child])
+                cycles.append(path[path.index(child) :] + [child])
             elif child not in state:
                 state[child] = "open"
                 path.append(child)
@@ -218,23 +242,33 @@ def index_state() -> dict:
 
 # --- the command ----------------------------------------------------------------------------
 
-@click.command("check", help="Periksa keutuhan instans: hash setiap berkas tersimpan, rujukan "
-                             "antarrekaman dan relasi, serta indeks pencarian terhadap basis "
-                             "data. Keluar dengan status 1 bila ada masalah.")
+
+@click.command(
+    "check",
+    help="Periksa keutuhan instans: hash setiap berkas tersimpan, rujukan "
+    "antarrekaman dan relasi, serta indeks pencarian terhadap basis "
+    "data. Keluar dengan status 1 bila ada masalah.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Cetak laporan sebagai JSON.")
-@click.option("--grace-seconds", type=click.FloatRange(min=0), default=ORPHAN_GRACE_SECONDS,
-              show_default=True,
-              help="Umur minimum (detik) berkas tanpa rujukan sebelum dianggap yatim; berkas "
-                   "yang lebih muda mungkin milik permintaan yang belum selesai.")
-@click.option("--repair", is_flag=True,
-              help="Hapus berkas yatim (tidak dirujuk rekaman mana pun) dari penyimpanan.")
+@click.option(
+    "--grace-seconds",
+    type=click.FloatRange(min=0),
+    default=ORPHAN_GRACE_SECONDS,
+    show_default=True,
+    help="Umur minimum (detik) berkas tanpa rujukan sebelum dianggap yatim; berkas "
+    "yang lebih muda mungkin milik permintaan yang belum selesai.",
+)
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Hapus berkas yatim (tidak dirujuk rekaman mana pun) dari penyimpanan.",
+)
 def check_command(as_json, grace_seconds, repair):
     """Report what is wrong with this instance (exit 1 when anything is); `--repair` deletes
     the orphan files."""
     report = check_instance(grace_seconds, repair)
     if as_json:
-        click.echo(json.dumps({**asdict(report), "problems": report.problems},
-                              ensure_ascii=False))
+        click.echo(json.dumps({**asdict(report), "problems": report.problems}, ensure_ascii=False))
     else:
         for line in report_lines(report):
             click.echo(line)
@@ -244,31 +278,41 @@ def check_command(as_json, grace_seconds, repair):
 
 def report_lines(report: InstanceCheck) -> list[str]:
     """The check's report in Indonesian, one finding a line."""
-    lines = [f"Berkas tersimpan: {report.files} dirujuk; {len(report.missing_files)} hilang; "
-             f"{len(report.corrupted_files)} rusak (hash tidak cocok)."]
+    lines = [
+        f"Berkas tersimpan: {report.files} dirujuk; {len(report.missing_files)} hilang; "
+        f"{len(report.corrupted_files)} rusak (hash tidak cocok)."
+    ]
     lines += _file_lines("hilang", report.missing_files)
     lines += _file_lines("rusak", report.corrupted_files)
     lines += _orphan_lines(report)
     cycles = sum(len(found) for found in report.cycles.values())
-    lines.append(f"Rujukan antarrekaman: {len(report.dangling)} rujukan putus; {cycles} rantai "
-                 "perubahan/pencabutan yang kembali ke dirinya sendiri.")
+    lines.append(
+        f"Rujukan antarrekaman: {len(report.dangling)} rujukan putus; {cycles} rantai "
+        "perubahan/pencabutan yang kembali ke dirinya sendiri."
+    )
     for item in report.dangling:
-        lines.append(f"  putus: {item['table']}.{','.join(item['columns'])} -> "
-                     f"{item['refers_to']}: {item['rows']} baris (kunci {item['keys']})")
+        lines.append(
+            f"  putus: {item['table']}.{','.join(item['columns'])} -> "
+            f"{item['refers_to']}: {item['rows']} baris (kunci {item['keys']})"
+        )
     for kind, found in report.cycles.items():
         verb = {"amends": "mengubah", "revokes": "mencabut"}[kind]
         for cycle in found[:SHOWN]:
-            lines.append(f"  {verb} dirinya sendiri: peraturan "
-                         + " -> ".join(str(key) for key in cycle))
+            lines.append(
+                f"  {verb} dirinya sendiri: peraturan " + " -> ".join(str(key) for key in cycle)
+            )
     lines += _index_lines(report.index)
-    lines.append("Instans utuh." if not report.problems
-                 else f"Ditemukan {report.problems} masalah.")
+    lines.append(
+        "Instans utuh." if not report.problems else f"Ditemukan {report.problems} masalah."
+    )
     return lines
 
 
 def _file_lines(label: str, files: dict) -> list[str]:
-    return [f"  {label}: {sha256} ({', '.join(records)})"
-            for sha256, records in list(files.items())[:SHOWN]]
+    return [
+        f"  {label}: {sha256} ({', '.join(records)})"
+        for sha256, records in list(files.items())[:SHOWN]
+    ]
 
 
 def _orphan_lines(report: InstanceCheck) -> list[str]:
@@ -283,11 +327,16 @@ def _orphan_lines(report: InstanceCheck) -> list[str]:
 def _index_lines(index: dict) -> list[str]:
     if not index.get("built"):
         return [f"Indeks pencarian tidak dapat diperiksa: {index['reason']}"]
-    lines = [f"Indeks pencarian: {index['indexed']} terindeks, {index['expected']} di basis "
-             f"data; {len(index['missing'])} tidak ada di indeks, {len(index['extra'])} "
-             f"berlebih, {len(index['stale'])} usang."]
-    for key, label in (("missing", "tidak ada di indeks"), ("extra", "berlebih di indeks"),
-                       ("stale", "usang di indeks")):
+    lines = [
+        f"Indeks pencarian: {index['indexed']} terindeks, {index['expected']} di basis "
+        f"data; {len(index['missing'])} tidak ada di indeks, {len(index['extra'])} "
+        f"berlebih, {len(index['stale'])} usang."
+    ]
+    for key, label in (
+        ("missing", "tidak ada di indeks"),
+        ("extra", "berlebih di indeks"),
+        ("stale", "usang di indeks"),
+    ):
         if index[key]:
             lines.append(f"  {label}: peraturan {index[key][:20]}")
     return lines

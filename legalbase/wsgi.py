@@ -1,7 +1,0 @@
-"""The WSGI entry point for another server: `gunicorn 'legalbase.wsgi:app'` (settings from the
-LEGALBASE_* environment)."""
-
-from . import create_app
-from .serving import start_background_work
-
-app = start_background_work(create_app())
