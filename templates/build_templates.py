@@ -79,17 +79,24 @@ class Spec:
 
 
 SPECS = (
-    Spec("kepgub-pembentukan",
-         "Keputusan Gubernur tentang Pembentukan Gugus Tugas PP-TPPO Provinsi"),
-    Spec("kepbupwal-pembentukan",
-         "Keputusan Bupati/Wali Kota tentang Pembentukan Gugus Tugas PP-TPPO Kabupaten/Kota"),
-    Spec("keputusan-perubahan",
-         "Keputusan tentang Perubahan atas Keputusan Pembentukan Gugus Tugas PP-TPPO",
-         lampiran_optional=True, perubahan=True),
+    Spec(
+        "kepgub-pembentukan", "Keputusan Gubernur tentang Pembentukan Gugus Tugas PP-TPPO Provinsi"
+    ),
+    Spec(
+        "kepbupwal-pembentukan",
+        "Keputusan Bupati/Wali Kota tentang Pembentukan Gugus Tugas PP-TPPO Kabupaten/Kota",
+    ),
+    Spec(
+        "keputusan-perubahan",
+        "Keputusan tentang Perubahan atas Keputusan Pembentukan Gugus Tugas PP-TPPO",
+        lampiran_optional=True,
+        perubahan=True,
+    ),
 )
 
 
 # --- styles, page and numbering -------------------------------------------------------------
+
 
 def set_fonts(document) -> None:
     """Arial 12 pt, Indonesian proofing language, single spacing: in docDefaults and Normal."""
@@ -115,8 +122,10 @@ def set_fonts(document) -> None:
 
 
 def _rfonts_xml() -> str:
-    return (f'<w:rFonts {nsdecls("w")} w:ascii="{FONT}" w:hAnsi="{FONT}" '
-            f'w:eastAsia="{FONT}" w:cs="{FONT}"/>')
+    return (
+        f'<w:rFonts {nsdecls("w")} w:ascii="{FONT}" w:hAnsi="{FONT}" '
+        f'w:eastAsia="{FONT}" w:cs="{FONT}"/>'
+    )
 
 
 def set_page(document) -> None:
@@ -131,8 +140,11 @@ def set_page(document) -> None:
     number = section.header.paragraphs[0]
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     number.add_run("- ")
-    number._p.append(parse_xml(
-        f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>2</w:t></w:r></w:fldSimple>'))
+    number._p.append(
+        parse_xml(
+            f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>2</w:t></w:r></w:fldSimple>'
+        )
+    )
     number.add_run(" -")
 
 
@@ -164,7 +176,7 @@ def _abstract_num_xml(abstract_id: int, name: str, fmt: str) -> str:
         f'<w:lvlText w:val="%1."/><w:lvlJc w:val="left"/>'
         f'<w:pPr><w:tabs><w:tab w:val="num" w:pos="{indent}"/></w:tabs>'
         f'<w:ind w:left="{indent}" w:hanging="{indent}"/></w:pPr></w:lvl>'
-        f'</w:abstractNum>'
+        f"</w:abstractNum>"
     )
 
 
@@ -183,8 +195,18 @@ def set_properties(document, spec: Spec) -> None:
 
 # --- paragraph and table helpers ----------------------------------------------------------
 
-def para(container, text: str = "", *, bold: bool = False, align=None, before: float = 0,
-         after: float = 0, indent=None, keep_next: bool = False):
+
+def para(
+    container,
+    text: str = "",
+    *,
+    bold: bool = False,
+    align=None,
+    before: float = 0,
+    after: float = 0,
+    indent=None,
+    keep_next: bool = False,
+):
     """Add a paragraph with one run; `before`/`after` are spacing in points."""
     paragraph = container.add_paragraph()
     if text:
@@ -225,17 +247,30 @@ def layout_table(document, rows: int, widths, *, borders: bool = False):
     tbl_w.set(qn("w:w"), str(sum(int(width.twips) for width in widths)))
     line = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
     none = '<w:{0} w:val="nil"/>'
-    edges = "".join((line if borders else none).format(edge) for edge in
-                    ("top", "left", "bottom", "right", "insideH", "insideV"))
+    edges = "".join(
+        (line if borders else none).format(edge)
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
     tbl_pr.insert_element_before(
-        parse_xml(f'<w:tblBorders {nsdecls("w")}>{edges}</w:tblBorders>'),
-        "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
+        parse_xml(f"<w:tblBorders {nsdecls('w')}>{edges}</w:tblBorders>"),
+        "w:shd",
+        "w:tblLayout",
+        "w:tblCellMar",
+        "w:tblLook",
+    )
     side, vertical = (Cm(0.15) if borders else Cm(0)), Cm(0.05)
-    margins = "".join(f'<w:{edge} w:w="{int(width.twips)}" w:type="dxa"/>' for edge, width in
-                      (("top", vertical), ("left", side), ("bottom", vertical),
-                       ("right", max(side, Cm(0.1)))))
+    margins = "".join(
+        f'<w:{edge} w:w="{int(width.twips)}" w:type="dxa"/>'
+        for edge, width in (
+            ("top", vertical),
+            ("left", side),
+            ("bottom", vertical),
+            ("right", max(side, Cm(0.1))),
+        )
+    )
     tbl_pr.insert_element_before(
-        parse_xml(f'<w:tblCellMar {nsdecls("w")}>{margins}</w:tblCellMar>'), "w:tblLook")
+        parse_xml(f"<w:tblCellMar {nsdecls('w')}>{margins}</w:tblCellMar>"), "w:tblLook"
+    )
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
         for cell in column.cells:
@@ -268,9 +303,9 @@ def row_tag(row, text: str) -> None:
 def no_split(row, *, header: bool = False) -> None:
     """Keep a table row on one page; a header row repeats on every page."""
     tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+    tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
     if header:
-        tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
 
 
 # --- the parts of a Keputusan, in order -----------------------------------------------------
@@ -334,27 +369,55 @@ def add_decision(document) -> None:
 def add_signature(container, *, with_place: bool, before: float = 18) -> None:
     """The signature block on the right half: [Ditetapkan di / pada tanggal,] jabatan, name."""
     if with_place:
-        place = para(container, "Ditetapkan di\t{{ tempat }}", indent=SIGNATURE_INDENT,
-                     before=before, keep_next=True)
-        date = para(container, "pada tanggal\t{{ tanggal }}", indent=SIGNATURE_INDENT,
-                    keep_next=True)
+        place = para(
+            container,
+            "Ditetapkan di\t{{ tempat }}",
+            indent=SIGNATURE_INDENT,
+            before=before,
+            keep_next=True,
+        )
+        date = para(
+            container, "pada tanggal\t{{ tanggal }}", indent=SIGNATURE_INDENT, keep_next=True
+        )
         for line in (place, date):
             line.paragraph_format.tab_stops.add_tab_stop(SIGNATURE_INDENT + Cm(3.3))
         rule_below(date)
         before = 12
-    jabatan = para(container, "{{ penandatangan.jabatan }}", bold=True, align=CENTER,
-                   indent=SIGNATURE_INDENT, before=before, keep_next=True)
+    jabatan = para(
+        container,
+        "{{ penandatangan.jabatan }}",
+        bold=True,
+        align=CENTER,
+        indent=SIGNATURE_INDENT,
+        before=before,
+        keep_next=True,
+    )
     jabatan.paragraph_format.keep_together = True
-    para(container, "{{ penandatangan.nama }}", bold=True, align=CENTER,
-         indent=SIGNATURE_INDENT, before=66)
+    para(
+        container,
+        "{{ penandatangan.nama }}",
+        bold=True,
+        align=CENTER,
+        indent=SIGNATURE_INDENT,
+        before=66,
+    )
 
 
 def rule_below(paragraph) -> None:
     """A thin line under the paragraph (as under "pada tanggal ...")."""
     paragraph._p.get_or_add_pPr().insert_element_before(
-        parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="4" w:space="1" '
-                  f'w:color="000000"/></w:pBdr>'),
-        "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr")
+        parse_xml(
+            f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="4" w:space="1" '
+            f'w:color="000000"/></w:pBdr>'
+        ),
+        "w:shd",
+        "w:tabs",
+        "w:suppressAutoHyphens",
+        "w:spacing",
+        "w:ind",
+        "w:jc",
+        "w:rPr",
+    )
 
 
 def add_tembusan(document, lists: dict[str, int]) -> None:
@@ -376,11 +439,22 @@ def add_lampiran(document, spec: Spec) -> None:
     para(document, "{{ kepala.judul_keputusan }}", indent=LAMPIRAN_INDENT)
     for label, value in (("NOMOR", "nomor"), ("TANGGAL", "tanggal"), ("TENTANG", "tentang")):
         lampiran_heading_line(document, label, value)
-    para(document, "{{ lampiran.judul }}", bold=True, align=CENTER, before=24,
-         after=0 if spec.perubahan else 12)
+    para(
+        document,
+        "{{ lampiran.judul }}",
+        bold=True,
+        align=CENTER,
+        before=24,
+        after=0 if spec.perubahan else 12,
+    )
     if spec.perubahan:
-        para(document, "(pengganti Lampiran {{ perubahan.sk_diubah }})", align=CENTER,
-             before=6, after=12)
+        para(
+            document,
+            "(pengganti Lampiran {{ perubahan.sk_diubah }})",
+            align=CENTER,
+            before=6,
+            after=12,
+        )
     add_membership_table(document)
     add_signature(document, with_place=False, before=24)
     if spec.lampiran_optional:
@@ -406,8 +480,9 @@ def add_membership_table(document) -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     no_split(header, header=True)
     row_tag(loop_start, "{%tr for a in lampiran.anggota %}")
-    for cell, text in zip(body.cells, ("{{ a.no }}.", "{{ a.jabatan_gt }}", "{{ a.jabatan }}"),
-                          strict=True):
+    for cell, text in zip(
+        body.cells, ("{{ a.no }}.", "{{ a.jabatan_gt }}", "{{ a.jabatan }}"), strict=True
+    ):
         cell_paragraph(cell, text)
     body.cells[0].paragraphs[0].alignment = CENTER
     no_split(body)
@@ -415,6 +490,7 @@ def add_membership_table(document) -> None:
 
 
 # --- assembling and saving ------------------------------------------------------------------
+
 
 def build(spec: Spec) -> bytes:
     """The template document for `spec`, as .docx bytes."""
@@ -438,8 +514,10 @@ def build(spec: Spec) -> bytes:
 def reproducible_zip(data: bytes) -> bytes:
     """The same zip with fixed entry timestamps, so identical content gives identical bytes."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for item in src.infolist():
             info = zipfile.ZipInfo(item.filename, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -449,8 +527,12 @@ def reproducible_zip(data: bytes) -> bytes:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=HERE,
-                        help="folder to write <name>/template.docx into (default: templates/)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE,
+        help="folder to write <name>/template.docx into (default: templates/)",
+    )
     args = parser.parse_args(argv)
     for spec in SPECS:
         target = args.out / spec.name / "template.docx"
