@@ -12,12 +12,13 @@ from .core import audit as _audit  # noqa: F401  (registers the append-only guar
 from .core import db, errors
 from .core.config import ensure_secret_key, load_settings
 from .service import headers
+from .service.app import LegalbaseFlask
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the legalbase Flask application."""
     settings = load_settings(config)
-    app = Flask(__name__, instance_path=settings["INSTANCE_DIR"], static_folder=None)
+    app = LegalbaseFlask(__name__, instance_path=settings["INSTANCE_DIR"], static_folder=None)
     app.config.update(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_BYTES"]
     app.config["SECRET_KEY"] = settings["SECRET_KEY"] or ensure_secret_key(Path(app.instance_path))

@@ -1,12 +1,21 @@
-"""The database: declarative base, one engine per app, one scoped session.
+"""The database: declarative base, one engine per app, one scoped session, and the unit of work.
 
-Domain functions add and flush through `session`; the view or CLI command that started the work
-commits once; the error handler rolls back.
+Domain functions add and flush through `session`; the request (service/app.py) or the command
+that started the work commits once, through `unit_of_work()` or `commit()`, and rolls back on an
+error. What must wait for the commit (applying index changes, OCR, starting a job) is queued with
+`after_commit()`. Background workers (jobs, OCR, the search outbox) own their units of work and
+commit each one themselves.
+
+SQLite has one writer at a time. How a request's transactions take its write lock is declared per
+view with `transaction(READS)` or `transaction(WRITES)` (by default a GET, HEAD or OPTIONS reads
+and any other method writes); slow work that needs no database runs after `release_locks()`,
+which the slow parts themselves call (a bounded worker, a document conversion).
 """
 
 import contextlib
 import contextvars
 import functools
+import logging
 import threading
 from datetime import UTC, datetime
 
@@ -72,15 +81,46 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+log = logging.getLogger(__name__)
 _writing: contextvars.ContextVar = contextvars.ContextVar("legalbase_writing", default=False)
 READING_METHODS = ("GET", "HEAD", "OPTIONS")
+READS, WRITES = "reads", "writes"
 DEFERRED = "legalbase_deferred_begin"
+WROTE = "legalbase_wrote"
+AFTER_COMMIT, COMMITTED = "legalbase_after_commit", "legalbase_committed_callbacks"
+
+
+def transaction(mode: str):
+    """Declare how a view's transactions take SQLite's write lock: `READS` begins them deferred
+    (a reader never waits), `WRITES` takes the lock as each begins (a writer never finds its
+    snapshot stale). Put it above the view's other decorators."""
+    if mode not in (READS, WRITES):
+        raise ValueError(f"unknown transaction mode {mode!r}")
+
+    def declare(view):
+        view.transaction_mode = mode
+        return view
+
+    return declare
+
+
+def declared_mode() -> str | None:
+    """The current request's declared (or default) transaction mode; None outside a request."""
+    if not has_request_context():
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        method = request.method.lower()
+        view = getattr(view_class, method, None) or getattr(view_class, "get", None)
+    declared = getattr(view, "transaction_mode", None)
+    return declared or (READS if request.method in READING_METHODS else WRITES)
 
 
 @contextlib.contextmanager
 def writing():
-    """Within this block, SQLite transactions take the write lock when they begin: for the
-    writes a reading request makes (applying search index changes, keeping a PDF)."""
+    """Within this block, SQLite transactions take the write lock when they begin: for a worker
+    that writes from a reading request's thread (the search outbox drain)."""
     token = _writing.set(True)
     try:
         yield
@@ -89,11 +129,78 @@ def writing():
 
 
 def release_locks() -> None:
-    """Before slow work that needs no database (reading an uploaded file), end the session's
-    transaction when it holds nothing to write, so that no lock (SQLite's write lock) is kept
-    meanwhile; with changes pending it is left as it is."""
-    if not (session.new or session.dirty or session.deleted):
+    """Before slow work that needs no database (reading an uploaded file in a worker, converting
+    a document), end the session's transaction when it has written nothing, so that no lock
+    (SQLite's write lock) is kept meanwhile; a transaction holding writes is left as it is."""
+    if not (session.new or session.dirty or session.deleted or session.info.get(WROTE)):
         session.commit()
+
+
+def after_commit(callback, key=None, session=None) -> None:
+    """Run `callback()` once the work in progress commits (once per `key`); forgotten if it
+    rolls back. `session`: the session a flush listener was handed (default: the current one)."""
+    info = (session if session is not None else _current_session()).info
+    info.setdefault(AFTER_COMMIT, {})[callback if key is None else key] = callback
+
+
+def _current_session() -> Session:
+    return session()
+
+
+def commit() -> None:
+    """Commit the work in progress, then run what waited for the commit (`after_commit`)."""
+    session.commit()
+    run_after_commit()
+
+
+def run_after_commit() -> None:
+    """Run the callbacks of the commits made so far; one that fails is logged (the work it
+    followed is committed) and its own changes rolled back."""
+    while waiting := session.info.pop(COMMITTED, None):
+        for callback in waiting.values():
+            try:
+                callback()
+            except Exception:
+                session.rollback()
+                log.exception("after-commit work failed: %r", callback)
+
+
+@contextlib.contextmanager
+def unit_of_work():
+    """One unit of work: commit once when the block ends, roll back if it raises."""
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        raise
+    commit()
+
+
+@event.listens_for(AppSession, "after_flush")
+def _mark_written(flushing, _context):
+    flushing.info[WROTE] = True
+
+
+@event.listens_for(AppSession, "do_orm_execute")
+def _mark_statement_written(state):
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+@event.listens_for(AppSession, "after_commit")
+def _commit_callbacks(committed):
+    committed.info.pop(WROTE, None)
+    waiting = committed.info.pop(AFTER_COMMIT, None)
+    if waiting:
+        committed.info.setdefault(COMMITTED, {}).update(waiting)
+
+
+@event.listens_for(AppSession, "after_soft_rollback")
+def _forget_callbacks(rolled_back, previous_transaction):
+    if previous_transaction.nested:
+        return  # a savepoint inside the work; the outer transaction decides
+    rolled_back.info.pop(WROTE, None)
+    rolled_back.info.pop(AFTER_COMMIT, None)
 
 
 def _sqlite_begin(connection) -> None:
@@ -102,8 +209,8 @@ def _sqlite_begin(connection) -> None:
     # but a reading request takes the write lock first (waiting up to the timeout for it);
     # readers never wait, thanks to WAL. A connection marked DEFERRED (the one a test pins for
     # its whole run) always begins deferred, so other connections may still write meanwhile.
-    reading = has_request_context() and request.method in READING_METHODS
-    deferred = connection.info.get(DEFERRED) or (reading and not _writing.get())
+    reading = declared_mode() == READS and not _writing.get()
+    deferred = connection.info.get(DEFERRED) or reading
     connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
