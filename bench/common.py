@@ -8,8 +8,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from legalbase import create_app  # noqa: E402
-from legalbase.cli import upgrade_database  # noqa: E402
 from legalbase.core import db
+from legalbase.core.schema import upgrade_database  # noqa: E402
 from legalbase.corpus.cli import sync_seed  # noqa: E402
 
 

@@ -46,9 +46,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from legalbase import create_app
-from legalbase.cli import upgrade_database
 from legalbase.core import db
 from legalbase.core.audit import Actor
+from legalbase.core.schema import upgrade_database
 from legalbase.corpus.models import Regulation
 from legalbase.regions.models import Region
 from legalbase.regions.seed import sync_regions

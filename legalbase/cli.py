@@ -10,34 +10,15 @@ legalbase users create     create an account and print its API token
 from pathlib import Path
 
 import click
-from alembic import command as alembic_command
-from alembic.config import Config as AlembicConfig
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from . import create_app
 from .core import db
+from .core.schema import downgrade_database, upgrade_database
 from .service.serving import serve
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
 db_group = AppGroup("db", help="Skema basis data (migrasi Alembic).")
-
-
-def alembic_config() -> AlembicConfig:
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return config
-
-
-def upgrade_database(revision: str = "head") -> None:
-    """Apply migrations up to `revision` on the current app's database."""
-    alembic_command.upgrade(alembic_config(), revision)
-
-
-def downgrade_database(revision: str) -> None:
-    """Revert migrations down to `revision` on the current app's database."""
-    alembic_command.downgrade(alembic_config(), revision)
 
 
 @db_group.command("upgrade")

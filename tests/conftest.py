@@ -11,9 +11,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from legalbase import create_app
-from legalbase.cli import upgrade_database
 from legalbase.core import db
 from legalbase.core.audit import Actor
+from legalbase.core.schema import upgrade_database
 from legalbase.corpus.cli import sync_seed
 from legalbase.regions.seed import sync_regions
 from tests.databases import new_database

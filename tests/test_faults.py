@@ -26,6 +26,8 @@ from tests.databases import new_database
 from tests.security.hostile import pdf
 from tests.served import BIN, served, wait_until_up
 
+pytestmark = pytest.mark.served
+
 REGION = "16.71"
 USERS = [("daerah", "region", REGION), ("kemen", "ministry", None)]
 SETTINGS = {

@@ -1,6 +1,6 @@
 """Liveness and readiness: what a load balancer asks before sending requests."""
 
-from legalbase.cli import downgrade_database
+from legalbase.core.schema import downgrade_database
 from legalbase.search.index import reindex
 
 

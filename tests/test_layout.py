@@ -1,6 +1,11 @@
-"""The rooms depend one way, and domain code never reads the HTTP request."""
+"""The rooms depend one way (the import-linter contracts in pyproject.toml, run by `make lint`),
+and domain code never reads the HTTP request."""
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,24 +35,6 @@ def room_modules(room: str):
 
 
 @pytest.mark.parametrize("room", DOMAIN_ROOMS)
-def test_no_domain_room_imports_drafting_or_web(room):
-    """Domain code never does; a room's HTTP and CLI doors may (DEVELOPERS.md, Design)."""
-    for path in room_modules(room):
-        if path.name.endswith(HTTP_MODULES):
-            continue
-        for forbidden in ("drafting", "web"):
-            if room == forbidden:
-                continue
-            target = f"legalbase.{forbidden}"
-            hits = [
-                name
-                for name in imported_modules(path)
-                if name == target or name.startswith(target + ".")
-            ]
-            assert not hits, f"{path.name} imports {hits}"
-
-
-@pytest.mark.parametrize("room", DOMAIN_ROOMS)
 def test_domain_code_never_touches_flask_request(room):
     for path in room_modules(room):
         if path.name.endswith(HTTP_MODULES):
@@ -56,37 +43,36 @@ def test_domain_code_never_touches_flask_request(room):
         assert "flask.request" not in names and "flask.g" not in names, path
 
 
-def imports_of(paths, target: str) -> list[str]:
-    """The names under `target` that any of `paths` imports."""
-    return sorted(
-        {
-            name
-            for path in paths
-            for name in imported_modules(path)
-            if name == target or name.startswith(target + ".")
-        }
-    )
-
-
-def test_the_jobs_room_knows_no_kind_of_work():
-    """The queue runs what the rooms register; of the domain it reads only the file store
-    (results), besides accounts at its HTTP door."""
-    allowed = ("legalbase.corpus.uploads", "legalbase.accounts")
-    for room in ("corpus", "coverage", "drafting", "search", "regions", "accounts"):
-        hits = [
-            name
-            for name in imports_of(room_modules("jobs"), f"legalbase.{room}")
-            if not name.startswith(allowed)
-        ]
-        assert not hits, f"legalbase/jobs imports {hits}"
-
-
-def test_serving_depends_on_jobs_not_on_a_room_that_runs_them():
-    names = imported_modules(PACKAGE / "service" / "serving.py")
-    assert "legalbase.jobs.run_queued_jobs" in names
-    assert not [name for name in names if name.startswith("legalbase.drafting")]
-
-
 def test_the_checker_sees_relative_imports():
     names = imported_modules(PACKAGE / "corpus" / "views.py")
     assert "legalbase.accounts.auth.current_user" in names
+
+
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    """`lint-imports` (as `make lint` runs it) on the copy of the package under `root`."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(
+        [LINT_IMPORTS, "--no-cache"], cwd=root, env=env, capture_output=True, text=True
+    )
+
+
+def planted(tmp_path: Path, module: str, line: str) -> Path:
+    """A copy of the package and its contracts with `line` added to `module` (a relative path)."""
+    shutil.copytree(PACKAGE, tmp_path / "legalbase", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PACKAGE.parent / "pyproject.toml", tmp_path)
+    with open(tmp_path / "legalbase" / module, "a") as handle:
+        handle.write(f"\n{line}  # noqa\n")
+    return tmp_path
+
+
+def test_the_contracts_hold_and_an_arrow_from_coverage_to_drafting_breaks_them(tmp_path):
+    assert lint_imports(planted(tmp_path / "kept", "coverage/__init__.py", "")).returncode == 0
+    result = lint_imports(
+        planted(tmp_path / "broken", "coverage/basis.py", "from ..drafting import drafts")
+    )
+    assert result.returncode != 0
+    assert "legalbase.coverage is not allowed to import legalbase.drafting" in result.stdout
+    assert "legalbase.coverage.basis -> legalbase.drafting.drafts" in result.stdout

@@ -5,9 +5,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from legalbase import create_app
-from legalbase.cli import downgrade_database, upgrade_database
 from legalbase.core import db
 from legalbase.core.audit import Actor, record
+from legalbase.core.schema import downgrade_database, upgrade_database
 from tests.databases import new_database
 
 

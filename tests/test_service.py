@@ -66,6 +66,7 @@ def wait_for(url: str, seconds: float = 20):
             time.sleep(0.1)
 
 
+@pytest.mark.served
 def test_serve_answers_on_the_configured_port(instance):
     _, env, _ = instance
     port = free_port()

@@ -108,7 +108,7 @@ def declared_mode() -> str | None:
     """The current request's declared (or default) transaction mode; None outside a request."""
     if not has_request_context():
         return None
-    view = current_app.view_functions.get(request.endpoint)
+    view = current_app.view_functions.get(request.endpoint or "")
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
         method = request.method.lower()
@@ -248,7 +248,7 @@ def paginate(query, page: int, per_page: int) -> Page:
     """Run `query` (a select) for one page, counting every matching row."""
     from sqlalchemy import func, select
 
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items, total, page, per_page)
 

@@ -12,7 +12,7 @@ import logging
 import re
 
 from flask import Flask, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from . import db
 
@@ -123,12 +123,13 @@ def _handle_domain_error(exc: DomainError):
 
 def _handle_http_exception(exc: HTTPException):
     db.session.rollback()
-    code, message = HTTP_MESSAGES.get(exc.code, ("http_error", exc.description or exc.name))
+    status = exc.code or 500
+    code, message = HTTP_MESSAGES.get(status, ("http_error", exc.description or exc.name))
     details = _webargs_details(exc)
     if details:
         message = "Data yang dikirim tidak valid; periksa kolom yang disebutkan."
-    response = error_response(exc.code or 500, code, message, details)
-    if exc.code == 405 and exc.valid_methods and not isinstance(response, tuple):
+    response = error_response(status, code, message, details)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods and not isinstance(response, tuple):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
 

@@ -89,7 +89,7 @@ def _schema_state() -> str:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    from ..cli import alembic_config
+    from ..core.schema import alembic_config
 
     current = MigrationContext.configure(db.session.connection()).get_current_revision()
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -19,12 +19,6 @@ try:
 except ImportError:  # pragma: no cover - installed by `make test` through the test extra
     sync_playwright = None
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or sync_playwright is None,
-    reason="Chromium (Debian package chromium) or playwright is missing; `make test` and "
-    ".ci/run install both",
-)
-
 
 def pytest_terminal_summary(terminalreporter):
     if SHOTS.exists():
@@ -35,7 +29,10 @@ def pytest_terminal_summary(terminalreporter):
 def site(tmp_path_factory):
     """The base URL of a served instance with a user per role, and their API tokens."""
     if CHROMIUM is None or sync_playwright is None:
-        pytest.skip("Chromium or playwright is missing")
+        pytest.skip(
+            "Chromium (Debian package chromium) or playwright is missing; `make test` "
+            "and .ci/run install both"
+        )
     users = (
         ("muaraenim", "region", "16.03"),
         ("palembang", "region", "16.71"),

@@ -5,9 +5,12 @@ import json
 import urllib.request
 
 import docx
+import pytest
 
 from tests.browser.conftest import shot, sign_in
 from tests.corpus.documents import decree_docx
+
+pytestmark = [pytest.mark.browser, pytest.mark.served]
 
 
 def api(site, path):

@@ -25,6 +25,8 @@ from tests.security.hostile import (
 )
 from tests.served import served
 
+pytestmark = pytest.mark.served
+
 MAX_UPLOAD_BYTES = 1024 * 1024
 USERS = (("admin", "admin", None), ("muaraenim", "region", "16.03"))
 PROMPT_SECONDS = 3.0

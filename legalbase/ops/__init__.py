@@ -1,0 +1,1 @@
+"""Operations on an instance: backup, restore and the consistency check."""
