@@ -52,10 +52,11 @@ from legalbase.core.schema import upgrade_database
 from legalbase.corpus.models import Regulation
 from legalbase.regions.models import Region
 from legalbase.regions.seed import sync_regions
-from legalbase.search.index import build_index, reindex
+from legalbase.search import backend
 from legalbase.search.models import SearchOutbox
-from legalbase.search.pg_queries import RANK_NORMALIZATION, RANK_WEIGHTS, index_scans
-from legalbase.search.queries import SearchRequest, search
+from legalbase.search.postgresql.queries import RANK_NORMALIZATION, RANK_WEIGHTS, index_scans
+from legalbase.search.query_language import SearchRequest
+from legalbase.search.whoosh.index import build_index
 
 BENCH = Path(__file__).resolve().parent
 PG_URL = os.environ.get(
@@ -580,7 +581,7 @@ def build_fts(path: Path, docs: list[dict]) -> float:
 def build_postgres() -> float:
     """legalbase's PostgreSQL backend: `legalbase search reindex` on its table."""
     start = time.perf_counter()
-    reindex()
+    backend().rebuild()
     return time.perf_counter() - start
 
 
@@ -618,7 +619,7 @@ def run_ours(query: dict) -> list[int]:
         year_from=query.get("year_from"),
         year_to=query.get("year_to"),
     )
-    return [item["id"] for item in search(request).items]
+    return [item["id"] for item in backend().search(request).items]
 
 
 def run_fts(conn, query: dict) -> list[int]:

@@ -15,7 +15,8 @@ from legalbase.core import db
 from legalbase.corpus.models import Regulation, Relation
 from legalbase.corpus.relations import add_relation
 from legalbase.ops.check import ORPHAN_GRACE_SECONDS
-from legalbase.search.index import open_index, reindex
+from legalbase.search import backend
+from legalbase.search.whoosh.index import open_index
 from tests.factories import TEST_ACTOR
 from tests.test_backup import invoke, write_decree
 
@@ -62,7 +63,7 @@ def test_a_whole_instance_checks_clean_once_its_index_is_built(decrees):
         assert result.exit_code == 1
         assert "Indeks pencarian belum dibangun" in result.output
     with other.app_context():
-        reindex()
+        backend().rebuild()
     result = invoke(other, "check")
     assert result.exit_code == 0, result.output
     assert "Berkas tersimpan: 3 dirujuk; 0 hilang; 0 rusak" in result.output
@@ -75,7 +76,7 @@ def test_a_whole_instance_checks_clean_once_its_index_is_built(decrees):
 def test_a_deleted_file_a_corrupted_file_and_a_missing_index_entry_are_reported(decrees):
     other, [(first, gone), (second, damaged), (third, _)] = decrees
     with other.app_context():
-        reindex()
+        backend().rebuild()
     stored_path(other, gone).unlink()
     content = bytearray(stored_path(other, damaged).read_bytes())
     content[0] ^= 0x20
@@ -115,7 +116,7 @@ def foreign_keys_unchecked():
 def test_a_broken_reference_and_an_amendment_chain_back_to_itself_are_reported(decrees):
     other, [(first, _), (second, _), (third, _)] = decrees
     with other.app_context():
-        reindex()
+        backend().rebuild()
         add_relation(
             db.session.get(Regulation, first),
             "amends",
@@ -152,7 +153,7 @@ def plant_orphan(other, content: bytes, age_seconds: float) -> Path:
 def test_an_old_orphan_file_is_reported_and_a_young_one_is_not(decrees):
     other, _ = decrees
     with other.app_context():
-        reindex()
+        backend().rebuild()
     old = plant_orphan(other, b"ditinggal pekerja yang dihentikan", ORPHAN_GRACE_SECONDS + 60)
     young = plant_orphan(other, b"unggahan yang belum selesai", 5)
     result = invoke(other, "check")
@@ -175,7 +176,7 @@ def test_an_old_orphan_file_is_reported_and_a_young_one_is_not(decrees):
 def test_repair_removes_orphans_and_never_a_referenced_file(decrees):
     other, made = decrees
     with other.app_context():
-        reindex()
+        backend().rebuild()
     referenced = [stored_path(other, sha256) for _, sha256 in made]
     for path in referenced:  # as old as any orphan: only the references keep them
         os.utime(path, (time.time() - 2 * ORPHAN_GRACE_SECONDS,) * 2)

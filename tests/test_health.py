@@ -1,12 +1,12 @@
 """Liveness and readiness: what a load balancer asks before sending requests."""
 
 from legalbase.core.schema import downgrade_database
-from legalbase.search.index import reindex
+from legalbase.search import backend
 
 
 def test_ready_when_the_database_schema_index_and_files_are(app, client, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "SEARCH_INDEX_DIR", str(tmp_path / "search"))
-    reindex()
+    backend().rebuild()
     response = client.get("/api/v1/health/ready")
     assert response.status_code == 200
     assert response.json == {

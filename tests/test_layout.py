@@ -76,3 +76,28 @@ def test_the_contracts_hold_and_an_arrow_from_coverage_to_drafting_breaks_them(t
     assert result.returncode != 0
     assert "legalbase.coverage is not allowed to import legalbase.drafting" in result.stdout
     assert "legalbase.coverage.basis -> legalbase.drafting.drafts" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "module, line, message",
+    [
+        (
+            "search/postgresql/index.py",
+            "import whoosh",
+            "legalbase.search.postgresql.index -> whoosh",
+        ),
+        (
+            "search/postgresql/queries.py",
+            "from ..whoosh import outbox",
+            "legalbase.search.postgresql.queries -> legalbase.search.whoosh.outbox",
+        ),
+        ("search/highlights.py", "import whoosh", "legalbase.search.highlights -> whoosh"),
+        ("corpus/cli.py", "from ..search import backend", "legalbase.corpus.cli -> legalbase"),
+    ],
+)
+def test_the_search_backends_stay_apart_and_the_corpus_never_reads_search(
+    tmp_path, module, line, message
+):
+    result = lint_imports(planted(tmp_path, module, line))
+    assert result.returncode != 0
+    assert message in result.stdout

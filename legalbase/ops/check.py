@@ -25,7 +25,7 @@ from ..core.storage import file_store
 from ..corpus.models import Regulation, Relation
 from ..drafting.models import DraftVersion
 from ..jobs.models import Job, stored_inputs
-from ..search.index import check_index
+from ..search import backend
 
 # Every column naming a stored file by its sha256.
 FILE_COLUMNS = (
@@ -235,7 +235,7 @@ def index_state() -> dict:
     """The search index against the live database (`search check`, either backend); built
     False, with the reason, when it cannot be searched."""
     try:
-        return {"built": True, **check_index()}
+        return {"built": True, **backend().check()}
     except Unavailable as exc:
         return {"built": False, "reason": exc.message}
 

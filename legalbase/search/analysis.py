@@ -1,24 +1,17 @@
-"""Indonesian analysis for the index: legal numbers kept whole, lower case, our stop list,
-abbreviations expanded, Sastrawi stems behind a cache.
+"""Indonesian analysis, the same for both backends: legal numbers kept whole, lower case, our
+stop list, abbreviations expanded, Sastrawi stems behind a cache. (Whoosh's field and analyzer
+classes built on it live in search/whoosh/analysis.py.)
 
-Whoosh pickles the analyzer into every index TOC, so everything here is a module-level name
-(no bound methods, no data in instances): renaming this module means rebuilding the index.
 The data (stop list, abbreviations) lives in `corpus/search/`; after changing it, reindex.
 """
 
 import os
 import re
-from collections import Counter
 from functools import cache
 from itertools import chain, groupby
-from operator import sub
 from pathlib import Path
-from pickle import dumps
 
 import yaml
-from whoosh.analysis import Filter, RegexTokenizer
-from whoosh.fields import TEXT
-from whoosh.system import pack_uint
 
 from ..core.config import REPO_ROOT
 
@@ -83,7 +76,7 @@ def phrase_term(words) -> str:
 
 
 @cache
-def phrase_terms() -> dict[str, tuple[tuple[str, ...], str]]:
+def phrase_terms() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
     """Per first word, the multi-word expansions starting with it and their synthetic terms."""
     found: dict[str, dict] = {}
     for words in abbreviations().values():
@@ -140,56 +133,9 @@ def term_positions(terms: list[str]) -> dict[str, list[int]]:
     return positions
 
 
-def encode_positions(positions: list[int]) -> bytes:
-    """What `whoosh.formats.Positions.encode` writes, without a Python loop per position."""
-    deltas = list(map(sub, positions, [0, *positions[:-1]]))
-    return pack_uint(len(deltas)) + dumps(deltas, 2)
-
-
-_last_analysed: tuple = (None, [])
-
-
-def _analysed(text: str) -> list[str]:
-    """`index_terms(text)`, remembering the last text: the body and the word-pair field of a
-    document share one analysis."""
-    global _last_analysed
-    last_text, terms = _last_analysed
-    if last_text is text or last_text == text:
-        return terms
-    terms = index_terms(text)
-    _last_analysed = (text, terms)
-    return terms
-
-
-class IndonesianText(TEXT):
-    """A TEXT field indexing through `index_terms` (the same terms as IndonesianAnalyzer, plus
-    the synthetic terms of multi-word expansions), several times faster than the analyzer."""
-
-    def index(self, value, **kwargs):
-        if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not a string")
-        boost = self.format.field_boost
-        for term, positions in term_positions(_analysed(value)).items():
-            count = len(positions)
-            yield term.encode("utf-8"), count, count * boost, encode_positions(positions)
-
-
 def pair_term(first: str, second: str) -> str:
     """The word-pair term of two consecutive terms."""
     return f"{first} {second}"
-
-
-class IndonesianPairs(TEXT):
-    """Each pair of consecutive terms of the text as one term (frequencies, no positions), so a
-    phrase is a few term lookups rather than a position check: create with phrase=False."""
-
-    def index(self, value, **kwargs):
-        if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not a string")
-        boost = self.format.field_boost
-        terms = _analysed(value)
-        for (first, second), count in Counter(zip(terms, terms[1:], strict=False)).items():
-            yield pair_term(first, second).encode("utf-8"), count, count * boost, pack_uint(count)
 
 
 @cache
@@ -200,35 +146,23 @@ def _stemmer():
     return StemmerFactory().create_stemmer().delegatedStemmer
 
 
-class IndonesianFilter(Filter):
-    """Lower-case, expand abbreviations, drop stop words and stem, renumbering positions."""
-
-    def __call__(self, tokens):
-        expansions, stop = abbreviations(), stopwords()
-        position = 0
-        for token in tokens:
-            word = token.text.lower()
-            words = expansions.get(word)
-            if words is not None and len(words) > 1 and token.mode == "query":
-                # A query's multi-word abbreviation: the one synthetic term the index holds.
-                words = (phrase_term(words),)
-            elif words is None:
-                if word in stop and token.removestops:
-                    continue
-                words = (stem(word),)
-            for term in words:
-                token.text = term
-                if token.positions:
-                    token.pos = position
-                position += 1
-                yield token
-
-
-def IndonesianAnalyzer():  # noqa: N802  (named like Whoosh's own analyzers)
-    """The analyzer of the title, body and subjects fields."""
-    return RegexTokenizer(TOKEN_PATTERN) | IndonesianFilter()
+def query_terms(text: str, tokenize: bool = True, removestops: bool = True) -> list[str]:
+    """The terms a query word or phrase looks up: each word (or, without `tokenize`, the whole
+    text) lower-cased and stemmed, a stop word dropped (with `removestops`), a multi-word
+    abbreviation as its one synthetic term."""
+    words = TOKEN_RE.findall(text) if tokenize else [text]
+    terms = []
+    for word in map(str.lower, words):
+        expansion = abbreviations().get(word)
+        if expansion is not None and len(expansion) > 1:
+            terms.append(phrase_term(expansion))
+        elif expansion is not None:
+            terms.extend(expansion)
+        elif not (removestops and word in stopwords()):
+            terms.append(stem(word))
+    return terms
 
 
 def analyze(text: str) -> list[str]:
     """The terms `text` indexes as (what a query word matches)."""
-    return [token.text for token in IndonesianAnalyzer()(text)]
+    return index_terms(text)

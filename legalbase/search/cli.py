@@ -6,8 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ..core.clitools import domain_errors_exit
-from .index import check_index, reindex
-from .outbox import apply_pending
+from .backend import backend
 
 search_group = AppGroup("search", help="Indeks pencarian teks lengkap.")
 
@@ -15,10 +14,10 @@ search_group = AppGroup("search", help="Indeks pencarian teks lengkap.")
 @search_group.command("reindex")
 @domain_errors_exit
 def reindex_command():
-    """Build a new index beside the old one and swap it in, then apply waiting changes
-    (PostgreSQL backend: rewrite its table)."""
-    count = reindex()
-    applied = apply_pending()
+    """Rebuild the index from the database (Whoosh: a new index swapped in; PostgreSQL: its
+    table rewritten), then apply the changes still waiting."""
+    count = backend().rebuild()
+    applied = backend().apply_pending()
     click.echo(
         f"Indeks dibangun ulang: {count} peraturan; {applied} perubahan tertunda diterapkan."
     )
@@ -29,7 +28,7 @@ def reindex_command():
 @domain_errors_exit
 def check_command(as_json):
     """Report records missing from, extra in, or stale in the index (exit 1 when any)."""
-    report = check_index()
+    report = backend().check()
     if as_json:
         click.echo(json.dumps(report))
     else:

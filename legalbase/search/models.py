@@ -25,7 +25,7 @@ class SearchOutbox(Base):
 
 class SearchDocument(Base):
     """A live regulation as the PostgreSQL backend searches it, written in the same transaction
-    as the regulation (see pg_index.py). Derived: `legalbase search reindex` rebuilds it."""
+    as the regulation (see postgresql/index.py). Derived: `legalbase search reindex` rebuilds it."""
 
     __tablename__ = "search_documents"
     __table_args__ = (

@@ -5,9 +5,8 @@ from marshmallow import Schema, fields, validate
 
 from ..corpus.forms import FORM_CODES
 from ..service.api import API_PREFIX, Blueprint, Day
-from .backends import refuse_unsupported_configuration
-from .outbox import apply_pending, drain_after_request
-from .queries import SearchRequest, search
+from .backend import backend
+from .query_language import SearchRequest
 
 blp = Blueprint(
     "search",
@@ -15,8 +14,6 @@ blp = Blueprint(
     url_prefix=f"{API_PREFIX}/search",
     description="Pencarian teks lengkap berbahasa Indonesia atas korpus.",
 )
-blp.after_app_request(drain_after_request)
-blp.record_once(lambda state: refuse_unsupported_configuration(state.app))
 
 
 class SearchArgs(Schema):
@@ -80,9 +77,8 @@ class Search(MethodView):
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self, args):
         """Cari peraturan dalam teks lengkapnya (perubahan yang sudah disimpan selalu terlihat)."""
-        apply_pending()
         request = SearchRequest(**args)
-        result = search(request)
+        result = backend().search(request)
         return {
             "total": result.total,
             "page": request.page,

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..core import db
 from ..core.errors import Unavailable
-from ..search.index import index_exists
+from ..search import backend
 from .api import API_PREFIX, Blueprint
 
 blp = Blueprint(
@@ -71,7 +71,7 @@ def readiness_checks() -> dict:
     checks = {"database": _database_state()}
     if checks["database"] == "ok":
         checks["schema"] = _schema_state()
-        checks["search_index"] = "ok" if index_exists() else "belum dibangun"
+        checks["search_index"] = "ok" if backend().exists() else "belum dibangun"
     checks["files"] = _files_state()
     return checks
 

@@ -8,14 +8,12 @@ table is rebuilt inside the test's transaction, and rolled back with it.
 
 import pytest
 
-from legalbase.search.index import reindex
-from legalbase.search.outbox import apply_pending
+from legalbase.search import backend
 
 
 @pytest.fixture(autouse=True)
 def search_index(app, tmp_path):
     app.config["SEARCH_INDEX_DIR"] = str(tmp_path / "search")
-    reindex()
-    apply_pending()  # what the seed left in the outbox (Whoosh)
+    backend().rebuild()  # and what the seed left in the outbox applied (Whoosh)
     yield tmp_path / "search"
     app.config.pop("SEARCH_INDEX_DIR", None)

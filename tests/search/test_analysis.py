@@ -2,7 +2,8 @@
 
 import pickle
 
-from legalbase.search.analysis import IndonesianAnalyzer, analyze, index_terms, stem, term_positions
+from legalbase.search.analysis import analyze, index_terms, stem, term_positions
+from legalbase.search.whoosh.analysis import IndonesianAnalyzer
 
 
 def test_legal_numbers_stay_whole():

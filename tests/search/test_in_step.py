@@ -2,6 +2,8 @@
 (both backends)."""
 
 import shutil
+import sys
+import types
 
 import pytest
 from sqlalchemy import select, text
@@ -11,9 +13,9 @@ from whoosh.index import LockError
 
 from legalbase.core import db
 from legalbase.corpus.models import Regulation
-from legalbase.search import index as search_index
-from legalbase.search.index import check_index, ensure_index, fields_current, open_index
-from legalbase.search.outbox import apply_pending, pending_count
+from legalbase.search import backend
+from legalbase.search.whoosh import index as search_index
+from legalbase.search.whoosh.index import fields_current, open_index
 from tests.factories import auth, make_user, regulation_data
 from tests.search.backend import ON_POSTGRESQL, whoosh_only
 
@@ -36,7 +38,7 @@ def hits(client, **params):
 def test_a_created_record_is_searchable_as_the_response_arrives(client):
     _, token = make_user("region", "16.71")
     new_id = post(client, token)
-    assert pending_count() == 0
+    assert backend().pending() == 0
     assert new_id in hits(client, q="dicegah")[1]
 
 
@@ -49,7 +51,7 @@ def test_an_update_is_searchable_at_once(client):
         json={"title": "Pembentukan Satuan Tugas Penanggulangan Banjir"},
     )
     assert response.status_code == 200
-    assert pending_count() == 0
+    assert backend().pending() == 0
     assert hits(client, q="banjir")[1] == [new_id]
 
 
@@ -63,9 +65,9 @@ def test_a_withdrawn_record_disappears_at_once(client):
         json={"reason": "Salah unggah"},
     )
     assert response.status_code == 200
-    assert pending_count() == 0
+    assert backend().pending() == 0
     assert new_id not in hits(client, q="dicegah")[1]
-    assert check_index()["extra"] == []
+    assert backend().check()["extra"] == []
 
 
 def test_a_revocation_moves_the_revoked_one_in_the_in_force_facet(client):
@@ -111,7 +113,7 @@ def test_check_reports_missing_extra_and_stale(client, search_index):
         select(Regulation.id).where(Regulation.seed_key.is_not(None)).order_by(Regulation.id)
     )
     tamper(missing=new_id, extra=999999, stale=seeded)
-    report = check_index()
+    report = backend().check()
     assert (report["missing"], report["extra"], report["stale"]) == ([new_id], [999999], [seeded])
 
 
@@ -151,13 +153,13 @@ def test_a_locked_index_keeps_the_rows_for_the_next_drain(client, monkeypatch):
     blocker = open_index().writer()
     try:
         new_id = post(client, token)  # the write succeeds; its drain fails on the lock
-        assert pending_count() >= 1
+        assert backend().pending() >= 1
         with pytest.raises(LockError):
-            apply_pending()
+            backend().apply_pending()
     finally:
         blocker.cancel()
-    assert apply_pending() >= 1
-    assert pending_count() == 0
+    assert backend().apply_pending() >= 1
+    assert backend().pending() == 0
     assert new_id in hits(client, q="dicegah")[1]
 
 
@@ -169,7 +171,7 @@ def test_a_rolled_back_change_never_reaches_the_outbox(client):
     )
     assert response.status_code in (403, 422)
     db.session.rollback()
-    assert pending_count() == 0
+    assert backend().pending() == 0
 
 
 @whoosh_only(
@@ -182,9 +184,35 @@ def test_setup_rebuilds_an_index_of_an_older_layout(tmp_path):
     folder.mkdir()
     whoosh_index.create_in(str(folder), whoosh_fields.Schema(id=whoosh_fields.ID()))
     assert not fields_current()
-    assert ensure_index() is not None
+    assert backend().ensure() is not None
     assert fields_current()
-    assert ensure_index() is None
+    assert backend().ensure() is None
+
+
+class MovedText(whoosh_fields.TEXT):
+    """A field class an index pickled under a module name that is gone (a renamed module)."""
+
+
+@whoosh_only("an index folder whose pickled fields no longer load")
+def test_setup_rebuilds_an_index_whose_fields_this_version_cannot_read(
+    client, tmp_path, monkeypatch
+):
+    """An index written before its field classes moved reads as not built (503) until
+    `legalbase setup` rebuilds it."""
+    folder = tmp_path / "search"
+    shutil.rmtree(folder)
+    folder.mkdir()
+    module = types.ModuleType("legalbase_moved_fields")
+    module.MovedText = MovedText
+    monkeypatch.setattr(MovedText, "__module__", module.__name__)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    whoosh_index.create_in(str(folder), whoosh_fields.Schema(id=whoosh_fields.ID(), x=MovedText()))
+    monkeypatch.delitem(sys.modules, module.__name__)
+    assert not fields_current()
+    assert client.get("/api/v1/search", query_string={"q": "pajak"}).status_code == 503
+    assert backend().ensure() is not None
+    assert fields_current()
+    assert client.get("/api/v1/search", query_string={"q": "pajak"}).status_code == 200
 
 
 def test_records_updated_again_and_again_stay_searchable(client):

@@ -9,9 +9,10 @@ from legalbase import create_app
 from legalbase.core import db
 from legalbase.core.audit import Actor
 from legalbase.corpus.regulations import create_regulation
-from legalbase.search.index import check_index, ensure_index
+from legalbase.search import backend
 from legalbase.search.models import SearchDocument
-from legalbase.search.queries import SearchRequest, search
+from legalbase.search.postgresql import PostgresqlBackend
+from legalbase.search.query_language import SearchRequest
 from tests.factories import make_regulation, regulation_data
 from tests.search.backend import POSTGRESQL_DATABASE, postgresql_only
 
@@ -19,7 +20,7 @@ TEXT = "Menimbang: bahwa kincir angin menjadi sumber listrik desa."
 
 
 def found(q: str, **filters) -> list[int]:
-    return [item["id"] for item in search(SearchRequest(q=q, **filters)).items]
+    return [item["id"] for item in backend().search(SearchRequest(q=q, **filters)).items]
 
 
 @postgresql_only("its search row is written by the regulation's own flush")
@@ -29,24 +30,24 @@ def test_the_search_row_commits_or_rolls_back_with_the_regulation(client):
     assert found("kincir") == [regulation.id]  # before any commit: the same transaction
     db.session.rollback()
     assert found("kincir") == []
-    assert check_index()["extra"] == []
+    assert backend().check()["extra"] == []
 
 
 @postgresql_only("the table an upgrade or a switch to this backend finds behind")
 def test_setup_brings_an_empty_or_stale_search_table_in_line(client):
-    live = check_index()["expected"]
+    live = backend().check()["expected"]
     db.session.execute(text("DELETE FROM search_documents"))
-    assert ensure_index() == live
-    report = check_index()
+    assert backend().ensure() == live
+    report = backend().check()
     assert (report["missing"], report["stale"], report["indexed"]) == ([], [], live)
-    assert ensure_index() is None
+    assert backend().ensure() is None
     stale = make_regulation(text=TEXT)
     db.session.execute(
         text("UPDATE search_documents SET stamp = 'x', terms = '' WHERE regulation_id = :id"),
         {"id": stale.id},
     )
     assert found("kincir") == []
-    assert ensure_index() == 1
+    assert backend().ensure() == 1
     assert found("kincir") == [stale.id]
 
 
@@ -99,11 +100,11 @@ def test_the_postgresql_backend_refuses_to_start_on_another_database(tmp_path):
 
 
 @pytest.mark.skipif(POSTGRESQL_DATABASE, reason="needs a database other than PostgreSQL")
-def test_the_postgresql_backend_set_after_start_up_refuses_another_database(
+def test_the_postgresql_backend_on_another_database_refuses_to_search(
     app, client, runner, monkeypatch
 ):
     """The search answers 503 and the search commands exit 1, each saying why."""
-    monkeypatch.setitem(app.config, "SEARCH_BACKEND", "postgresql")
+    monkeypatch.setitem(app.extensions, "legalbase.search", PostgresqlBackend())
     response = client.get("/api/v1/search", query_string={"q": "pajak"})
     assert response.status_code == 503
     assert response.json["error"]["code"] == "search_backend_unsupported"

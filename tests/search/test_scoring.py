@@ -3,8 +3,8 @@
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
-from legalbase.search.index import make_schema
-from legalbase.search.postings import LengthCachedBM25F
+from legalbase.search.whoosh.index import make_schema
+from legalbase.search.whoosh.postings import LengthCachedBM25F
 from tests.search.backend import whoosh_only
 
 pytestmark = whoosh_only("Whoosh's BM25F scorer reading field lengths per segment")

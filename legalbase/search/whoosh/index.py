@@ -1,60 +1,47 @@
-"""The Whoosh index: its schema, where it lives, the document of a regulation, building it,
-swapping a rebuilt one in, and comparing it with the database.
+"""The Whoosh index: its schema, where it lives, building it, swapping a rebuilt one in,
+writing regulations' documents (search/documents.py) into it, and comparing it with the
+database.
 
-Whoosh stays behind this module and `queries.py`: nothing else in legalbase imports it.
 One writer at a time: writers are taken with a timeout and retried on LockError.
-
-`reindex`, `ensure_index`, `check_index` and `index_exists` (without a path) serve the
-configured backend: with SEARCH_BACKEND=postgresql they act on its table (pg_index.py).
 """
 
 import os
+import pickle
 import shutil
 import threading
 import time
-from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import LockError
 from whoosh.util.filelock import try_for
 
-from ..core import db
-from ..core.errors import Unavailable
-from ..corpus.forms import FORMS
-from ..corpus.models import Regulation, Relation
-from ..corpus.status import relation_takes_effect
+from ...core import db
+from ...core.errors import Unavailable
+from ...corpus.models import Regulation
+from ..backend import IndexReport
+from ..documents import document, live_rows, revocation_dates, revoked_by, stamp
 from .analysis import IndonesianAnalyzer, IndonesianPairs, IndonesianText
-from .backends import uses_postgresql
 from .postings import LengthCachedBM25F
 
-NEVER = 99991231  # the end date of a regulation with no known end
 WRITER_TIMEOUT = 10.0
 WRITER_ATTEMPTS = 3
 PARALLEL_FROM = 1_000
 BUILD_CHUNK = 20_000
-COLUMNS = (
-    Regulation.id,
-    Regulation.form,
-    Regulation.number,
-    Regulation.year,
-    Regulation.title,
-    Regulation.region_code,
-    Regulation.subjects,
-    Regulation.text,
-    Regulation.in_force_from,
-    Regulation.valid_until,
-    Regulation.updated_at,
-)
+# What reading an index of another version's layout may raise (its fields pickled under names
+# this version no longer has).
+UNREADABLE = (AttributeError, ImportError, pickle.UnpicklingError)
 _local = threading.local()
 
 
 def make_schema() -> Schema:
-    """The fields of the index (the text itself stays in the database). `pairs` holds the
-    body's consecutive word pairs, which phrase queries on the body look up."""
+    """The fields of the index (the text itself stays in the database), as documents.FIELDS
+    describes them. `pairs` holds the body's consecutive word pairs, which phrase queries on the
+    body look up."""
     analyzer = IndonesianAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True),
@@ -75,6 +62,12 @@ def make_schema() -> Schema:
     )
 
 
+@cache
+def query_schema() -> Schema:
+    """The schema queries are translated against (made once)."""
+    return make_schema()
+
+
 def index_dir() -> str:
     """Where the app's index lives: SEARCH_INDEX_DIR, else <instance>/search."""
     return current_app.config.get("SEARCH_INDEX_DIR") or os.path.join(
@@ -83,10 +76,7 @@ def index_dir() -> str:
 
 
 def index_exists(path: str | None = None) -> bool:
-    """Whether an index has been built at `path` (default: the app's, or the PostgreSQL
-    backend's table)."""
-    if path is None and uses_postgresql():
-        return postgresql_backend().built()
+    """Whether an index has been built at `path` (default: the app's)."""
     path = path or index_dir()
     # A table of contents (_MAIN_<generation>.toc) exists once an index has been committed;
     # Whoosh's exists_in opens it, which fails if another process replaces it meanwhile.
@@ -96,7 +86,8 @@ def index_exists(path: str | None = None) -> bool:
 
 
 def open_index(path: str | None = None):
-    """The app's index, or Unavailable when it has not been built."""
+    """The app's index, or Unavailable when it has not been built (or was built by a version
+    whose layout this one cannot read)."""
     path = path or index_dir()
     if not index_exists(path):
         raise Unavailable(
@@ -111,7 +102,25 @@ def open_index(path: str | None = None):
             # and reading it (and removed it): list again.
             if attempt == 2:
                 raise
+        except UNREADABLE as error:
+            _close_left_open(error)
+            raise Unavailable(
+                "Indeks pencarian dibangun oleh versi lain; jalankan `legalbase setup` atau "
+                "`legalbase search reindex`.",
+                code="search_index_missing",
+            ) from None
     raise AssertionError("unreachable")
+
+
+def _close_left_open(error) -> None:
+    """Close the table of contents Whoosh leaves open when its fields fail to load (else a
+    ResourceWarning when the file is collected)."""
+    trace = error.__traceback__
+    while trace is not None:
+        for value in trace.tb_frame.f_locals.values():
+            if isinstance(value, StructFile):
+                value.close()
+        trace = trace.tb_next
 
 
 def searcher():
@@ -152,108 +161,6 @@ def _inode(path: str) -> int | None:
         return None
 
 
-def date_number(day: date | None, default: int = NEVER) -> int:
-    """A date as the integer YYYYMMDD the index filters on."""
-    return day.year * 10000 + day.month * 100 + day.day if day else default
-
-
-def revocation_dates(ids=None) -> dict[int, date]:
-    """Per regulation, the day its earliest live revocation takes effect (`ids`: only those)."""
-    revoking = aliased(Regulation)
-    query = (
-        select(Relation.target_id, func.min(relation_takes_effect(Relation, revoking)))
-        .join(revoking, revoking.id == Relation.source_id)
-        .where(Relation.kind == "revokes", revoking.withdrawn_at.is_(None))
-        .group_by(Relation.target_id)
-    )
-    if ids is not None:
-        query = query.where(Relation.target_id.in_(list(ids)))
-    return {target: _as_date(day) for target, day in db.session.execute(query)}
-
-
-def revoked_by(ids: set[int]) -> set[int]:
-    """Regulations that those `ids` revoke (their end date follows the revoking act's dates)."""
-    query = select(Relation.target_id).where(
-        Relation.kind == "revokes", Relation.source_id.in_(list(ids))
-    )
-    return set(db.session.scalars(query))
-
-
-def _as_date(value) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def end_date(valid_until: date | None, revoked: date | None) -> int:
-    """The first day out of force: the day after the stated period, or the revocation."""
-    ends = [day for day in (valid_until and valid_until + timedelta(days=1), revoked) if day]
-    return date_number(min(ends)) if ends else NEVER
-
-
-def stamp(row, revoked: date | None) -> str:
-    """What says an index entry is current: the record's update time and its in-force dates."""
-    updated = row.updated_at
-    if isinstance(updated, datetime) and updated.tzinfo is not None:
-        updated = updated.astimezone(UTC).replace(tzinfo=None)
-    updated_text = updated.isoformat() if isinstance(updated, datetime) else str(updated)
-    return f"{updated_text}|{date_number(row.in_force_from)}|{end_date(row.valid_until, revoked)}"
-
-
-def live_rows(ids=None):
-    """The live (not withdrawn) regulations' indexed columns, `ids` only when given."""
-    query = select(*COLUMNS).where(Regulation.withdrawn_at.is_(None)).order_by(Regulation.id)
-    if ids is not None:
-        query = query.where(Regulation.id.in_(list(ids)))
-    return db.session.execute(query.execution_options(yield_per=500))
-
-
-def document(row, revoked: date | None) -> dict:
-    """The index document of one regulation row."""
-    form = FORMS[row.form]
-    number = " ".join(row.number.split()).lower()
-    region = row.region_code
-    subjects = " ".join(row.subjects or [])
-    # The body field holds the title and subjects too, so a word query matches one field (the
-    # title and subject fields only add their boost, see queries.py).
-    body = "\n".join(part for part in (row.title, subjects, row.text) if part)
-    return {
-        "id": str(row.id),
-        "title": row.title,
-        "body": body,
-        "pairs": body,
-        "subjects": subjects,
-        "number": number,
-        "cite": " ".join(citation_keys(row.form, number, row.year)),
-        "kinds": f"{row.form} {form.abbreviation.lower().replace(' ', '_')}",
-        "form": row.form,
-        "year": row.year,
-        "regions": " ".join(region_ancestors(region)),
-        "province": region.split(".")[0] if region else "national",
-        "start": date_number(row.in_force_from),
-        "end": end_date(row.valid_until, revoked),
-        "stamp": stamp(row, revoked),
-    }
-
-
-def citation_keys(form: str, number: str, year: int) -> list[str]:
-    """The keys a citation of this regulation is looked up by: form group, number, year."""
-    group = citation_group(form)
-    bare = number.removesuffix(f"/{year}").removesuffix(f" tahun {year}").strip()
-    return sorted({f"{group}:{bare}:{year}", f"{group}:{number}"})
-
-
-def citation_group(form: str) -> str:
-    """Forms a citation cannot tell apart share a group (a "Perda" of a province or a kota)."""
-    return FORMS[form].abbreviation.lower().replace(" ", "_")
-
-
-def region_ancestors(code: str | None) -> list[str]:
-    """The codes a region filter matches a record of region `code` by (itself and its province)."""
-    if code is None:
-        return ["national"]
-    parts = code.split(".")
-    return [".".join(parts[:length]) for length in range(1, len(parts) + 1)]
-
-
 def build_index(path: str, procs: int | None = None, limitmb: int = 1024) -> int:
     """Create a new index at `path` from every live regulation; returns how many.
 
@@ -270,7 +177,7 @@ def build_index(path: str, procs: int | None = None, limitmb: int = 1024) -> int
         live = db.session.scalar(
             select(func.count()).select_from(Regulation).where(Regulation.withdrawn_at.is_(None))
         )
-        procs = min(2, os.cpu_count() or 1) if live > PARALLEL_FROM else 1
+        procs = min(2, os.cpu_count() or 1) if (live or 0) > PARALLEL_FROM else 1
     options = {"limitmb": limitmb}
     if procs > 1:
         options.update(procs=procs, multisegment=True)
@@ -306,23 +213,44 @@ def acquire_writer(ix, attempts: int = WRITER_ATTEMPTS):
     raise LockError("unreachable")
 
 
+def write_documents(writer, ids: set[int]) -> None:
+    """Bring the documents of regulations `ids` (and of those they revoke) in line with the
+    database through `writer`: live ones written, the others deleted."""
+    ids = ids | revoked_by(ids)
+    revoked = revocation_dates(ids)
+    live = set()
+    for row in live_rows(ids):
+        writer.update_document(**document(row, revoked.get(row.id)))
+        live.add(row.id)
+    for key in ids - live:
+        writer.delete_by_term("id", str(key))
+
+
+def apply(ids: set[int]) -> None:
+    """Write the documents of regulations `ids` into the index now (its one writer)."""
+    writer = acquire_writer(open_index())
+    try:
+        write_documents(writer, ids)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
 def reindex() -> int:
     """Build a new index beside the app's and swap it in; returns how many documents.
 
     The old index's write lock is held throughout, so no drain writes into the old index
     meanwhile: their outbox rows wait and are applied to the new one afterwards.
-    PostgreSQL backend: rewrites its table in one transaction (pg_index.rebuild).
     """
-    if uses_postgresql():
-        return postgresql_backend().rebuild()
     path = index_dir()
     fresh, retired = f"{path}.new", f"{path}.old"
     for leftover in (fresh, retired):
         shutil.rmtree(leftover, ignore_errors=True)
-    lock = write_lock(open_index(path)) if index_exists(path) else None
+    lock = _old_index_lock(path)
     try:
         count = build_index(fresh)
-        if lock is not None:
+        if os.path.isdir(path):
             os.rename(path, retired)
         os.rename(fresh, path)
     finally:
@@ -330,6 +258,17 @@ def reindex() -> int:
             lock.release()
     shutil.rmtree(retired, ignore_errors=True)
     return count
+
+
+def _old_index_lock(path: str):
+    """The write lock of the index at `path`; None when there is none (or none this version
+    can open: nothing writes into it)."""
+    if not index_exists(path):
+        return None
+    try:
+        return write_lock(open_index(path))
+    except Unavailable:
+        return None
 
 
 def write_lock(ix):
@@ -342,25 +281,23 @@ def write_lock(ix):
 
 def ensure_index() -> int | None:
     """Build the index when there is none, or when its fields are not this version's (an
-    upgrade that changed the layout): returns the count; None when the index is current.
-    PostgreSQL backend: rewrites the rows of its table that `check_index` finds missing, extra
-    or stale (pg_index.ensure)."""
-    if uses_postgresql():
-        return postgresql_backend().ensure()
+    upgrade that changed the layout): returns the count; None when the index is current."""
     if index_exists() and fields_current():
         return None
     return reindex()
 
 
 def fields_current() -> bool:
-    """Whether the built index has exactly the fields this version writes."""
-    return set(open_index().schema.names()) == set(make_schema().names())
+    """Whether the built index has exactly the fields this version writes (and can read)."""
+    try:
+        names = open_index().schema.names()
+    except Unavailable:
+        return False
+    return set(names) == set(make_schema().names())
 
 
-def check_index() -> dict:
+def check_index() -> IndexReport:
     """Ids missing from, extra in, and stale in the index, against the live database."""
-    if uses_postgresql():
-        return postgresql_backend().check()
     revoked = revocation_dates()
     expected = {str(row.id): stamp(row, revoked.get(row.id)) for row in live_rows()}
     with open_index().searcher() as index_searcher:
@@ -376,10 +313,3 @@ def check_index() -> dict:
         "indexed": len(indexed),
         "expected": len(expected),
     }
-
-
-def postgresql_backend():
-    """The PostgreSQL backend's module (imported late: it builds on this one)."""
-    from . import pg_index as module
-
-    return module

@@ -1,18 +1,18 @@
-"""Searching with the PostgreSQL backend: the query parsed exactly as for Whoosh (the same
-query language, citations and filters: queries.parse_query and with_filters), translated to
-one SQL condition over `search_documents` (pg_index.py).
+"""Searching with the PostgreSQL backend: the query parsed as for any backend (the same query
+language, citations and filters: query_language.parse_query and with_filters), translated to
+one SQL condition over `search_documents` (index.py).
 
 - Terms, pairs, keys and their AND/OR/NOT become one tsquery per vector column, so that a query
   is one or two GIN lookups; year and in-force filters compare columns. A word of the title
   (`judul:`) or the subjects (`subjek:`) is its lexeme restricted to weight A or C; a phrase on
   them, its lexemes at consecutive positions (`<->`); a phrase on the body, its word pairs
-  (rewritten so by queries.py, as for Whoosh). Wildcards and term ranges, which Whoosh expands
-  against its lexicon, read the lexemes of the documents a GIN prefix lookup leaves.
+  (rewritten so by query_language.py, as for Whoosh). Wildcards and term ranges, which Whoosh
+  expands against its lexicon, read the lexemes of the documents a GIN prefix lookup leaves.
 - Ranking: `ts_rank` of the query's words over the weighted terms (a title occurrence weighs
   four times a text one, a subject three times: Whoosh's body + boosted field), a citation of
   the record itself adding CITE_BOOST, as in Whoosh.
 - The total and the facets come from one grouped count; the page from one ordered query;
-  highlights from the database text, as for Whoosh (queries.hit_items).
+  highlights from the database text, as for Whoosh (highlights.hit_items).
 """
 
 from collections import Counter
@@ -37,13 +37,19 @@ from sqlalchemy import (
 )
 from sqlalchemy import true as sql_true
 from sqlalchemy.dialects.postgresql import TSQUERY
-from whoosh.query import (
+
+from ...core import db
+from ..documents import date_number
+from ..highlights import highlight_terms, hit_items
+from ..query_language import CITE_BOOST, SearchRequest, SearchResult, parse_query, with_filters
+from ..query_nodes import (
+    NULL,
     And,
     AndMaybe,
     AndNot,
+    Error,
     Every,
     Not,
-    NullQuery,
     NumericRange,
     Or,
     Phrase,
@@ -51,22 +57,11 @@ from whoosh.query import (
     Term,
     TermRange,
     Wildcard,
+    children,
 )
-
-from ..core import db
-from .backends import require_postgresql
-from .index import date_number
-from .pg_index import KEY_FIELDS, MAX_LEXEME_BYTES, TABLE, key_lexeme, quote
-from .queries import (
-    CITE_BOOST,
-    SearchRequest,
-    SearchResult,
-    highlight_terms,
-    hit_items,
-    parse_query,
-    query_schema,
-    with_filters,
-)
+from ..query_syntax import whole_number
+from .database import require_postgresql
+from .index import KEY_FIELDS, MAX_LEXEME_BYTES, TABLE, key_lexeme, quote
 
 # Weights of ts_rank, in PostgreSQL's order D (text), C (subjects), B (keys), A (title).
 RANK_WEIGHTS = "{0.25, 0.75, 0.5, 1.0}"
@@ -91,7 +86,7 @@ class Match:
 
 def search(request: SearchRequest) -> SearchResult:
     """Run a search on `search_documents`: the page of hits with highlights, the total and the
-    facets, as queries.search answers with Whoosh."""
+    facets."""
     require_postgresql()
     as_of = request.as_of or date.today()
     text_query = parse_query(request.q)
@@ -144,7 +139,7 @@ def count_facets(condition, day: int) -> tuple[int, dict]:
     }
     groups = func.grouping_sets(*(tuple_(column) for column in facets.values()))
     query = select(*facets.values(), func.count()).where(condition).group_by(groups)
-    counted = {name: Counter() for name in facets}
+    counted: dict[str, Counter] = {name: Counter() for name in facets}
     for *values, count in db.session.execute(query):
         # Each row counts one facet's value; the other columns are NULL (none is nullable).
         name, value = next(
@@ -169,7 +164,7 @@ def page_of_hits(condition, text_query, request: SearchRequest, day: int) -> lis
     or the latest in force first for sort=date."""
     if request.sort == "date":
         score = literal(None)
-        order = (TABLE.c.starts.desc(), TABLE.c.year.desc(), TABLE.c.regulation_id)
+        order: tuple = (TABLE.c.starts.desc(), TABLE.c.year.desc(), TABLE.c.regulation_id)
     else:
         score = relevance(text_query)
         order = (score.desc(), TABLE.c.regulation_id)
@@ -207,7 +202,7 @@ def positive_words(query):
     if isinstance(query, AndNot):
         yield from positive_words(query.a)
         return
-    fieldname = getattr(query, "fieldname", None)
+    fieldname = getattr(query, "field", None)
     if isinstance(query, Term) and fieldname in TEXT_WEIGHTS:
         yield from _atoms([query.text])
     elif isinstance(query, Term) and fieldname == "pairs":
@@ -217,7 +212,7 @@ def positive_words(query):
     elif isinstance(query, Prefix) and fieldname in TEXT_WEIGHTS and query.text:
         yield from (f"{atom}:*" for atom in _atoms([query.text]))
     else:
-        for child in query.children():
+        for child in children(query):
             yield from positive_words(child)
 
 
@@ -225,10 +220,10 @@ def cited_keys(query):
     """The tsquery atoms of the citation keys a query asks for."""
     if isinstance(query, Not):
         return
-    if isinstance(query, Term) and query.fieldname == "cite":
+    if isinstance(query, Term) and query.field == "cite":
         yield from _atoms([key_lexeme("cite", query.text)])
         return
-    for child in query.children():
+    for child in children(query):
         yield from cited_keys(child)
 
 
@@ -242,9 +237,9 @@ def _atoms(lexemes):
 def translate(query):
     """A parsed query (with its filters) as a Match or a SQL condition."""
     if isinstance(query, And):
-        return conjunction([translate(child) for child in query.children()])
+        return conjunction([translate(child) for child in query.children])
     if isinstance(query, Or):
-        return disjunction([translate(child) for child in query.children()])
+        return disjunction([translate(child) for child in query.children])
     if isinstance(query, AndNot):
         return conjunction([translate(query.a), negation(translate(query.b))])
     if isinstance(query, AndMaybe):  # the second part only adds to the score
@@ -253,7 +248,7 @@ def translate(query):
         return negation(translate(query.query))
     if isinstance(query, Every):
         return sql_true()
-    if query is NullQuery or isinstance(query, type(NullQuery)):
+    if query is NULL or isinstance(query, Error):
         return false()
     for kind, translator in LEAVES:
         if isinstance(query, kind):
@@ -263,7 +258,8 @@ def translate(query):
 
 def conjunction(parts: list):
     """All of `parts`: the Matches on one column merged into one tsquery."""
-    by_column, conditions = {}, []
+    by_column: dict[str, list] = {}
+    conditions: list = []
     for part in parts:
         if isinstance(part, Match):
             by_column.setdefault(part.column, []).append(part.query)
@@ -306,6 +302,7 @@ def matches(column: str, query: str):
 
 
 def tsquery(query: str):
+    """`query` (tsquery text) as a bound tsquery."""
     return literal(query, TSQUERY)
 
 
@@ -324,11 +321,10 @@ def _match_or_nothing(column: str, atom: str | None):
 def term(query: Term):
     """A term of a text field (weight-restricted for the title and subjects), a word pair, a
     key (tagged lexeme), or a form or year (columns)."""
-    fieldname, text = query.fieldname, query.text
+    fieldname = query.field
     if fieldname == "year":
-        return year_is(text)
-    if isinstance(text, bytes):
-        text = text.decode("utf-8")
+        return year_is(query.text)
+    text = str(query.text)
     if fieldname in TEXT_WEIGHTS:
         if ":" in text:  # only keys hold a colon
             return false()
@@ -343,21 +339,19 @@ def term(query: Term):
 
 
 def year_is(value):
-    """The year column equal to a year term (Whoosh's sortable bytes, or digits)."""
-    field = query_schema()["year"]
-    try:
-        return TABLE.c.year == field.from_bytes(
-            value if isinstance(value, bytes) else field.to_bytes(value)
-        )
-    except ValueError:
-        return false()
+    """The year column equal to a year term (a parsed number, or the digits of a phrase)."""
+    number = whole_number(value)
+    return false() if number is None else TABLE.c.year == number
 
 
 def phrase(query: Phrase):
     """Words at consecutive positions (`<->`), or each next one within `slop` positions."""
-    weight = TEXT_WEIGHTS.get(query.fieldname)
-    atoms = [tsquery_atom(word, weight) for word in query.words]
-    if weight is None or not atoms or None in atoms:
+    weight = TEXT_WEIGHTS.get(query.field)
+    if weight is None:
+        return false()
+    found = [tsquery_atom(word, weight) for word in query.words]
+    atoms = [atom for atom in found if atom is not None]
+    if not atoms or len(atoms) < len(found):
         return false()
     if query.slop <= 1 or len(atoms) == 1:
         return Match("terms", " <-> ".join(atoms))
@@ -374,7 +368,7 @@ def phrase(query: Phrase):
 
 def prefix(query: Prefix):
     """Lexemes starting with the text: of the field's weights, or of the field's keys."""
-    fieldname, text = query.fieldname, query.text
+    fieldname, text = query.field, query.text
     if fieldname in TEXT_WEIGHTS:
         return (
             _match_or_nothing(
@@ -394,18 +388,18 @@ def wildcard(query: Wildcard):
         return false()
     pattern = query.text.translate(WILDCARDS)
     literal_start = query.text.split("*")[0].split("?")[0]
-    narrowed = prefix(Prefix(query.fieldname, literal_start))
-    if query.fieldname in KEY_FIELDS:
-        pattern = key_lexeme(query.fieldname, pattern)
+    narrowed = prefix(Prefix(query.field, literal_start))
+    if query.field in KEY_FIELDS:
+        pattern = key_lexeme(query.field, pattern)
     return and_(
         as_sql(narrowed),
-        _lexicon(query.fieldname, lambda lexeme: lexeme.like(pattern, escape="\\")),
+        _lexicon(query.field, lambda lexeme: lexeme.like(pattern, escape="\\")),
     )
 
 
 def term_range(query: TermRange):
     """Documents holding a lexeme of the field between the bounds (in byte order, as Whoosh)."""
-    fieldname = query.fieldname
+    fieldname = query.field
     if any("\x00" in bound for bound in (query.start, query.end) if bound is not None):
         return false()
 
@@ -444,7 +438,7 @@ def _lexicon(fieldname: str, test):
 
 def numeric_range(query: NumericRange):
     """A year or date range on its column (bounds may be open)."""
-    column = NUMERIC_COLUMNS.get(query.fieldname)
+    column = NUMERIC_COLUMNS.get(query.field)
     if column is None:
         return false()
     bounds = []

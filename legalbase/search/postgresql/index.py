@@ -1,12 +1,13 @@
-"""The PostgreSQL backend's documents: one row of `search_documents` per live regulation,
-written in the same transaction as the regulation itself (no outbox, no index folder).
+"""The PostgreSQL backend's documents: one row of `search_documents` per live regulation (its
+search document, search/documents.py), written in the same transaction as the regulation itself
+(no outbox, no index folder).
 
-- `terms`: the app's own analysis (analysis.py, as the Whoosh index makes it) as a tsvector,
-  each position weighted by the field it comes from: title A, subjects C, text D; and the keys a
-  query looks up whole (citation, number, form, regions), tagged "cite:", "nomor:", "jenis:",
-  "wilayah:" (no analysed term holds a colon), weight B.
-- `pairs`: each two consecutive terms as one lexeme (what a phrase looks up, as the Whoosh
-  `pairs` field), without positions.
+- `terms`: the app's own analysis (search/analysis.py, as the Whoosh index makes it) as a
+  tsvector, each position weighted by the field it comes from: title A, subjects C, text D; and
+  the keys a query looks up whole (citation, number, form, regions), tagged "cite:", "nomor:",
+  "jenis:", "wilayah:" (no analysed term holds a colon), weight B.
+- `pairs`: each two consecutive terms as one lexeme (what a phrase looks up, as the `pairs`
+  field), without positions.
 - form, year, province, starts, ends: what filters and facets read; `stamp`, what `check`
   compares (the same stamp as the Whoosh index keeps).
 
@@ -18,18 +19,20 @@ Ranking saturates long before either limit.
 
 from bisect import bisect_right
 from itertools import islice
+from typing import cast
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import Table, delete, select, text
 from sqlalchemy.dialects.postgresql import insert as upsert
 
-from ..core import db
-from ..corpus.models import Regulation
-from .analysis import index_terms, term_positions
-from .backends import database_is_postgresql, require_postgresql
-from .index import document, live_rows, revocation_dates, revoked_by, stamp
-from .models import SearchDocument
+from ...core import db
+from ...corpus.models import Regulation
+from ..analysis import index_terms, term_positions
+from ..backend import IndexReport
+from ..documents import document, live_rows, revocation_dates, revoked_by, stamp
+from ..models import SearchDocument
+from .database import database_is_postgresql, require_postgresql
 
-TABLE = SearchDocument.__table__
+TABLE = cast(Table, SearchDocument.__table__)
 KEY_FIELDS = {"cite": "cite", "number": "nomor", "kinds": "jenis", "regions": "wilayah"}
 MAX_POSITIONS = 256  # what PostgreSQL keeps of one lexeme
 MAX_LEXEME_BYTES = 2046
@@ -57,12 +60,12 @@ def quote(lexeme: str) -> str:
 
 
 def key_lexeme(field: str, value: str) -> str:
-    """The lexeme a key of the Whoosh `field` (cite, number, kinds, regions) is stored as."""
+    """The lexeme a key of the document's `field` (cite, number, kinds, regions) is stored as."""
     return f"{KEY_FIELDS[field]}:{value}"
 
 
 def document_row(row, revoked) -> dict:
-    """The `search_documents` row of one regulation row (its Whoosh document, as vectors)."""
+    """The `search_documents` row of one regulation row (its search document, as vectors)."""
     doc = document(row, revoked)
     title, subjects = index_terms(row.title or ""), index_terms(doc["subjects"])
     terms = title + subjects + index_terms(row.text or "")
@@ -169,7 +172,7 @@ def upserting():
 
 def rebuild() -> int:
     """Rewrite every live regulation's row and delete the others, in one transaction of its
-    own (committed here, as a Whoosh rebuild is final when it returns); returns how many.
+    own (committed here, as any backend's rebuild is final when it returns); returns how many.
 
     Searches meanwhile read the previous rows; a regulation written meanwhile waits for it."""
     require_postgresql()
@@ -208,7 +211,7 @@ def ensure() -> int | None:
     return len(ids)
 
 
-def check() -> dict:
+def check() -> IndexReport:
     """Ids missing from, extra in, and stale in the table, against the live database."""
     require_postgresql()
     revoked = revocation_dates()
