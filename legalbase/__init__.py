@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from . import search
 from .core import audit as _audit  # noqa: F401  (registers the append-only guard and the model)
 from .core import db, errors
 from .core.config import ensure_secret_key, load_settings
@@ -25,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     db.init_app(app)
+    search.init_app(app)
     _register_job_kinds()
     _register_api(app)
     errors.register(app)
@@ -50,6 +52,7 @@ def _register_api(app: Flask) -> None:
     from .corpus.folder_views import blp as folder_import_blp
     from .corpus.views import blp as corpus_blp
     from .coverage.views import blp as coverage_blp
+    from .drafting import impact_views  # noqa: F401  (nests /coverage/impact in coverage_blp)
     from .drafting.template_views import blp as template_uploads_blp
     from .drafting.views import blp as drafting_blp
     from .drafting.views import templates_blp
@@ -95,8 +98,9 @@ def _register_commands(app: Flask) -> None:
     from .coverage.cli import coverage_group
     from .drafting.cli import drafts_group
     from .jobs.cli import jobs_group
-    from .ops.backup import backup_command, restore_command
+    from .ops.backup import backup_command
     from .ops.check import check_command
+    from .ops.restore import restore_command
     from .search.cli import search_group
 
     for command in (

@@ -16,19 +16,20 @@ from sqlalchemy import func, select, update
 
 from legalbase import create_app
 from legalbase.accounts.users import issue_token, list_tokens, revoke_token
-from legalbase.cli import upgrade_database
 from legalbase.core import db
 from legalbase.core.audit import AuditEntry
+from legalbase.core.schema import upgrade_database
 from legalbase.corpus.files import read_upload
 from legalbase.corpus.models import Regulation
 from legalbase.corpus.regulations import create_regulation
 from legalbase.corpus.relations import add_relation
 from legalbase.corpus.uploads import attach_file
-from legalbase.ops.backup import backed_up_tables, encode_row, restore_backup, write_backup
+from legalbase.ops.archive import backed_up_tables, encode_row
+from legalbase.ops.backup import write_backup
+from legalbase.ops.restore import restore_backup
 from legalbase.regions.models import Region
 from legalbase.regions.seed import sync_regions
-from legalbase.search.index import reindex
-from legalbase.search.outbox import apply_pending
+from legalbase.search import backend
 from tests.corpus.documents import decree_docx, decree_pdf
 from tests.factories import TEST_ACTOR, auth, make_user, regulation_data
 
@@ -216,9 +217,8 @@ def test_restore_into_an_empty_instance_gives_the_same_records_files_and_searche
     app, client, runner, instance, empty_instance, tmp_path
 ):
     build_records(client, instance)
-    reindex()
-    apply_pending()
-    reindex()  # built in one go, as a restore builds it: updates would shift the scores a little
+    # Built in one go, as a restore builds it (applying updates would shift the scores a little).
+    backend().rebuild()
     archive = tmp_path / "cadangan.zip"
     result = runner.invoke(args=["backup", str(archive)])
     assert result.exit_code == 0, result.output

@@ -8,15 +8,10 @@ from ..core import db
 from ..core.audit import Actor
 from ..core.clitools import domain_errors_exit
 from .cli import corpus_group
-from .exchange import (
-    ImportReport,
-    Outcome,
-    build_jdihn_feed,
-    export_csv,
-    import_csv,
-    import_jdihn_feed,
-    parse_jdihn_feed,
-)
+from .exchange.csv_records import export_csv, import_csv
+from .exchange.jdihn import build_jdihn_feed
+from .exchange.jdihn_import import import_jdihn_feed, parse_jdihn_feed
+from .exchange.reports import ImportReport, Outcome
 from .models import RELATION_LABELS
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000/"
@@ -53,7 +48,7 @@ def export_jdihn_command(file, base_url):
 def import_jdihn_command(file):
     """Import a JDIHN feed file, print the report per entry, commit once."""
     report = import_jdihn_feed(parse_jdihn_feed(file.read()), Actor(IMPORT_ACTOR))
-    db.session.commit()
+    db.commit()
     echo_report(report)
 
 
@@ -73,7 +68,7 @@ def import_csv_command(file):
     with open(file, encoding="utf-8-sig", newline="") as handle:  # keep newlines inside cells
         text = handle.read()
     report = import_csv(text, Actor(IMPORT_ACTOR))
-    db.session.commit()
+    db.commit()
     echo_report(report)
 
 

@@ -6,7 +6,6 @@ from marshmallow import Schema, fields
 
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..core import db
 from ..core.errors import Invalid, UnsupportedMediaType
 from ..service.api import (
     API_PREFIX,
@@ -16,14 +15,9 @@ from ..service.api import (
     refuse_nul,
     refuse_too_large,
 )
-from .exchange import (
-    JDIHN_KEYS,
-    LEGALBASE_KEYS,
-    build_jdihn_feed,
-    export_csv,
-    import_csv,
-    import_jdihn_feed,
-)
+from .exchange.csv_records import export_csv, import_csv
+from .exchange.jdihn import JDIHN_KEYS, LEGALBASE_KEYS, build_jdihn_feed
+from .exchange.jdihn_import import import_jdihn_feed
 
 blp = Blueprint(
     "exchange", __name__, url_prefix=API_PREFIX, description="Pertukaran data: umpan JDIHN dan CSV."
@@ -108,9 +102,7 @@ class JdihnImport(MethodView):
     def post(self):
         """Impor umpan JDIHN (admin): buat atau perbarui tiap entri, lalu relasinya."""
         require(current_user(), "import_corpus")
-        report = import_jdihn_feed(json_array_body(), current_actor())
-        db.session.commit()
-        return report.as_dict()
+        return import_jdihn_feed(json_array_body(), current_actor()).as_dict()
 
 
 @blp.route("/regulations.csv")
@@ -133,9 +125,7 @@ class CsvImport(MethodView):
     def post(self):
         """Impor CSV peraturan (admin): buat atau perbarui tiap baris."""
         require(current_user(), "import_corpus")
-        report = import_csv(csv_body(), current_actor())
-        db.session.commit()
-        return report.as_dict()
+        return import_csv(csv_body(), current_actor()).as_dict()
 
 
 def csv_body() -> str:

@@ -7,13 +7,9 @@ from sqlalchemy import func, select
 from legalbase.core import db
 from legalbase.core.audit import AuditEntry
 from legalbase.core.errors import Invalid
-from legalbase.corpus.exchange import (
-    JDIHN_KEYS,
-    build_jdihn_feed,
-    export_csv,
-    import_csv,
-    import_jdihn_feed,
-)
+from legalbase.corpus.exchange.csv_records import export_csv, import_csv
+from legalbase.corpus.exchange.jdihn import JDIHN_KEYS, build_jdihn_feed
+from legalbase.corpus.exchange.jdihn_import import import_jdihn_feed
 from legalbase.corpus.models import Regulation, Relation
 from legalbase.corpus.regulations import regulation_snapshot
 from legalbase.corpus.relations import add_relation

@@ -4,7 +4,7 @@ the importer takes feeds as real JDIH sites send them, reporting the keys it ign
 import json
 
 from legalbase.core import db
-from legalbase.corpus.exchange import ministry_of
+from legalbase.corpus.exchange.naming import ministry_of
 from legalbase.corpus.models import Regulation
 from legalbase.regions.registry import find_region
 from tests.factories import auth, make_regulation, make_user
