@@ -42,13 +42,13 @@ def downgrade_command(revision):
 def setup_command():
     """Create or migrate the database and sync the seed corpus (idempotent)."""
     from .corpus.cli import sync_seed
-    from .search.outbox import ensure_search_index
+    from .search import backend
 
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
     upgrade_database()
     report = sync_seed()
-    db.session.commit()
-    ensure_search_index()
+    db.commit()
+    backend().ensure()
     for name, counts in report.items():
         click.echo(f"{name}: {counts}")
 

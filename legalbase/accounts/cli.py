@@ -33,7 +33,7 @@ def create_command(name, role, region_code, username, password_stdin, expires_in
     token = users.issue_token(
         user, CLI_ACTOR, label="users create", expires_at=_expiry(expires_in_days)
     )
-    db.session.commit()
+    db.commit()
     scope = f" wilayah {user.region_code}" if user.region_code else ""
     click.echo(f"Pengguna '{user.username}' dibuat (peran {user.role}{scope}). Token API:")
     click.echo(token)
@@ -46,7 +46,7 @@ def set_password_command(username):
     """Set a user's password, read from standard input."""
     password = sys.stdin.readline().rstrip("\n")
     users.set_password(users.get_user(username), password, CLI_ACTOR)
-    db.session.commit()
+    db.commit()
     click.echo(f"Kata sandi '{username}' diperbarui.")
 
 
@@ -56,7 +56,7 @@ def set_password_command(username):
 def import_command(path):
     """Create the users of a CSV file (name, role, region, username); print their tokens as CSV."""
     created = users.import_users(users.read_user_rows(path), CLI_ACTOR)
-    db.session.commit()
+    db.commit()
     click.echo("username,role,region,token")
     for user, token in created:
         click.echo(f"{user.username},{user.role},{user.region_code or ''},{token}")
@@ -72,7 +72,7 @@ def token_command(username, label, expires_in_days):
     """Issue another API token for a user and print it alone on the last line."""
     user = users.get_user(username)
     token = users.issue_token(user, CLI_ACTOR, label=label, expires_at=_expiry(expires_in_days))
-    db.session.commit()
+    db.commit()
     click.echo(f"Token baru untuk '{username}':")
     click.echo(token)
 
@@ -105,7 +105,7 @@ def tokens_command(username):
 def revoke_command(token_id):
     """Revoke an API token by its id (see `legalbase users tokens`)."""
     token = users.revoke_token(token_id, CLI_ACTOR)
-    db.session.commit()
+    db.commit()
     click.echo(f"Token {token.id} ({token.prefix}...) milik '{token.user.username}' dicabut.")
 
 

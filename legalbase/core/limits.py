@@ -11,6 +11,9 @@ is refused. One that ran out of time or memory, crashed or raised anything else 
 again, nor one whose address space stays above RETIRE_BYTES after its call (what a call leaves
 behind must not narrow the next one's limit). Up to IDLE_WORKERS wait between calls, and when a
 call takes the last one a spare starts, so that a concurrent call does not wait for a start.
+
+A call from an app context first ends a database transaction that has written nothing
+(`db.release_locks`): no lock is held while it waits for its worker.
 """
 
 import importlib
@@ -20,6 +23,9 @@ import os
 import resource
 import threading
 
+from flask import has_app_context
+
+from . import db
 from .errors import DomainError, Unavailable
 
 log = logging.getLogger(__name__)
@@ -52,6 +58,8 @@ def run_bounded(function, *args, timeout: float, memory: int):
     """`function(*args)` in a worker process, within `timeout` seconds (counted once the
     worker is up) and `memory` bytes of address space. Returns its value; raises its
     DomainError, BoundedCallFailed otherwise, Unavailable when no worker can start."""
+    if has_app_context():
+        db.release_locks()
     worker = _take_worker()
     try:
         return worker.call(function, args, timeout, memory)

@@ -41,7 +41,7 @@ def sync_seed() -> dict:
 def sync_command():
     """Upsert the seed corpus (regions, national regulations, relations), auditing changes."""
     report = sync_seed()
-    db.session.commit()
+    db.commit()
     for name, counts in report.items():
         click.echo(f"{name}: {counts}")
 
@@ -58,19 +58,18 @@ def ocr_command():
         )
     for regulation_id in pending:
         complete_ocr(regulation_id)
-        db.session.commit()
+        db.commit()
         click.echo(f"peraturan {regulation_id}: teks dibaca dengan OCR")
     click.echo(f"{len(pending)} berkas pindaian diproses.")
 
 
-# Index changes of an import are applied after every INDEX_BATCH files and at the end: one
-# index commit per file would cost more than the files themselves. A bulk load (at least
-# REBUILD_FROM files, and no fewer than the live records already there) applies none on the
-# way and rebuilds the index once at the end when REBUILD_FROM records or more wait: on the
-# national corpus (5,871 acts) batches into the growing index cost several times the import
-# itself, one rebuild less than it.
+# Each file commits on its own; the index changes those commits wait for (search's
+# after-commit work) are applied after every INDEX_BATCH files and at the end: one index commit
+# per file would cost more than the files themselves. A bulk load (at least BULK_FROM files, and
+# no fewer than the live records already there) applies none on the way, so that the search
+# backend finds the whole backlog at the end and may rebuild instead (Whoosh does).
 INDEX_BATCH = 200
-REBUILD_FROM = 1000
+BULK_FROM = 1000
 STATUS_LABELS = {
     "created": "dibuat",
     "needs_review": "perlu diperiksa",
@@ -156,16 +155,14 @@ def check_import_usage(folder: Path, options: ImportOptions, report_path: Path |
 
 def run_import(folder: Path, options: ImportOptions) -> ImportReport:
     """import_folder with a progress bar (ETA) on stderr, its index changes applied in batches,
-    or by one rebuild for a bulk load (and whatever an interrupted run left waiting)."""
-    from ..search.outbox import apply_pending
-
+    or all at the end for a bulk load."""
     total = len(find_documents(folder))
     bulk = is_bulk_load(total)
 
     def on_file(done: int, _total: int) -> None:
         bar.update(1)
-        if not options.dry_run and not bulk and done % INDEX_BATCH == 0:
-            apply_pending()
+        if not bulk and done % INDEX_BATCH == 0:
+            db.run_after_commit()
 
     try:
         with (
@@ -181,28 +178,18 @@ def run_import(folder: Path, options: ImportOptions) -> ImportReport:
             "jalankan perintah yang sama lagi untuk melanjutkan."
         ) from None
     finally:
-        if not options.dry_run:
-            catch_up_index(bulk)
+        if bulk and not options.dry_run:
+            click.echo("Memperbarui indeks pencarian...", err=True)
+        db.run_after_commit()
 
 
 def is_bulk_load(files: int) -> bool:
-    """Whether importing `files` files counts as a bulk load (see REBUILD_FROM)."""
+    """Whether importing `files` files counts as a bulk load (see BULK_FROM)."""
     live = db.session.scalar(
         select(func.count()).select_from(Regulation).where(Regulation.withdrawn_at.is_(None))
     )
-    db.session.commit()
-    return files >= REBUILD_FROM and files >= live
-
-
-def catch_up_index(bulk: bool) -> None:
-    """Apply the waiting index changes; after a bulk load that left many, rebuild instead."""
-    from ..search.outbox import apply_pending, pending_regulations, rebuild_index
-
-    if bulk and pending_regulations() >= REBUILD_FROM:
-        click.echo("Membangun ulang indeks pencarian...", err=True)
-        rebuild_index()
-    else:
-        apply_pending()
+    db.commit()
+    return files >= BULK_FROM and files >= live
 
 
 @contextmanager

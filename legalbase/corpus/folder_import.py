@@ -8,11 +8,12 @@ field was not read as written: the row names them, the reason gives the reader's
 `unchanged` (a live regulation already holds the same file: nothing written), `refused` (not
 stored: the reason says why, in Indonesian).
 
-Unlike the rest of the corpus room, `import_folder` owns its units of work: each file is
-committed on its own, or rolled back (its stored file removed with it) when it fails. Index
-changes wait in the search outbox for the caller to apply (the CLI does it in batches); a run
-interrupted anywhere leaves whole files only, and running it again resumes, since what is
-stored already is `unchanged`.
+Unlike the rest of the corpus room, `import_folder` owns its units of work: it commits each file
+on its own, or rolls it back (its stored file removed with it) when it fails; no lock is held
+while a bounded worker reads a PDF or DOCX (`limits.run_bounded` ends the transaction first).
+Scans wait for `legalbase corpus ocr`. Index changes wait in the search outbox for the caller
+to apply (the CLI does it in batches); a run interrupted anywhere leaves whole files only, and
+running it again resumes, since what is stored already is `unchanged`.
 """
 
 import csv
@@ -231,7 +232,6 @@ def _import(path: Path, row: dict, run: _Run) -> None:
     row["sha256"] = hashlib.sha256(content).hexdigest()
     if _unchanged(row, run):
         return
-    db.release_locks()  # no write lock is held while a worker reads the file
     upload = read_upload(content)
     proposed = read_proposal(upload)
     stated = run.options.stated_by(row["path"])
@@ -351,7 +351,10 @@ def _store(
 ) -> None:
     """Save the regulation with its file; commit, or roll back on a dry run."""
     uncertain = {**_uncertain(proposed, run.options), **disagreements}
-    regulation = save_regulation(metadata, upload, run.actor, _admit_any_scope, proposed)
+    # Scans wait for `legalbase corpus ocr`: a folder may hold thousands of them.
+    regulation = save_regulation(
+        metadata, upload, run.actor, _admit_any_scope, proposed, read_scan=False
+    )
     _fill(row, {name: getattr(regulation, name) for name in RECORD_FIELDS})
     row.update(
         status=NEEDS_REVIEW if uncertain else CREATED,

@@ -48,8 +48,8 @@ def start_folder_import(
     actor: Actor,
     names: str | None = None,
 ) -> Job:
-    """Check the archive and the options, store the archive and queue the import (the caller
-    commits, then schedules): UnsupportedMediaType when not a ZIP, Invalid when refused."""
+    """Check the archive and the options, store the archive and queue the import (run once the
+    work commits): UnsupportedMediaType when not a ZIP, Invalid when refused."""
     check_archive(content)
     ImportOptions(form, region_code, dry_run, names).check()
     sha256 = file_store().put(db.session, content)

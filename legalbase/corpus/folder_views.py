@@ -5,9 +5,7 @@ from flask.views import MethodView
 
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..core import db
 from ..core.errors import Invalid, UnsupportedMediaType
-from ..jobs import get_job, schedule
 from ..jobs.views import JobSchema
 from ..service.api import API_PREFIX, BEARER, Blueprint, refuse_nul, refuse_too_large
 from .folder_jobs import refuse_not_zip, start_folder_import
@@ -79,10 +77,7 @@ class FolderImport(MethodView):
         require(current_user(), "import_corpus")
         content = archive_part()
         form, region, dry_run, names = option_fields()
-        job = start_folder_import(content, form, region, dry_run, current_actor(), names)
-        db.session.commit()
-        schedule(job.id)
-        return get_job(job.id)
+        return start_folder_import(content, form, region, dry_run, current_actor(), names)
 
 
 def archive_part() -> bytes:

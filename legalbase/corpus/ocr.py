@@ -3,6 +3,9 @@
 A scan is stored at once with `text_status = "pending_ocr"`; its text is read afterwards (in a
 background thread, or by `legalbase corpus ocr`, which also finishes what a restart interrupted),
 and the record is read again: its citations become relations.
+
+Saving a scan schedules its OCR once that work commits (`save_regulation`); the reader owns its
+units of work: it commits each scan it reads.
 """
 
 import logging
@@ -101,10 +104,10 @@ def schedule_ocr(regulation_id: int) -> None:
     if app.config["OCR_MODE"] != "inline":
         threading.Thread(target=_run, args=(app, regulation_id), daemon=True).start()
     elif complete_ocr(regulation_id):
-        db.session.commit()
+        db.commit()
 
 
 def _run(app: Flask, regulation_id: int) -> None:
     with app.app_context():
         if complete_ocr(regulation_id):
-            db.session.commit()
+            db.commit()

@@ -2,6 +2,7 @@
 keep the file, and link what it cites. Also the short-lived staging behind "extract first,
 save later"."""
 
+import functools
 import re
 import time
 from collections.abc import Callable
@@ -104,10 +105,12 @@ def save_regulation(
     actor: audit.Actor,
     check_scope: Callable[[dict], None],
     proposed: Proposed | None = None,
+    read_scan: bool = True,
 ) -> Regulation:
     """Store a regulation from explicit metadata and, when given, its file: the proposal read
     from the file (`proposed`, when the caller read it already) fills the gaps, `check_scope`
-    vets the result, citations become relations."""
+    vets the result, citations become relations. A scan waiting for OCR is read once the work
+    commits, unless `read_scan=False` (it waits for `legalbase corpus ocr`)."""
     if proposed is not None:
         proposal, citations = proposed.proposal, proposed.citations
     else:
@@ -119,7 +122,15 @@ def save_regulation(
         attach_file(regulation, upload)
         link_citations(regulation, citations, actor)
         lint_text(regulation)
+    if read_scan and regulation.text_status == "pending_ocr":
+        _read_scan_after_commit(regulation.id)
     return regulation
+
+
+def _read_scan_after_commit(regulation_id: int) -> None:
+    from .ocr import schedule_ocr
+
+    db.after_commit(functools.partial(schedule_ocr, regulation_id), key=("ocr", regulation_id))
 
 
 def lint_text(regulation: Regulation) -> None:

@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require, require_record_write
-from ..core import audit, db
+from ..core import audit
 from ..core.errors import Invalid, NotFound, UnsupportedMediaType
 from ..core.storage import file_store
 from ..service.api import (
@@ -23,7 +23,6 @@ from ..service.api import (
     refuse_too_large,
 )
 from .files import read_upload
-from .ocr import schedule_ocr
 from .queries import list_regulations, with_status
 from .regulations import get_regulation, patch_regulation, withdraw_regulation
 from .relations import add_relation, relations_of
@@ -97,9 +96,6 @@ class Regulations(MethodView):
         """Simpan peraturan baru dari metadatanya, dengan atau tanpa berkas."""
         metadata, upload = _metadata_and_upload()
         regulation = save_regulation(metadata, upload, current_actor(), authorize_record_write)
-        db.session.commit()
-        if regulation.text_status == "pending_ocr":
-            schedule_ocr(regulation.id)
         return with_status([regulation])[0]
 
 
@@ -110,9 +106,7 @@ class Extraction(MethodView):
     @blp.response(200, ExtractionSchema)
     def post(self):
         """Baca berkas dan usulkan metadatanya tanpa menyimpan apa pun secara tetap."""
-        content = _file_part(required=True)
-        db.release_locks()
-        upload = read_upload(content)
+        upload = read_upload(_file_part(required=True))
         proposed = read_proposal(upload)
         return {
             "handle": stage(upload),
@@ -152,7 +146,6 @@ class RegulationDetail(MethodView):
         if "region_code" in changes:
             authorize_record_write(changes)
         patch_regulation(regulation, changes, current_actor())
-        db.session.commit()
         return with_status([regulation])[0]
 
 
@@ -168,7 +161,6 @@ class Withdrawal(MethodView):
         require(current_user(), "withdraw", regulation.region_code)
         args = load_json(WithdrawSchema())
         withdraw_regulation(regulation, args["reason"], current_actor())
-        db.session.commit()
         return with_status([regulation])[0]
 
 
@@ -223,7 +215,6 @@ class RegulationRelations(MethodView):
         add_relation(
             source, args["type"], target, current_actor(), args["effective_on"], args["note"]
         )
-        db.session.commit()
         return relations_of(source)
 
 
@@ -236,14 +227,12 @@ def _metadata_and_upload():
     if request.mimetype != "multipart/form-data":
         metadata = json_body()
         handle = metadata.pop("file_handle", None)
-        db.release_locks()
         return metadata, take_staged(handle) if handle is not None else None
     refuse_too_large()
     metadata = _metadata_part()
     if metadata.get("region_code"):
         authorize_record_write(metadata)  # 403 before anything about the file
     content = _file_part(required=False)
-    db.release_locks()
     return metadata, read_upload(content) if content is not None else None
 
 

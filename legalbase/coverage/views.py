@@ -1,4 +1,5 @@
-"""The coverage API: by region, by province, over time, impact, attestations, export."""
+"""The coverage API: by region, by province, over time, attestations, export. `/impact`, nested
+in this blueprint, is served by the room of drafts, which adds the drafts citing a regulation."""
 
 from datetime import date
 
@@ -8,28 +9,21 @@ from marshmallow import Schema, fields, validate
 
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..core import db
-from ..corpus.regulations import get_regulation
 from ..corpus.schemas import RelatedRegulationSchema
-from ..drafting.drafts import drafts_citing
 from ..regions.models import LEVELS
 from ..regions.registry import get_region
 from ..service.api import (
     API_PREFIX,
     BEARER,
-    ID_MAX,
     Blueprint,
     Day,
-    Timestamp,
     json_request_body,
     load_json,
 )
 from .basis import STATUSES
 from .export import coverage_csv, coverage_xlsx
 from .reports import (
-    amendment_family,
     coverage_report,
-    impact,
     province_indicators,
     record_attestation,
     region_report,
@@ -119,29 +113,6 @@ class ProvinceRowSchema(Schema):
     max_overdue_days = fields.Integer(required=True)
 
 
-class ImpactArgs(Schema):
-    regulation = fields.Integer(required=True, validate=validate.Range(min=1, max=ID_MAX))
-    as_of = Day()
-
-
-class ImpactRowSchema(Schema):
-    regulation = fields.Nested(RelatedRegulationSchema, required=True)
-    relation = fields.String(required=True)
-    rests_on_id = fields.Integer(required=True)
-
-
-class ImpactDraftSchema(Schema):
-    id = fields.Integer(required=True)
-    template = fields.String(required=True)
-    region_code = fields.String(required=True)
-    created_at = Timestamp(required=True)
-
-
-class ImpactSchema(Schema):
-    bases = fields.List(fields.Nested(ImpactRowSchema), required=True)
-    drafts = fields.List(fields.Nested(ImpactDraftSchema), required=True)
-
-
 class AttestationInputSchema(Schema):
     has_basis = fields.Boolean(required=True)
     stated_on = Day(required=True)
@@ -182,18 +153,6 @@ class Timeline(MethodView):
         return timeline(args["start"], args["end"])
 
 
-@blp.route("/impact")
-class Impact(MethodView):
-    @blp.arguments(ImpactArgs, location="query")
-    @blp.response(200, ImpactSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, args):
-        """Dasar hukum daerah dan draf tersimpan yang bersandar pada satu peraturan."""
-        bases = impact(args["regulation"], args.get("as_of"))
-        family = amendment_family(get_regulation(args["regulation"]))
-        return {"bases": bases, "drafts": drafts_citing(family)}
-
-
 @blp.route("/export.xlsx")
 class ExportXlsx(MethodView):
     @blp.arguments(AsOfArgs, location="query")
@@ -232,11 +191,9 @@ class Attestations(MethodView):
         region = get_region(code)
         require(current_user(), "attest", region.code)
         args = load_json(AttestationInputSchema())
-        attestation = record_attestation(
+        return record_attestation(
             region.code, args["has_basis"], args["stated_on"], args["note"], current_actor()
         )
-        db.session.commit()
-        return attestation
 
 
 def _download(content: bytes, mimetype: str, extension: str) -> Response:

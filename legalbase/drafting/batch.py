@@ -44,8 +44,10 @@ def start_batch(
     options: dict,
     actor: audit.Actor,
     as_of: date | None = None,
+    scheduled: bool = True,
 ) -> Job:
-    """Queue a batch: checks the template and the selection now, renders later."""
+    """Queue a batch: checks the template and the selection now, renders later (once the work
+    commits, unless `scheduled=False`: the caller runs it itself)."""
     template = chosen_template(template_name)
     unknown = [status for status in statuses if status not in STATUSES]
     if not statuses or unknown:
@@ -61,7 +63,7 @@ def start_batch(
         "options": options,
         "as_of": (as_of or date.today()).isoformat(),
     }
-    return create_job("batch_drafts", params, actor, province)
+    return create_job("batch_drafts", params, actor, province, scheduled)
 
 
 def render_batch(job: Job) -> None:

@@ -38,9 +38,15 @@ drafts_group = AppGroup("drafts", help="Penyusunan draf keputusan.")
 def batch_command(template_name, statuses, province, fields_json, output):
     """Draft a decree for every region of the selection into one ZIP."""
     job = start_batch(
-        template_name, list(statuses), province, json.loads(fields_json), {}, Actor("cli")
+        template_name,
+        list(statuses),
+        province,
+        json.loads(fields_json),
+        {},
+        Actor("cli"),
+        scheduled=False,  # run here, with the progress bar
     )
-    db.session.commit()
+    db.commit()
     count = len(select_regions(get_template(template_name), list(statuses), province, _as_of(job)))
     with click.progressbar(length=count, label="Menyusun draf") as bar:
         job = run_job(job.id, progress=bar.update)

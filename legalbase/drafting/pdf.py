@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..core import db
 from ..core.errors import DomainError
 
 CONVERT_SECONDS = 300
@@ -23,12 +24,14 @@ def libreoffice() -> str | None:
 
 
 def docx_to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
-    """PDF bytes for each named DOCX, converted in one LibreOffice run."""
+    """PDF bytes for each named DOCX, converted in one LibreOffice run (after a database
+    transaction that has written nothing is ended: no lock is held meanwhile)."""
     program = libreoffice()
     if program is None:
         raise PdfUnavailable(
             "PDF tidak tersedia: LibreOffice tidak terpasang di server ini; unduh DOCX-nya."
         )
+    db.release_locks()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         paths = []

@@ -6,9 +6,7 @@ from marshmallow import fields
 
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..core import db
 from ..core.errors import Invalid, UnsupportedMediaType
-from ..jobs import schedule
 from ..service.api import API_PREFIX, BEARER, Blueprint, refuse_too_large
 from .catalog import validation_of
 from .uploads import start_validation, upload_template
@@ -71,8 +69,6 @@ class TemplateUploads(MethodView):
         manifest_text, content = upload_parts()
         template = upload_template(manifest_text, content, current_actor())
         job = start_validation(template, current_actor())
-        db.session.commit()
-        schedule(job.id)
         return {
             **vars(template),
             "validation_job": f"{API_PREFIX}/jobs/{job.id}",

@@ -12,7 +12,6 @@ from ..core import db
 from ..core.errors import Invalid
 from ..corpus.schemas import LintFindingSchema
 from ..coverage.basis import STATUSES
-from ..jobs import get_job, schedule
 from ..jobs.views import JobSchema
 from ..regions.registry import find_region
 from ..service.api import (
@@ -123,7 +122,6 @@ class Drafts(MethodView):
         draft = create_draft(
             args["template"], args["region_code"], args["fields_"], args["options"], current_actor()
         )
-        db.session.commit()
         return draft
 
 
@@ -139,7 +137,7 @@ class DraftBatch(MethodView):
         args = load_json(BatchInputSchema())
         if args["province"] is not None:
             get_province(args["province"])
-        job = start_batch(
+        return start_batch(
             args["template"],
             args["statuses"],
             args["province"],
@@ -147,9 +145,6 @@ class DraftBatch(MethodView):
             args["options"],
             current_actor(),
         )
-        db.session.commit()
-        schedule(job.id)
-        return get_job(job.id)
 
 
 @blp.route("/<int:draft_id>")
@@ -173,7 +168,6 @@ class DraftRender(MethodView):
         require(current_user(), "draft", draft.region_code)
         args = load_json(RerenderSchema())
         rerender_draft(draft, args["fields_"], args["options"], current_actor())
-        db.session.commit()
         return draft
 
 
@@ -192,6 +186,7 @@ class DraftDocx(MethodView):
 
 @blp.route("/<int:draft_id>/document.pdf")
 class DraftPdf(MethodView):
+    @db.transaction(db.WRITES)  # the first conversion keeps the PDF
     @token_required
     @blp.doc(security=BEARER)
     @blp.arguments(VersionArgs, location="query")
@@ -201,10 +196,7 @@ class DraftPdf(MethodView):
         """Unduh draf sebagai PDF (melalui LibreOffice; 501 bila tidak terpasang)."""
         draft = _readable(draft_id)
         version = version_of(draft, args.get("version"))
-        db.session.commit()  # the first conversion keeps the PDF: a write, from a fresh transaction
-        with db.writing():
-            content = draft_pdf(version)
-            db.session.commit()
+        content = draft_pdf(version)
         return _send(content, "application/pdf", f"draf-{draft.id}-v{version.number}.pdf")
 
 

@@ -6,8 +6,12 @@ Each room registers the kinds of job it runs (`register`) when the app is built,
 any process knows every kind. Each serving process runs jobs in its background thread
 (legalbase/service/serving.py, with JOBS_MODE=background); `legalbase jobs run` (or `legalbase
 drafts run-jobs`) claims the same way, so any number of processes can share the queue.
+
+A job created in a unit of work is scheduled once that work commits (`create_job`); the runner
+owns its units of work: it commits each claim, each step a handler records, and each job's end.
 """
 
+import functools
 import os
 import socket
 import threading
@@ -76,12 +80,21 @@ def result_name(job: Job) -> str:
 # --- creating and finding jobs --------------------------------------------------------------
 
 
-def create_job(kind: str, params: dict, actor: audit.Actor, region_code: str | None = None) -> Job:
-    """Queue a job of `kind` (added, flushed and audited; the caller commits, then schedules)."""
+def create_job(
+    kind: str,
+    params: dict,
+    actor: audit.Actor,
+    region_code: str | None = None,
+    scheduled: bool = True,
+) -> Job:
+    """Queue a job of `kind` (added, flushed and audited), scheduled once the work commits;
+    `scheduled=False` for a caller that runs it itself (a command with a progress bar)."""
     job = Job(kind=kind, params=params, region_code=region_code, created_by_id=actor.user_id)
     db.session.add(job)
     db.session.flush()
     audit.record(actor, "create", "job", job.id, None, params, region_code)
+    if scheduled:
+        db.after_commit(functools.partial(schedule, job.id), key=("schedule", job.id))
     return job
 
 
@@ -219,7 +232,7 @@ def run_claimed_job(job_id: int, progress: Callable[[int], None] | None = None) 
         job.lease_until = None
     finally:
         _progress.reset(token)
-    db.session.commit()
+    db.commit()  # the job's end, then what its commits left waiting (index changes, jobs)
     return job
 
 

@@ -5,7 +5,6 @@ from marshmallow import Schema, fields, validate
 
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
-from ..core import db
 from ..service.api import (
     API_PREFIX,
     BEARER,
@@ -102,5 +101,4 @@ class RegionDetail(MethodView):
         require(current_user(), "correct_region", region.code)
         args = load_json(SeatCorrectionSchema())
         correct_seat(region, args["seat"], args.get("note"), current_actor())
-        db.session.commit()
         return region

@@ -65,9 +65,9 @@ class BackgroundWork:
 
     def run_once(self) -> None:
         from ..jobs import run_queued_jobs
-        from ..search.outbox import apply_pending
+        from ..search import backend
 
-        apply_pending()
+        backend().apply_pending()
         if self.app.config["JOBS_MODE"] == "background":
             run_queued_jobs()
 

@@ -7,7 +7,6 @@ from datetime import date
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 
 from ..accounts.policy import may, require, require_record_write
-from ..core import db
 from ..core.audit import Actor
 from ..core.dates import indonesian_date
 from ..core.errors import NotFound, Unauthorized
@@ -25,8 +24,8 @@ from ..drafting.catalog import list_templates
 from ..drafting.context import draft_context
 from ..drafting.drafts import create_draft, draft_docx, get_draft
 from ..regions.registry import get_region, list_regions
-from ..search.outbox import apply_pending
-from ..search.queries import CITATION, SearchRequest, search
+from ..search import backend
+from ..search.query_language import CITATION, SearchRequest
 from .charts import monthly_counts, timeline_chart
 from .forms import form_fields
 from .map import CREDIT, HEIGHT, WIDTH, province_paths, shade
@@ -127,8 +126,7 @@ def cari():
     args = _search_args(request.args)
     result = None
     if args.q:
-        apply_pending()
-        result = search(args)
+        result = backend().search(args)
         cited = _cited_regulation(args.q, result)
         if cited is not None:
             return redirect(url_for("web.dokumen", regulation_id=cited))
@@ -190,9 +188,7 @@ def unggah():
         return render_template("web/unggah.html", reading=None)
     check_csrf()
     part = request.files.get("berkas")
-    content = part.read() if part else b""
-    db.release_locks()
-    upload = read_upload(content)
+    upload = read_upload(part.read() if part else b"")
     proposed = read_proposal(upload)
     return render_template(
         "web/unggah.html",
@@ -227,7 +223,6 @@ def unggah_simpan():
         )
     }
     metadata["year"] = request.form.get("year") or None
-    db.release_locks()
     upload = take_staged(request.form.get("handle"))
     regulation = save_regulation(
         metadata,
@@ -235,7 +230,6 @@ def unggah_simpan():
         Actor(user.username, user.id),
         lambda merged: require_record_write(user, merged.get("region_code")),
     )
-    db.session.commit()
     return redirect(url_for("web.dokumen", regulation_id=regulation.id))
 
 
@@ -254,7 +248,6 @@ def draf():
             draft = create_draft(
                 chosen.name, region.code, fields, options, Actor(user.username, user.id)
             )
-            db.session.commit()
             return redirect(url_for("web.draf_hasil", draft_id=draft.id))
         preview = draft_context(chosen, region.code, fields, options)
     return render_template(
@@ -303,8 +296,9 @@ def masuk():
     error = None
     if request.method == "POST":
         check_csrf()
+        # The attempt is counted either way: a failed one answers 401 without raising, so the
+        # request's unit of work commits it.
         user = sign_in(request.form.get("username", ""), request.form.get("password", ""))
-        db.session.commit()  # the attempt is counted whether it succeeded or not
         if user is not None:
             return redirect(url_for("web.beranda"))
         error = "Nama pengguna atau kata sandi salah."

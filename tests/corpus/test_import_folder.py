@@ -22,9 +22,9 @@ from legalbase.corpus import cli as corpus_cli
 from legalbase.corpus import folder_import
 from legalbase.corpus.folder_import import STATUSES, ImportOptions, import_folder
 from legalbase.corpus.models import Regulation
-from legalbase.search import outbox
+from legalbase.search import backend
 from legalbase.search.models import SearchOutbox
-from legalbase.search.outbox import apply_pending, ensure_search_index
+from legalbase.search.whoosh import outbox
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 REAL_PDFS = SHARED_DATA / "real-decrees" / "pdf"
@@ -94,7 +94,7 @@ def other(empty_instance):
     """An instance of its own (regions only) with its search index built."""
     with empty_instance() as instance:
         with instance.app_context():
-            ensure_search_index()
+            backend().ensure()
             db.session.remove()
         yield instance
 
@@ -105,7 +105,7 @@ def run(other, root: Path, **options) -> folder_import.ImportReport:
         try:
             return import_folder(root, ImportOptions(**options))
         finally:
-            apply_pending()
+            backend().apply_pending()
             db.session.remove()
 
 
@@ -329,20 +329,34 @@ def test_the_command_shows_progress_writes_the_report_and_exits_0(other, tmp_pat
 
 def test_a_bulk_load_rebuilds_the_index_once_at_the_end(other, tmp_path, monkeypatch):
     root = decree_folder(tmp_path / "masuk")
-    monkeypatch.setattr(corpus_cli, "REBUILD_FROM", 2)  # 6 files into an empty corpus: bulk
-    drains, drain = [], outbox.apply_pending
-    monkeypatch.setattr(outbox, "apply_pending", lambda *args: drains.append(args) or drain())
+    monkeypatch.setattr(corpus_cli, "BULK_FROM", 2)  # 6 files into an empty corpus: bulk
+    monkeypatch.setattr(outbox, "REBUILD_FROM", 2)
+    calls = []
+    for name in ("rebuild_index", "_apply_batch"):
+        original = getattr(outbox, name)
+        monkeypatch.setattr(outbox, name, spy(original, calls, name))
     with other.app_context():
         result = other.test_cli_runner().invoke(
             args=["corpus", "import-folder", str(root), "--report", str(tmp_path / "r.csv")]
         )
     assert result.exit_code == 0, result.output
+    assert "Memperbarui indeks pencarian" in result.output
     if other.config["SEARCH_BACKEND"] == "postgresql":  # written by each file's transaction
-        assert "Membangun ulang indeks" not in result.output
+        assert calls == []
     else:
-        assert "Membangun ulang indeks" in result.output and drains == [()]  # once, after it
+        assert calls == ["rebuild_index"]  # once, at the end, and no batch on the way
     assert counts(other)["outbox"] == 0  # the rebuild reflects every change it dropped
     assert_whole(other)
+
+
+def spy(function, calls: list, name: str):
+    """`function`, noting `name` in `calls` each time it is called."""
+
+    def noted(*args, **kwargs):
+        calls.append(name)
+        return function(*args, **kwargs)
+
+    return noted
 
 
 def test_the_command_killed_while_storing_a_file_leaves_nothing_of_it(other, tmp_path, monkeypatch):
@@ -403,6 +417,7 @@ def national_acts(folder: Path) -> list[str]:
 
 
 @needs_shared_data
+@pytest.mark.slow
 def test_real_decrees_and_national_acts_are_imported_and_a_rerun_changes_nothing(other, tmp_path):
     root = tmp_path / "masuk"
     for pdf in sorted(REAL_PDFS.glob("*.pdf")):

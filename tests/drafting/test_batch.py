@@ -41,6 +41,7 @@ def entries(archive_bytes):
     return archive, manifest
 
 
+@pytest.mark.slow
 def test_the_batch_for_every_kabupaten_and_kota_without_a_basis_completes(client, ministry):
     response = batch(client, ministry, "kepbupwal-pembentukan")
     assert response.status_code == 202

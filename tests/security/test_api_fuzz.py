@@ -34,8 +34,7 @@ from legalbase.drafting.batch import start_batch
 from legalbase.drafting.drafts import create_draft
 from legalbase.drafting.pdf import libreoffice
 from legalbase.jobs import run_job
-from legalbase.search.index import reindex
-from legalbase.search.outbox import apply_pending
+from legalbase.search import backend
 from tests.factories import TEST_ACTOR, auth, make_regulation, make_user
 
 CHECKS = (
@@ -76,8 +75,8 @@ def fuzzing_app(app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "JOBS_MODE", "queued")
     monkeypatch.setitem(app.config, "OCR_MODE", "off")
     monkeypatch.setitem(app.config, "SEARCH_INDEX_DIR", str(tmp_path / "search"))
-    reindex()
-    apply_pending()
+    backend().rebuild()
+    backend().apply_pending()
     return app
 
 

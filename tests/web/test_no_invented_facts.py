@@ -11,7 +11,7 @@ from sqlalchemy import select
 from legalbase.core import db
 from legalbase.corpus.models import Regulation
 from legalbase.corpus.relations import add_relation
-from legalbase.search.index import reindex
+from legalbase.search import backend
 from tests.factories import TEST_ACTOR, make_regulation
 
 TITLE = "Pembentukan Gugus Tugas Sungsangbaru Pencegahan Tindak Pidana Perdagangan Orang"
@@ -60,7 +60,7 @@ def records(app, tmp_path, monkeypatch):
         title="Tim Terpadu Sungsangbaru",
     )
     db.session.commit()
-    reindex()
+    backend().rebuild()
     return dateless, revoking, dated
 
 

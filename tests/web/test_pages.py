@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from legalbase.core import db
 from legalbase.corpus.models import Regulation
-from legalbase.search.index import reindex
+from legalbase.search import backend
 from tests.factories import make_user
 
 
@@ -104,7 +104,7 @@ def test_a_citation_typed_in_the_search_box_lands_on_that_regulation(
     client, app, tmp_path, monkeypatch
 ):
     monkeypatch.setitem(app.config, "SEARCH_INDEX_DIR", str(tmp_path / "search"))
-    reindex()
+    backend().rebuild()
     perpres = db.session.scalar(
         select(Regulation.id).where(Regulation.seed_key == "perpres-49-2023")
     )
