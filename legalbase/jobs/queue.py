@@ -12,6 +12,7 @@ owns its units of work: it commits each claim, each step a handler records, and 
 """
 
 import functools
+import logging
 import os
 import socket
 import threading
@@ -29,7 +30,10 @@ from ..core.db import utcnow
 from ..core.errors import NotFound
 from .models import Job
 
+log = logging.getLogger(__name__)
+
 MAX_ATTEMPTS = 3
+CLAIMED = "jobs.claimed"  # session.info: {job id: the attempt this thread's runner holds}
 DEFAULT_RESULT_NAME = "pekerjaan-{id}.zip"
 
 Handler = Callable[[Job], None]
@@ -167,17 +171,34 @@ def _lease_end():
     return utcnow() + timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])
 
 
+class TakenBack(Exception):
+    """The runner's lease ran out and another runner claimed its job: the job is theirs now."""
+
+
 @event.listens_for(Session, "before_flush")
 def _renew_leases(session, _context, _instances):
     # Every recorded step of a running job (status, progress) renews its lease, unless the
-    # step sets the lease itself.
+    # step sets the lease itself; a runner whose job another has claimed since writes nothing.
+    claimed = session.info.get(CLAIMED, {})
     for obj in session.dirty:
+        if isinstance(obj, Job) and obj.id in claimed:
+            _check_still_held(session, obj.id, claimed[obj.id])
         if (
             isinstance(obj, Job)
             and obj.status == "running"
             and not inspect(obj).attrs.lease_until.history.has_changes()
         ):
             obj.lease_until = _lease_end()
+
+
+def _check_still_held(session, job_id: int, attempt: int) -> None:
+    # The row stays locked until the step commits (PostgreSQL; SQLite has one writer anyway),
+    # so no claim slips in between this check and the step's write.
+    current = session.execute(
+        select(Job.attempts).where(Job.id == job_id).with_for_update()
+    ).scalar_one()
+    if current != attempt:
+        raise TakenBack(f"job {job_id}: attempt {attempt} was taken back (now {current})")
 
 
 # --- running --------------------------------------------------------------------------------
@@ -218,22 +239,38 @@ def run_job(job_id: int, progress: Callable[[int], None] | None = None) -> Job:
 
 
 def run_claimed_job(job_id: int, progress: Callable[[int], None] | None = None) -> Job:
-    """Run a job this process claimed: finished, or failed with the reason recorded.
+    """Run a job this process claimed: finished, or failed with the reason recorded, unless
+    another runner took it back meanwhile (this one's lease ran out): then it is left to them.
     `progress(steps)`, if given, hears of the steps the handler reports (a progress bar)."""
     job = get_job(job_id)
+    attempt = job.attempts
+    held = db.session.info.setdefault(CLAIMED, {})
+    held[job_id] = attempt
     token = _progress.set(progress)
     try:
         kind_of(job).handler(job)
         job.status, job.lease_until = "finished", None
+        db.commit()  # the job's end, then what its commits left waiting (index changes, jobs)
+    except TakenBack:
+        db.session.rollback()
+        log.warning("job %s: taken back by another runner; this attempt stops", job_id)
     except Exception as exc:  # the job must end finished or failed, never silently lost
         db.session.rollback()
-        job = get_job(job_id)
-        job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
-        job.lease_until = None
+        record_failure(job_id, attempt, f"{type(exc).__name__}: {exc}")
     finally:
         _progress.reset(token)
-    db.commit()  # the job's end, then what its commits left waiting (index changes, jobs)
-    return job
+        held.pop(job_id, None)
+    return get_job(job_id)
+
+
+def record_failure(job_id: int, attempt: int, error: str) -> None:
+    """Mark attempt `attempt` of a job failed with `error`, unless another runner took it."""
+    db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.attempts == attempt)
+        .values(status="failed", error=error, lease_until=None, updated_at=utcnow())
+    )
+    db.commit()
 
 
 def report_progress(steps: int = 1) -> None:

@@ -4,11 +4,12 @@ queued again and finished by another, or failed with its reason after the last a
 from datetime import UTC, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from legalbase.core import db
 from legalbase.core.db import utcnow
 from legalbase.drafting.batch import start_batch
-from legalbase.jobs import MAX_ATTEMPTS, claim_job, get_job, recover_stalled_jobs
+from legalbase.jobs import MAX_ATTEMPTS, Job, claim_job, get_job, queue, recover_stalled_jobs
 from tests.factories import TEST_ACTOR, auth, make_user
 
 
@@ -72,3 +73,27 @@ def test_recording_progress_renews_the_lease(job):
     lease = running.lease_until
     lease = lease if lease.tzinfo else lease.replace(tzinfo=UTC)  # SQLite gives naive UTC
     assert lease > utcnow() + timedelta(seconds=60)
+
+
+def test_a_runner_whose_job_was_taken_back_writes_nothing_more(job, monkeypatch):
+    def overtaken(running):
+        # Meanwhile this runner's lease ran out, and another runner claimed the job again.
+        db.session.execute(
+            update(Job)
+            .where(Job.id == running.id)
+            .values(attempts=Job.attempts + 1, worker="another:1", progress=2)
+        )
+        db.session.commit()
+        running.progress = 5  # the step this runner then records, or its end, is refused
+        db.session.commit()
+
+    monkeypatch.setitem(queue.KINDS, job.kind, queue.Kind(overtaken, queue.DEFAULT_RESULT_NAME))
+    assert claim_job(job.id)
+    after = queue.run_claimed_job(job.id)
+    assert (after.status, after.attempts, after.worker, after.progress) == (
+        "running",
+        2,
+        "another:1",
+        2,
+    )
+    assert after.error is None
