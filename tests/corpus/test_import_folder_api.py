@@ -15,8 +15,9 @@ from legalbase.core.audit import history
 from legalbase.core.storage import file_store
 from legalbase.corpus import folder_jobs
 from legalbase.corpus.models import Regulation
-from legalbase.jobs import Job
+from legalbase.jobs import Job, run_queued_jobs
 from legalbase.ops.check import referenced_files
+from legalbase.search import backend
 from tests.factories import auth, make_user
 
 URL = "/api/v1/import/folder"
@@ -110,6 +111,22 @@ def test_an_admin_gets_a_job_whose_report_has_a_row_per_file(client, admin):
         created = history("regulation", regulation.id)[0]
         assert (created.action, created.actor_label) == ("create", "admin-impor")
         assert created.actor_id == job_creator(job)
+
+
+def test_what_a_queued_job_imports_is_in_the_search_index_when_it_ends(
+    app, client, admin, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SEARCH_INDEX_DIR", str(tmp_path / "search"))  # its own
+    monkeypatch.setitem(app.config, "JOBS_MODE", "queued")  # run below, as `jobs run` does
+    backend().rebuild()
+    db.session.commit()
+    job = send(client, admin, decrees()).json
+    assert run_queued_jobs() == 1
+    assert backend().pending() == 0  # applied as the job ended, not left for a search
+    assert ran(client, admin, job)["status"] == "finished"
+    index = backend().check()
+    assert index["missing"] == [] and index["stale"] == [], index
+    assert index["indexed"] == index["expected"] >= 2
 
 
 def test_the_job_reads_back_at_its_url_and_the_archive_is_kept_as_its_input(client, admin):
