@@ -1,6 +1,8 @@
-"""Backup and restore: the same records, files and search results in an empty instance; a
-damaged archive or an instance that is not empty refused before anything is written; a backup
-consistent while another connection writes; SQLite and PostgreSQL archives interchangeable."""
+"""Backup and restore: the same records, files and search results in an empty or a brand-new
+instance, from an archive at the newest schema revision or an older one, ending at the newest;
+a damaged archive, an unknown revision or an instance that is not empty refused before anything
+is written; a backup consistent while another connection writes; SQLite and PostgreSQL archives
+interchangeable."""
 
 import hashlib
 import io
@@ -9,16 +11,18 @@ import re
 import threading
 import zipfile
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, inspect, select, update
 
 from legalbase import create_app
 from legalbase.accounts.users import issue_token, list_tokens, revoke_token
 from legalbase.core import db
 from legalbase.core.audit import AuditEntry
-from legalbase.core.schema import upgrade_database
+from legalbase.core.schema import downgrade_database, head_revision, upgrade_database
 from legalbase.corpus.files import read_upload
 from legalbase.corpus.models import Regulation
 from legalbase.corpus.regulations import create_regulation
@@ -31,6 +35,7 @@ from legalbase.regions.models import Region
 from legalbase.regions.seed import sync_regions
 from legalbase.search import backend
 from tests.corpus.documents import decree_docx, decree_pdf
+from tests.databases import new_database
 from tests.factories import TEST_ACTOR, auth, make_user, regulation_data
 
 SHIPPED_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "kepbupwal-pembentukan"
@@ -49,6 +54,41 @@ def instance(app, tmp_path, monkeypatch):
     folder = tmp_path / "instance"
     monkeypatch.setattr(app, "instance_path", str(folder))
     return folder
+
+
+@contextmanager
+def brand_new_instance(folder: Path):
+    """An app whose instance folder does not exist yet and whose database was never created
+    (SQLite: its file in that folder; PostgreSQL: a schema of its own without tables)."""
+    with new_database(folder) as url:
+        instance = folder / "new-instance"
+        if url.startswith("sqlite"):
+            url = f"sqlite:///{instance / 'legalbase.sqlite'}"
+        other = create_app(
+            {"DATABASE_URL": url, "SECRET_KEY": "test", "INSTANCE_DIR": str(instance)}
+        )
+        try:
+            yield other
+        finally:
+            other.extensions["legalbase.db"].engine.dispose()
+
+
+@pytest.fixture(params=["empty", "brand-new"])
+def target(request, empty_instance, tmp_path):
+    """The instance a restore goes into: an empty one (migrated, with the region registry) or
+    a brand-new one (no folder, no database); `target.registry` says whether it has one."""
+    if request.param == "empty":
+        make = partial(empty_instance)
+        make.registry = True
+    else:
+        make = partial(brand_new_instance, tmp_path / "target")
+        make.registry = False
+    return make
+
+
+def revision_of(other) -> str | None:
+    with other.app_context():
+        return MigrationContext.configure(db.session.connection()).get_current_revision()
 
 
 def build_records(client, instance: Path) -> dict:
@@ -213,8 +253,8 @@ def without_ids(rows: list[tuple]) -> list[tuple]:
     return [row[1:] for row in rows]
 
 
-def test_restore_into_an_empty_instance_gives_the_same_records_files_and_searches(
-    app, client, runner, instance, empty_instance, tmp_path
+def test_restore_into_an_empty_or_new_instance_gives_the_same_records_files_and_searches(
+    app, client, runner, instance, target, tmp_path
 ):
     build_records(client, instance)
     # Built in one go, as a restore builds it (applying updates would shift the scores a little).
@@ -234,12 +274,17 @@ def test_restore_into_an_empty_instance_gives_the_same_records_files_and_searche
     templates = template_files(instance)
     assert "kepbupwal-pembentukan/41/template.docx" in templates
 
-    with empty_instance() as other:
-        with other.app_context():
-            registry_entries = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    with target() as other:
+        registry_entries = 0
+        if target.registry:
+            with other.app_context():
+                registry_entries = db.session.scalar(select(func.count()).select_from(AuditEntry))
+        else:
+            assert not Path(other.instance_path).exists()
         result = invoke(other, "restore", str(archive))
         assert result.exit_code == 0, result.output
         assert "Pemulihan selesai" in result.output
+        assert revision_of(other) == head_revision()
         with other.app_context():
             restored = table_rows()
         other_instance = Path(other.instance_path)
@@ -495,3 +540,126 @@ def test_an_archive_restores_across_engines(empty_instance, tmp_path):
         restore_backup(tmp_path / "from-run-engine.zip")
         same_values(expected, encoded_tables())
     assert expected["regulations"][0]["created_at"].endswith("+00:00")
+
+
+OLDER_REVISION = "0008"  # before the regions' seat confidence, source and note (0009)
+SEAT_COLUMNS = ("seat_confidence", "seat_source", "seat_note")
+
+
+@contextmanager
+def source_instance(folder: Path):
+    """Inside the app context of an instance of its own on the run's engine, migrated, with
+    the region registry (as `empty_instance`, in another folder)."""
+    with brand_new_instance(folder) as source, source.app_context():
+        Path(source.instance_path).mkdir(parents=True)
+        upgrade_database()
+        sync_regions(Path(source.config["CORPUS_DIR"]) / "regions", TEST_ACTOR)
+        db.session.commit()
+        yield source
+        db.session.remove()
+
+
+def older_archive(tmp_path: Path) -> tuple[Path, dict, dict]:
+    """An archive written at an older schema revision: two decrees with their files written at
+    the newest, the database downgraded (its migrations carrying the rows), then `legalbase
+    backup`. Returns it, the rows as the newest revision held them, and a search's answer."""
+    archive = tmp_path / "cadangan-lama.zip"
+    with source_instance(tmp_path / "source") as source:
+        write_decree(9102, write_decree(9101, None))
+        backend().rebuild()  # built in one go, as a restore builds it
+        found = source.test_client().get("/api/v1/search", query_string={"q": "palembang"}).json
+        rows = encoded_tables()
+        db.session.remove()
+        downgrade_database(OLDER_REVISION)
+        result = invoke(source, "backup", str(archive))
+        assert result.exit_code == 0, result.output
+    manifest = archived_rows(archive)[0]
+    assert manifest["alembic_revision"] == OLDER_REVISION
+    assert not set(SEAT_COLUMNS) & set(manifest["tables"]["regions"]["columns"])
+    return archive, rows, found
+
+
+def edit_manifest(archive: Path, change) -> None:
+    """Rewrite the archive with `change` applied to its manifest (which lists no hash of its
+    own, so the archive stays whole)."""
+    with zipfile.ZipFile(archive) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(archive, "w") as rewritten:
+        for info, data in members:
+            if info.filename == "manifest.json":
+                manifest = json.loads(data)
+                change(manifest)
+                data = json.dumps(manifest).encode()
+            rewritten.writestr(info, data)
+
+
+def no_database(other) -> bool:
+    """Whether nothing was written for a brand-new instance: no folder, no table."""
+    engine = other.extensions["legalbase.db"].engine
+    tables = [] if engine.dialect.name == "sqlite" else inspect(engine).get_table_names()
+    return not Path(other.instance_path).exists() and tables == []
+
+
+def test_an_archive_from_an_older_revision_restores_and_ends_at_the_newest(target, tmp_path):
+    archive, rows, found = older_archive(tmp_path)
+    with target() as other:
+        result = invoke(other, "restore", str(archive))
+        assert result.exit_code == 0, result.output
+        assert f"dimigrasi ke revisi cadangan {OLDER_REVISION}" in result.output
+        assert f"ke revisi terbaru {head_revision()}" in result.output
+        assert revision_of(other) == head_revision()
+        with other.app_context():
+            restored = encoded_tables()
+        assert other.test_client().get("/api/v1/search", query_string={"q": "palembang"}).json == (
+            found
+        )
+        files = stored_files(Path(other.instance_path))
+        check = invoke(other, "check")
+    # The older revision knew no seat confidence: the next `corpus sync` fills it.
+    rows["regions"] = [{**row, **dict.fromkeys(SEAT_COLUMNS)} for row in rows["regions"]]
+    same_values(rows, restored)
+    assert set(files) == {row["file_sha256"] for row in rows["regulations"]}
+    assert found["total"] == 2
+    assert check.exit_code == 0, check.output
+
+
+def test_an_archive_at_an_unknown_revision_is_refused_and_nothing_is_written(client, tmp_path):
+    archive, _ = small_archive(client, tmp_path)
+    edit_manifest(archive, lambda manifest: manifest.update(alembic_revision="0042_kelak"))
+    with brand_new_instance(tmp_path / "target") as other:
+        result = invoke(other, "restore", str(archive))
+        assert result.exit_code == 1
+        assert "revisi skema 0042_kelak" in result.output
+        assert "tidak dikenal" in result.output and "Tidak ada yang dipulihkan" in result.output
+        assert no_database(other)
+
+
+def test_a_restore_failing_after_migrating_leaves_the_database_empty_at_the_newest(tmp_path):
+    archive, _, _ = older_archive(tmp_path)
+    edit_manifest(archive, lambda manifest: manifest["tables"]["regulations"].update(rows=7))
+    with brand_new_instance(tmp_path / "target") as other:
+        result = invoke(other, "restore", str(archive))
+        assert result.exit_code == 1
+        assert "manifes menyebut 7" in result.output
+        assert "basis data tanpa data cadangan" in result.output
+        assert revision_of(other) == head_revision()
+        with other.app_context():
+            assert not any(table_rows().values())
+        assert not (Path(other.instance_path) / "files").exists()
+        assert not (Path(other.instance_path) / "search").exists()
+
+
+def test_an_instance_holding_records_is_refused_an_older_archive_and_changes_nothing(
+    runner, instance, tmp_path
+):
+    archive, _, _ = older_archive(tmp_path)
+    before = table_rows()
+    result = runner.invoke(args=["restore", str(archive)])
+    assert result.exit_code == 1
+    assert "Pemulihan hanya ke instans kosong" in result.output
+    assert '"regulations"' in result.output
+    assert table_rows() == before
+    assert MigrationContext.configure(db.session.connection()).get_current_revision() == (
+        head_revision()
+    )
+    assert not (instance / "files").exists()

@@ -15,10 +15,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table
+from sqlalchemy.engine import Connection
 
 from ..core import db
 from ..core.errors import Invalid
+from ..core.schema import head_revision
 from ..drafting.catalog import uploaded_root
 
 FORMAT, FORMAT_VERSION = "legalbase-backup", 1
@@ -42,6 +44,34 @@ def quiet(_line: str) -> None:
 def backed_up_tables() -> list:
     """The tables a backup holds, parents before children."""
     return [table for table in db.Base.metadata.sorted_tables if table.name not in DERIVED_TABLES]
+
+
+def tables_at(connection: Connection, revision: str | None, order: dict | None = None) -> list:
+    """The tables a backup holds as this database has them, parents before children: the
+    models' at the newest revision, else read from the database itself, each table's columns
+    in the order `order` (an archive's manifest "tables") gives where it names the same ones."""
+    if revision == head_revision():
+        return backed_up_tables()
+    found = MetaData()
+    found.reflect(connection)
+    skipped = (*DERIVED_TABLES, "alembic_version")
+    return [
+        _in_order(table, (order or {}).get(table.name, {}).get("columns"))
+        for table in found.sorted_tables
+        if table.name not in skipped
+    ]
+
+
+def _in_order(table: Table, names: list | None) -> Table:
+    """`table` with its columns in the order of `names`, when they are its columns."""
+    if not names or sorted(names) != sorted(table.columns.keys()):
+        return table
+    columns = [table.columns[name] for name in names]
+    return Table(
+        table.name,
+        MetaData(),
+        *(Column(column.name, column.type, primary_key=column.primary_key) for column in columns),
+    )
 
 
 def uploaded_templates() -> dict[str, Path]:

@@ -5,7 +5,9 @@ A backup reads every table in one transaction holding one snapshot (PostgreSQL: 
 READ, read only; SQLite: one read transaction on the WAL database), so it is consistent while
 the service writes. Stored files are immutable and content-addressed, so the ones the
 snapshot's rows reference are copied after it is released. The archive is written under a
-temporary name and renamed when complete: a failed backup leaves no half file.
+temporary name and renamed when complete: a failed backup leaves no half file. A database not
+yet at the newest schema revision is backed up with its tables as it holds them (read from the
+database), under its own revision, which a restore migrates from.
 """
 
 import hashlib
@@ -35,9 +37,9 @@ from .archive import (
     FORMAT_VERSION,
     MANIFEST,
     Progress,
-    backed_up_tables,
     encode_row,
     quiet,
+    tables_at,
     uploaded_templates,
 )
 from .check import SHA256, file_sha256, referenced_files
@@ -64,7 +66,7 @@ def _fill(archive: zipfile.ZipFile, progress: Progress) -> dict:
     with snapshot() as connection:
         revision = MigrationContext.configure(connection).get_current_revision()
         dialect = connection.dialect.name
-        for table in backed_up_tables():
+        for table in tables_at(connection, revision):
             tables[table.name] = {
                 "rows": _write_table(archive, connection, table, members),
                 "columns": [column.name for column in table.columns],

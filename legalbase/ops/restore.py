@@ -1,10 +1,17 @@
 """Restoring a backup archive (format: ops/archive.py; writing one: ops/backup.py), and the
 `legalbase restore` command.
 
-A restore goes only into an empty instance (see `refuse_unless_empty`), checks every member
-against the manifest before writing anything, inserts every row in one transaction, stores the
-files (hash-checked) and rebuilds the search index from the database. The search tables (the
-outbox, the PostgreSQL backend's documents) are derived and not kept: the rebuild replaces them.
+A restore checks every member against the manifest before writing anything, and goes only into
+an instance that holds no data (see `refuse_occupied`): a new database (no tables yet, the
+instance folder even absent) or an empty one at any revision this code base knows. Such a
+database is first migrated to the archive's schema revision (ops/restore_schema.py); then every
+row goes in in one transaction, the files are stored (hash-checked), the database is upgraded
+to the newest revision and the search index rebuilt from it. The search tables (the outbox, the
+PostgreSQL backend's documents) are derived and not kept: the rebuild replaces them.
+
+A failed restore writes no row and leaves no file or template of the archive; a database it
+had migrated stays migrated, at the newest revision (as `legalbase db upgrade` leaves it),
+without the archive's rows: the region registry it held before, if any, and nothing else.
 """
 
 import hashlib
@@ -17,17 +24,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from ..core import db
-from ..core.audit import AuditEntry
 from ..core.clitools import domain_errors_exit
 from ..core.errors import Conflict, Invalid
 from ..core.storage import file_store
 from ..drafting.catalog import uploaded_root
-from ..regions.models import Region
 from ..search import backend
 from .archive import (
     BATCH,
@@ -38,39 +42,57 @@ from .archive import (
     MANIFEST,
     TEMPLATE_MEMBER,
     Progress,
-    backed_up_tables,
     decode_row,
     encode_row,
     quiet,
-    uploaded_templates,
+    tables_at,
 )
 from .check import file_sha256
-
-NOT_EMPTY = (
-    "Pemulihan hanya ke instans kosong: basis data yang baru dimigrasi (`legalbase db "
-    "upgrade`), paling banyak berisi registri wilayah, tanpa templat unggahan."
+from .restore_schema import (
+    archive_revision,
+    back_to_head,
+    refuse_occupied,
+    to_archive_revision,
+    to_head,
 )
 
 
 def restore_backup(path: Path, progress: Progress = quiet) -> dict:
-    """Restore an archive into this empty instance; returns its manifest."""
+    """Restore an archive into this instance, new or empty; returns its manifest."""
     with open_archive(path) as archive:
         manifest = verify_archive(archive)
         progress(f"Arsip utuh: {len(manifest['members'])} anggota cocok dengan manifesnya.")
-        registry_present = refuse_unless_empty(archive, manifest)
-        made: list[Path] = []
+        revision = archive_revision(manifest)
+        migrated = to_archive_revision(revision, progress)
         try:
-            _insert_tables(archive, manifest, registry_present, progress)
-            _store_files(archive, manifest, progress)
-            _restore_templates(archive, manifest, made)
-            db.session.commit()
+            _restore_contents(archive, manifest, progress)
         except BaseException:
-            db.session.rollback()  # also removes the files stored meanwhile
-            for folder in made:
-                shutil.rmtree(folder, ignore_errors=True)
+            if migrated:
+                back_to_head(progress)
             raise
+    to_head(revision, progress)
     progress(f"Indeks pencarian dibangun ulang: {backend().rebuild()} peraturan.")
     return manifest
+
+
+def _restore_contents(archive: zipfile.ZipFile, manifest: dict, progress: Progress) -> None:
+    """Rows, files and templates of the archive, all or none (a failure rolls back the rows
+    and the files stored, and removes the template folders made)."""
+    made: list[Path] = []
+    try:
+        tables = tables_at(
+            db.session.connection(), manifest["alembic_revision"], manifest["tables"]
+        )
+        registry_present = refuse_unless_empty(archive, manifest, tables)
+        _insert_tables(archive, manifest, tables, registry_present, progress)
+        _store_files(archive, manifest, progress)
+        _restore_templates(archive, manifest, made)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()  # also removes the files stored meanwhile
+        for folder in made:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 @contextmanager
@@ -158,62 +180,42 @@ def member_sha256(archive: zipfile.ZipFile, name: str) -> str:
     return digest.hexdigest()
 
 
-def refuse_unless_empty(archive: zipfile.ZipFile, manifest: dict) -> bool:
-    """Conflict unless this instance is empty: at the archive's schema revision, no rows in
-    any table but the region registry (equal to the archive's) and the audit entries of its
-    loading, and no uploaded templates. Returns whether the registry is already there."""
+def refuse_unless_empty(archive: zipfile.ZipFile, manifest: dict, tables: list) -> bool:
+    """Conflict unless this instance, at the archive's schema revision (its `tables`), is
+    empty: no rows in any table but the region registry (equal to the archive's) and the audit
+    entries of its loading, and no uploaded templates. Returns whether the registry is there."""
     connection = db.session.connection()
-    _refuse_other_revision(connection, manifest)
-    _refuse_other_columns(manifest)
-    occupied = {
-        table.name: count
-        for table in db.Base.metadata.sorted_tables
-        if table.name not in ("regions", "audit_log") and (count := _count(connection, table))
-    }
-    other_audit = _count(connection, AuditEntry.__table__, AuditEntry.entity_type != "region")
-    if other_audit:
-        occupied["audit_log"] = other_audit
-    if occupied:
-        raise Conflict(f"{NOT_EMPTY} Instans ini sudah berisi data.", {"tables": occupied})
-    if uploaded_templates():
-        raise Conflict(
-            f"{NOT_EMPTY} Instans ini sudah menyimpan templat unggahan.",
-            {"folder": str(uploaded_root())},
-        )
-    if not _count(connection, Region.__table__):
+    _refuse_other_columns(manifest, tables)
+    refuse_occupied(connection)
+    regions = _named(tables, "regions")
+    if not _count(connection, regions):
         return False
-    if _table_lines(archive, Region.__table__) != _encoded_rows(connection, Region.__table__):
+    if _table_lines(archive, regions) != _encoded_rows(connection, regions):
         raise Conflict(
             "Registri wilayah instans ini berbeda dari registri di cadangan. "
-            "Pulihkan ke basis data yang baru dimigrasi tanpa registri wilayah "
+            "Pulihkan ke basis data baru, atau yang baru dimigrasi tanpa registri wilayah "
             "(`legalbase db upgrade` saja)."
         )
     return True
 
 
-def _refuse_other_revision(connection: Connection, manifest: dict) -> None:
-    here = MigrationContext.configure(connection).get_current_revision()
-    if here != manifest.get("alembic_revision"):
-        raise Conflict(
-            f"Cadangan ini dibuat pada revisi skema {manifest.get('alembic_revision')}"
-            f" (legalbase {manifest.get('app_version')}), instans ini pada revisi "
-            f"{here}. Pulihkan dengan versi legalbase yang membuatnya ke basis data "
-            "pada revisi itu, lalu jalankan `legalbase db upgrade`."
-        )
-
-
-def _refuse_other_columns(manifest: dict) -> None:
-    ours = {table.name: [column.name for column in table.columns] for table in backed_up_tables()}
+def _refuse_other_columns(manifest: dict, tables: list) -> None:
+    ours = {table.name: [column.name for column in table.columns] for table in tables}
     theirs = {name: entry.get("columns") for name, entry in manifest["tables"].items()}
     if ours != theirs:
         differing = sorted(
             name for name in ours.keys() | theirs.keys() if ours.get(name) != theirs.get(name)
         )
         raise Conflict(
-            "Tabel atau kolom di cadangan berbeda dari skema instans ini; pulihkan "
-            "dengan versi legalbase yang membuat cadangan.",
+            "Tabel atau kolom di cadangan berbeda dari skema instans ini pada revisi "
+            f"{manifest['alembic_revision']}; pulihkan dengan versi legalbase yang membuat "
+            "cadangan.",
             {"tables": differing},
         )
+
+
+def _named(tables: list, name: str):
+    return next(table for table in tables if table.name == name)
 
 
 def _count(connection: Connection, table, *where) -> int:
@@ -230,14 +232,17 @@ def _table_lines(archive: zipfile.ZipFile, table) -> list[dict]:
         return [json.loads(line) for line in member]
 
 
-def _insert_tables(archive, manifest: dict, registry_present: bool, progress: Progress) -> None:
+def _insert_tables(
+    archive, manifest: dict, tables: list, registry_present: bool, progress: Progress
+) -> None:
     connection = db.session.connection()
     # The audit log is append-only: entries already here (the registry's loading) stay first.
-    audit_offset = connection.scalar(select(func.coalesce(func.max(AuditEntry.id), 0)))
-    for table in backed_up_tables():
+    audit = _named(tables, "audit_log")
+    audit_offset = connection.scalar(select(func.coalesce(func.max(audit.c.id), 0)))
+    for table in tables:
         if table.name == "regions" and registry_present:
             continue
-        offset = audit_offset if table is AuditEntry.__table__ else 0
+        offset = audit_offset if table.name == "audit_log" else 0
         count = _insert_table(archive, connection, table, offset)
         if count != manifest["tables"][table.name]["rows"]:
             raise Invalid(
@@ -246,7 +251,7 @@ def _insert_tables(archive, manifest: dict, registry_present: bool, progress: Pr
             )
         progress(f"  tabel {table.name}: {count} baris")
     if connection.dialect.name == "postgresql":
-        _reset_sequences(connection)
+        _reset_sequences(connection, tables)
 
 
 def _insert_table(archive, connection: Connection, table, id_offset: int) -> int:
@@ -265,9 +270,9 @@ def _insert_table(archive, connection: Connection, table, id_offset: int) -> int
     return count + len(batch)
 
 
-def _reset_sequences(connection: Connection) -> None:
+def _reset_sequences(connection: Connection, tables: list) -> None:
     """Let PostgreSQL's next ids follow the restored ones."""
-    for table in backed_up_tables():
+    for table in tables:
         column = table.autoincrement_column
         if column is None:
             continue
@@ -311,14 +316,15 @@ def _restore_templates(archive, manifest: dict, made: list[Path]) -> None:
 
 @click.command(
     "restore",
-    help="Pulihkan cadangan FILE ke instans kosong (basis data yang baru "
-    "dimigrasi, paling banyak berisi registri wilayah). Setiap "
-    "anggota diperiksa terhadap manifes sebelum apa pun ditulis.",
+    help="Pulihkan cadangan FILE ke instans baru atau kosong (paling banyak berisi "
+    "registri wilayah), dalam satu perintah: basis data dimigrasi ke revisi "
+    "cadangan, diisi, lalu ke revisi terbaru. Setiap anggota diperiksa terhadap "
+    "manifes sebelum apa pun ditulis.",
 )
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @domain_errors_exit
 def restore_command(path):
-    """Restore the backup at PATH into this empty instance."""
+    """Restore the backup at PATH into this new or empty instance."""
     click.echo(f"Memulihkan {path} (sha256 {file_sha256(path)}) ...")
     manifest = restore_backup(Path(path), click.echo)
     rows = sum(entry["rows"] for entry in manifest["tables"].values())
