@@ -50,14 +50,24 @@ def short_name(regulation: Regulation) -> str:
 
 
 def cited_name(regulation: Regulation) -> str:
-    """'Undang-Undang Nomor 21 Tahun 2007', 'Peraturan Menteri Dalam Negeri Nomor 80 Tahun 2015'."""
+    """'Undang-Undang Nomor 21 Tahun 2007', 'Peraturan Menteri Dalam Negeri Nomor 80 Tahun 2015',
+    'Peraturan Daerah Kota Samarinda Nomor 7 Tahun 2013', 'Keputusan Bupati Lahat Nomor ...'."""
     if regulation.form in ("permen", "kepmen") and regulation.issuer:
         kind = f"{FORMS[regulation.form].name.split()[0]} {regulation.issuer}"
     elif regulation.region is not None:
         kind = _regional_kind(regulation)
     else:
         kind = CITED_FORM_NAMES.get(regulation.form, FORMS[regulation.form].name)
-    return f"{kind} Nomor {regulation.number} Tahun {regulation.year}"
+    return f"{kind} Nomor {number_and_year(regulation.number, regulation.year)}"
+
+
+def number_and_year(number: str, year: int) -> str:
+    """'7 Tahun 2013'; a number that already ends in its year says it once: '460/105 Tahun
+    2017', '188.45/123/KPTS/2025'."""
+    written = " ".join(str(number).split()).casefold()
+    if written.endswith((f"tahun {year}", f"/{year}")):
+        return str(number)
+    return f"{number} Tahun {year}"
 
 
 def _regional_kind(regulation: Regulation) -> str:

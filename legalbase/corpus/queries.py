@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import String, cast, not_, or_, select
+from sqlalchemy import String, cast, func, not_, or_, select
 
 from ..core import db
 from .models import Regulation
@@ -53,3 +53,19 @@ def with_status(regulations: list[Regulation], as_of: date | None = None) -> lis
     for regulation in regulations:
         regulation.in_force = regulation.id in live
     return regulations
+
+
+def regulations_of_region(code: str, page: int = 1, per_page: int = 20) -> db.Page:
+    """The live regulations of one region itself (not of its kabupaten/kota), newest first by
+    the date they were enacted (promulgated, or first in force, when that is not stated)."""
+    newest = func.coalesce(
+        Regulation.enacted_on, Regulation.promulgated_on, Regulation.in_force_from
+    )
+    query = (
+        select(Regulation)
+        .where(Regulation.withdrawn_at.is_(None), Regulation.region_code == code)
+        .order_by(newest.desc(), Regulation.id.desc())
+    )
+    page_ = db.paginate(query, page, per_page)
+    with_status(page_.items)
+    return page_

@@ -43,7 +43,21 @@ class SearchArgs(Schema):
 
 class SearchHitSchema(Schema):
     id = fields.Integer(required=True)
+    name = fields.String(
+        required=True,
+        metadata={
+            "description": "Nama lengkap sebagaimana dikutip, mis. 'Peraturan Daerah Kota "
+            "Samarinda Nomor 7 Tahun 2013'"
+        },
+    )
     title = fields.String(required=True)
+    title_highlighted = fields.String(
+        required=True,
+        metadata={
+            "description": "Judul sebagai HTML yang di-escape; kata yang cocok ditandai "
+            "<mark>...</mark>"
+        },
+    )
     form = fields.String(required=True)
     number = fields.String(required=True)
     year = fields.Integer(required=True)

@@ -39,7 +39,70 @@ def _project(lon: float, lat: float) -> tuple[float, float]:
     return ((lon - WEST) / (EAST - WEST) * WIDTH, (NORTH - lat) / (NORTH - SOUTH) * HEIGHT)
 
 
+STEPS = ("#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fc8d59", "#d73027")
+UNREPORTED_FILL = "url(#pola-belum-melapor)"
+
+
 def shade(share: float) -> str:
-    """A colour from green (every kabupaten/kota covered) to red (none covered)."""
-    steps = ("#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fc8d59", "#d73027")
-    return steps[min(int(share * len(steps)), len(steps) - 1)]
+    """A colour from green (every region that reported is covered) to red (none is)."""
+    return STEPS[min(int(share * len(STEPS)), len(STEPS) - 1)]
+
+
+def ramp() -> list[dict]:
+    """The colour steps of the map with the range of shares each one stands for."""
+    size = 100 / len(STEPS)
+    return [
+        {"fill": fill, "label": f"{round(i * size)}–{round((i + 1) * size)}%"}
+        for i, fill in enumerate(STEPS)
+    ]
+
+
+def province_shapes(items: list) -> list[dict]:
+    """Each province's outline, fill and title from the coverage of its regions.
+
+    A province's colour counts the province itself and its kabupaten/kota, leaving out those
+    not required to have a basis: it is the share of those that reported (any status but
+    `unreported`) without a current basis. A province none of whose regions reported is
+    hatched grey instead, never red: an unreported region is unknown, not a known gap."""
+    paths = province_paths()
+    tallies = _tallies(items)
+    return [_shape(code, name, paths[code], tallies[code]) for code, name in _provinces(items)]
+
+
+def _provinces(items: list) -> list[tuple[str, str]]:
+    return [(i.region.code, i.region.name) for i in items if i.region.level == "provinsi"]
+
+
+def _tallies(items: list) -> dict[str, dict]:
+    tallies: dict[str, dict] = {}
+    for item in items:
+        if item.status == "not_required":
+            continue
+        tally = tallies.setdefault(
+            item.region.parent_code or item.region.code,
+            {"required": 0, "reported": 0, "lacking": 0},
+        )
+        tally["required"] += 1
+        tally["reported"] += item.status != "unreported"
+        tally["lacking"] += item.status not in ("unreported", "current")
+    return tallies
+
+
+def _shape(code: str, name: str, path: str, tally: dict) -> dict:
+    required, reported, lacking = tally["required"], tally["reported"], tally["lacking"]
+    if not reported:
+        return {
+            "code": code,
+            "path": path,
+            "fill": UNREPORTED_FILL,
+            "kind": "belum-melapor",
+            "title": f"{name}: belum satu pun dari {required} wilayah melapor",
+        }
+    return {
+        "code": code,
+        "path": path,
+        "fill": shade(lacking / reported),
+        "kind": "melapor" if reported == required else "melapor sebagian-melapor",
+        "title": f"{name}: {lacking} dari {reported} wilayah yang melapor tanpa dasar hukum "
+        f"yang berlaku; {required - reported} dari {required} belum melapor",
+    }

@@ -10,9 +10,10 @@ from ..accounts.policy import may, require, require_record_write
 from ..core.audit import Actor
 from ..core.dates import indonesian_date
 from ..core.errors import NotFound, Unauthorized
+from ..corpus.citations import cited_name
 from ..corpus.files import read_upload
 from ..corpus.forms import FORMS
-from ..corpus.queries import with_status
+from ..corpus.queries import regulations_of_region, with_status
 from ..corpus.regulations import DECREE_FORMS, get_regulation
 from ..corpus.relations import relations_of
 from ..corpus.status import Since, in_force_since, revoked_since, unstated_days
@@ -28,7 +29,7 @@ from ..search import backend
 from ..search.query_language import CITATION, SearchRequest
 from .charts import monthly_counts, timeline_chart
 from .forms import form_fields
-from .map import CREDIT, HEIGHT, WIDTH, province_paths, shade
+from .map import CREDIT, HEIGHT, WIDTH, province_shapes, ramp
 from .session import check_csrf, csrf_token, page_user, sign_in, sign_out
 
 bp = Blueprint(
@@ -38,6 +39,7 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static/web",
 )
+REGION_PAGE = 20  # regulations listed per page of a region
 SORTS = {
     "kode": lambda row: row["region_code"],
     "porsi": lambda row: (-row["share_without_current"], row["region_code"]),
@@ -60,6 +62,13 @@ def tanggal(day: date | None, unknown: str = "tidak diketahui") -> str:
     return indonesian_date(day) if day else unknown
 
 
+@bp.app_template_filter("nama")
+def nama(regulation) -> str:
+    """A regulation named in full, as it is cited ('Peraturan Daerah Kota Samarinda Nomor 7
+    Tahun 2013')."""
+    return cited_name(regulation)
+
+
 @bp.app_template_filter("sejak")
 def sejak(since: Since) -> str:
     """A day something took effect: the date when stated, else its year only."""
@@ -70,23 +79,18 @@ def sejak(since: Since) -> str:
 def beranda():
     provinces = province_indicators()
     provinces.sort(key=SORTS.get(request.args.get("urut"), SORTS["kode"]))
-    summary = coverage_report()["summary"]
-    chart = timeline_chart(monthly_counts())
-    paths = province_paths()
-    shapes = [
-        {"row": row, "path": paths[row["region_code"]], "fill": shade(row["share_without_current"])}
-        for row in provinces
-    ]
+    report = coverage_report()
     return render_template(
         "web/beranda.html",
-        summary=summary,
+        summary=report["summary"],
         statuses=STATUSES,
         provinces=provinces,
-        shapes=shapes,
+        shapes=province_shapes(report["items"]),
+        ramp=ramp(),
         width=WIDTH,
         height=HEIGHT,
         credit=CREDIT,
-        chart=chart,
+        chart=timeline_chart(monthly_counts()),
     )
 
 
@@ -102,17 +106,23 @@ def wilayah(code):
         history=report["history"],
         children=children,
         unstated=unstated_days(region.code),
+        regulations=regulations_of_region(region.code, _page_number(request.args), REGION_PAGE),
     )
+
+
+def _page_number(args) -> int:
+    """The page asked for by `halaman` (1 when absent or not a page number: a positive
+    number of at most six digits, past which no region's list reaches)."""
+    raw = args.get("halaman", "")
+    return max(int(raw), 1) if raw.isdigit() and len(raw) <= 6 else 1
 
 
 @bp.get("/dokumen/<int:regulation_id>")
 def dokumen(regulation_id):
     regulation = with_status([get_regulation(regulation_id)])[0]
-    region = get_region(regulation.region_code) if regulation.region_code else None
     return render_template(
         "web/dokumen.html",
         regulation=regulation,
-        region=region,
         relations=relations_of(regulation),
         today=date.today(),
         since=in_force_since(regulation),

@@ -24,6 +24,11 @@ def test_the_dashboard_draws_38_provinces_with_the_counts_of_the_api(page, site)
     summary = api(site, "/api/v1/coverage")["summary"]
     for status, count in summary.items():
         assert page.locator(f'dd[data-status="{status}"]').inner_text() == str(count)
+        legend = page.locator(f'[data-legenda="{status}"]')
+        assert status == "total" or legend.inner_text().endswith(f": {count}")
+    hatched = page.locator("svg.peta path.belum-melapor")
+    assert hatched.count() + page.locator("svg.peta path.melapor").count() == 38
+    assert hatched.first.get_attribute("fill") == "url(#pola-belum-melapor)"
     shot(page, "beranda")
     page.locator('svg.peta path[data-code="16"]').click()
     page.wait_for_url("**/wilayah/16")
@@ -78,6 +83,8 @@ def test_a_search_shows_highlights_and_a_facet_narrows_it(page, site):
     total = int(page.locator("#jumlah").get_attribute("data-total"))
     assert total > 1
     assert page.locator(".cuplikan mark").count() >= 1
+    assert page.locator(".judul-hasil mark").count() >= 1  # the titles say "Perdagangan Orang"
+    assert page.get_by_role("link", name="Keputusan Bupati Muara Enim Nomor").count() >= 1
     shot(page, "cari")
     facet = page.locator("a.faset-jenis").first
     expected = int(facet.get_attribute("data-count"))

@@ -51,7 +51,9 @@ def test_highlights_mark_the_matched_words(client):
     assert any("<mark>perdagangan</mark>" in snippet for snippet in item["highlights"])
     assert set(item) == {
         "id",
+        "name",
         "title",
+        "title_highlighted",
         "form",
         "number",
         "year",
@@ -60,6 +62,49 @@ def test_highlights_mark_the_matched_words(client):
         "score",
         "highlights",
     }
+
+
+def hit(body, regulation):
+    return next(item for item in body["items"] if item["id"] == regulation.id)
+
+
+def test_a_hit_is_named_in_full_with_its_region(client):
+    perda = db.session.scalar(select(Regulation).where(Regulation.seed_key == "perda-64.72-7-2013"))
+    name = hit(search(client, q="samarinda"), perda)["name"]
+    assert name == "Peraturan Daerah Kota Samarinda Nomor 7 Tahun 2013"
+    kepbup = with_text(TAXES, form="kepbup", region_code="16.04")
+    name = hit(search(client, q="pajak"), kepbup)["name"]
+    assert name == "Keputusan Bupati Lahat Nomor 188.45/123/KPTS/2025"
+    uu = search(client, q="UU 21 tahun 2007")["items"][0]
+    assert uu["name"] == "Undang-Undang Nomor 21 Tahun 2007"
+
+
+@pytest.mark.parametrize(
+    "number, named",
+    [
+        ("460/105 Tahun 2025", "460/105 Tahun 2025"),
+        ("188.45/9/KPTS/2024", "188.45/9/KPTS/2024 Tahun 2025"),
+    ],
+)
+def test_a_number_ending_in_its_year_says_the_year_once(client, number, named):
+    decree = with_text(TAXES, form="kepbup", region_code="16.04", number=number)
+    name = hit(search(client, q="pajak"), decree)["name"]
+    assert name == f"Keputusan Bupati Lahat Nomor {named}"
+
+
+def test_a_query_matching_only_the_title_marks_the_title(client):
+    decree = with_text("Menetapkan ketentuan umum.", title="Penataan Menara Telekomunikasi")
+    item = hit(search(client, q="menara"), decree)
+    assert item["title_highlighted"] == "Penataan <mark>Menara</mark> Telekomunikasi"
+    assert item["title"] == "Penataan Menara Telekomunikasi" and item["highlights"] == []
+
+
+def test_a_title_is_escaped_with_its_marks(client):
+    decree = with_text(TAXES, title="Pajak <script>alert(1)</script> & Retribusi")
+    item = hit(search(client, q="retribusi"), decree)
+    assert item["title_highlighted"] == (
+        "Pajak &lt;script&gt;alert(1)&lt;/script&gt; &amp; <mark>Retribusi</mark>"
+    )
 
 
 def test_tppo_finds_the_words_it_abbreviates(client):
