@@ -82,12 +82,14 @@ def _register_api(app: Flask) -> None:
 
 
 def _register_pages(app: Flask) -> None:
+    from .web.admin import bp as admin_bp
     from .web.session import PageSessionInterface
     from .web.views import bp as web_bp
 
     app.config["SESSION_COOKIE_SAMESITE"] = app.config["SESSION_COOKIE_SAMESITE"] or "Lax"
     app.session_interface = PageSessionInterface()
     app.register_blueprint(web_bp)
+    app.register_blueprint(admin_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -6,7 +6,7 @@ import re
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core import audit, db
@@ -113,6 +113,36 @@ def set_password(user: User, password: str, actor: audit.Actor) -> None:
         )
     user.password_hash = generate_password_hash(password)
     audit.record(actor, "set_password", "user", user.id, None, None, user.region_code)
+
+
+def change_role(user: User, role: str, region_code: str | None, actor: audit.Actor) -> User:
+    """Give a user another role and region (the region counts only for the region role)."""
+    region_code = (region_code or None) if role == "region" else None
+    problems = user_problems(user.username, user.display_name, role, region_code, None)
+    if problems:
+        raise Invalid("Data pengguna tidak valid.", {"fields": problems})
+    before = user_snapshot(user)
+    user.role, user.region_code = role, region_code
+    db.session.flush()
+    where = region_code or before["region_code"]
+    audit.record(actor, "change_role", "user", user.id, before, user_snapshot(user), where)
+    return user
+
+
+def users_with_token_counts() -> list[tuple[User, int]]:
+    """Every user, by username, with the number of their active (unrevoked, unexpired) tokens."""
+    active = and_(
+        ApiToken.user_id == User.id,
+        ApiToken.revoked_at.is_(None),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()),
+    )
+    query = (
+        select(User, func.count(ApiToken.id))
+        .outerjoin(ApiToken, active)
+        .group_by(User.id)
+        .order_by(User.username)
+    )
+    return [(user, count) for user, count in db.session.execute(query)]
 
 
 def password_matches(user: User, password: str) -> bool:

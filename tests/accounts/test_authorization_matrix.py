@@ -17,7 +17,7 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from legalbase.accounts.users import set_password
+from legalbase.accounts.users import list_tokens, set_password
 from legalbase.core import db
 from legalbase.core.audit import AuditEntry
 from legalbase.corpus.files import read_upload
@@ -109,6 +109,12 @@ class Scene:
         ).first()
 
     @cached_property
+    def managed(self):
+        """A region user of 16.71 for the Administrasi pages to manage, with one token."""
+        user, _ = make_user("region", "16.71", username="matriks-dikelola")
+        return user
+
+    @cached_property
     def draft(self):
         draft = create_draft(TEMPLATE, "16.71", FIELDS, {}, TEST_ACTOR)
         db.session.commit()
@@ -129,6 +135,8 @@ class Scene:
             "int:regulation_id": lambda: self.regulation.id,
             "int:draft_id": lambda: self.draft.id,
             "int:job_id": lambda: job().id,
+            "username": lambda: self.managed.username,
+            "int:token_id": lambda: list_tokens(self.managed.username)[0].id,
         }
         return re.sub(r"<([^>]+)>", lambda match: str(values[match[1]]()), route)
 
@@ -256,7 +264,23 @@ def page_save(scene):
     }
 
 
+def form(**fields):
+    """A page form of `fields` with the session's CSRF token."""
+    return lambda scene: {"data": {**fields, "csrf_token": CSRF}}
+
+
 REQUESTS = {
+    ("POST", "/admin/pengguna"): form(
+        username="matriks-baru",
+        display_name="Biro Hukum Kota Prabumulih",
+        role="region",
+        region_code="16.72",
+        password=PASSWORD,
+    ),
+    ("POST", "/admin/pengguna/<username>/peran"): form(role="region", region_code="16.72"),
+    ("POST", "/admin/pengguna/<username>/sandi"): form(password=PASSWORD),
+    ("POST", "/admin/pengguna/<username>/token"): form(label="matriks"),
+    ("POST", "/admin/token/<int:token_id>/cabut"): form(),
     ("GET", "/api/v1/audit"): lambda scene: {"query_string": {"region": "16.71"}},
     ("POST", "/api/v1/coverage/<code>/attestations"): attestation,
     ("GET", "/api/v1/coverage/impact"): lambda scene: {

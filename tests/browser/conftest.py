@@ -37,6 +37,7 @@ def site(tmp_path_factory):
         ("muaraenim", "region", "16.03"),
         ("palembang", "region", "16.71"),
         ("kementerian", "ministry", None),
+        ("admin", "admin", None),
     )
     with served(tmp_path_factory.mktemp("live"), users, password=PASSWORD) as live:
         SHOTS.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
-"""The pages in a real browser: the map, search, upload, the drafting wizard, scope, login."""
+"""The pages in a real browser: the map, search, upload, the drafting wizard, scope, login,
+Administrasi."""
 
 import io
 import json
@@ -130,3 +131,26 @@ def test_a_region_user_sees_no_drafting_button_for_another_region(page):
     page.goto("/wilayah/16.71")
     assert page.locator("a.tombol-draf").count() == 1
     shot(page, "wilayah-tanpa-tombol")
+
+
+def test_an_admin_creates_a_region_user_and_revokes_its_token(page):
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Administrasi").click()
+    page.wait_for_url("**/admin/pengguna")
+    page.get_by_label("Nama pengguna", exact=True).fill("biro-hukum-pali")
+    page.get_by_label("Nama tampilan").fill("Biro Hukum Kabupaten PALI")
+    page.get_by_label("Peran", exact=True).select_option("region")
+    page.get_by_label("Kode wilayah").fill("16.12")
+    page.get_by_label("Kata sandi awal").fill("sandi-awal-pali-2026")
+    page.get_by_role("button", name="Buat pengguna").click()
+    page.wait_for_url("**/admin/pengguna/biro-hukum-pali")
+    page.get_by_label("Label token").fill("sipd")
+    page.get_by_role("button", name="Terbitkan token").click()
+    assert page.locator("#token-polos").inner_text().startswith("lb_")
+    assert "hanya ditampilkan sekali" in page.content()
+    shot(page, "admin-token-baru")
+    page.get_by_role("button", name="Cabut").click()
+    page.wait_for_url("**/admin/pengguna/biro-hukum-pali")
+    assert page.locator(".status-token").inner_text() == "dicabut"
+    assert page.locator("#token-polos").count() == 0
+    shot(page, "admin-pengguna")
