@@ -23,6 +23,7 @@ POLICY = {
     "batch_draft": {"ministry": ALL, "admin": ALL},
     "read_private": {"region": OWN_AND_BELOW, "ministry": ALL, "admin": ALL},
     "read_audit": {"region": OWN, "admin": ALL},
+    "monitor": {"ministry": ALL, "admin": ALL},
     "correct_region": {"region": OWN, "admin": ALL},
     "manage_users": {"admin": ALL},
     "manage_templates": {"admin": ALL},
