@@ -83,6 +83,8 @@ def _register_api(app: Flask) -> None:
 
 def _register_pages(app: Flask) -> None:
     from .web.admin import bp as admin_bp
+    from .web.jobs import bp as jobs_pages_bp
+    from .web.monitoring import bp as monitoring_bp
     from .web.session import PageSessionInterface
     from .web.views import bp as web_bp
 
@@ -90,6 +92,8 @@ def _register_pages(app: Flask) -> None:
     app.session_interface = PageSessionInterface()
     app.register_blueprint(web_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(jobs_pages_bp)
+    app.register_blueprint(monitoring_bp)
 
 
 def _register_commands(app: Flask) -> None:

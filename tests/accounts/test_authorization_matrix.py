@@ -128,7 +128,8 @@ class Scene:
         return job
 
     def path(self, route: str) -> str:
-        job = (lambda: run_job(self.job.id)) if route.endswith("result.zip") else lambda: self.job
+        finished = route.endswith(("result.zip", "/pekerjaan/<int:job_id>/unduh"))
+        job = (lambda: run_job(self.job.id)) if finished else lambda: self.job
         values = {
             "code": lambda: "16.71",
             "path:filename": lambda: "style.css",
@@ -270,6 +271,10 @@ def form(**fields):
 
 
 REQUESTS = {
+    ("POST", "/admin/impor"): lambda scene: {
+        "content_type": "multipart/form-data",
+        "data": {**folder_import(scene)["data"], "csrf_token": CSRF},
+    },
     ("POST", "/admin/pengguna"): form(
         username="matriks-baru",
         display_name="Biro Hukum Kota Prabumulih",

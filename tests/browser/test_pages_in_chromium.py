@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser.conftest import shot, sign_in
 from tests.corpus.documents import decree_docx
+from tests.corpus.test_import_folder_api import decrees
 
 pytestmark = [pytest.mark.browser, pytest.mark.served]
 
@@ -154,3 +155,26 @@ def test_an_admin_creates_a_region_user_and_revokes_its_token(page):
     assert page.locator(".status-token").inner_text() == "dicabut"
     assert page.locator("#token-polos").count() == 0
     shot(page, "admin-pengguna")
+
+
+def test_an_admin_imports_a_zip_and_the_job_page_bar_reaches_the_end(page):
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Impor").click()
+    page.wait_for_url("**/admin/impor")
+    page.get_by_label("Arsip ZIP").set_input_files(
+        files=[{"name": "arsip.zip", "mimeType": "application/zip", "buffer": decrees()}]
+    )
+    page.get_by_label("Jenis peraturan").select_option("kepbup")
+    page.get_by_label("Kode wilayah").fill("16.04")
+    page.get_by_role("button", name="Mulai impor").click()
+    page.wait_for_url("**/pekerjaan/*")
+    status = page.locator("#status-pekerjaan")
+    status.filter(has_text="selesai").wait_for(timeout=30_000)
+    bar = page.locator("#bilah-pekerjaan")
+    assert bar.evaluate("bar => [bar.value, bar.max]") == [2, 2]
+    assert page.locator("#kemajuan-pekerjaan").inner_text() == "2 dari 2"
+    assert page.locator("#muat-ulang").is_hidden()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh hasil (ZIP)").click()
+    assert download.value.suggested_filename.endswith(".zip")
+    shot(page, "pekerjaan-selesai")
