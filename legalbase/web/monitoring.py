@@ -1,18 +1,22 @@
 """Pemantauan, for the ministry and admins: the regions lacking a current legal basis, grouped by
-province, with filters. The view parses the filters and asks the coverage report once."""
+province, with filters, and the form that starts a batch of drafts for the regions they show.
+The views parse the request, check the caller and call one domain function."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from ..accounts.policy import require
-from ..core.errors import Unauthorized
+from ..core.audit import Actor
+from ..core.errors import Invalid, NotFound, Unauthorized
 from ..corpus.status import Since, revoked_since
 from ..coverage.basis import STATUSES, RegionCoverage
 from ..coverage.reports import coverage_report
+from ..drafting.batch import start_batch
+from ..drafting.catalog import list_templates
 from ..regions.registry import find_region, list_regions
-from .session import page_user
+from .session import check_csrf, page_user
 
 bp = Blueprint("monitoring", __name__)
 LAGGING = tuple(status for status in STATUSES if status not in ("current", "not_required"))
@@ -42,12 +46,40 @@ def pemantauan():
     return _page(filters, provinces, report, 200)
 
 
-def _monitor() -> None:
-    """401 signed out, 403 for anyone who may not monitor (region users)."""
+@bp.post("/pemantauan/draf-massal")
+def draf_massal():
+    """Start a batch of drafts for the filtered regions and go to its job page (400 if refused)."""
+    user = _monitor()
+    require(user, "batch_draft")
+    check_csrf()
+    filters = parse_filters(request.form)
+    provinces = _provinces()
+    if filters.problems:
+        return _page(filters, provinces, None, 400)
+    statuses = [value for value in request.form.getlist("status") if value]
+    try:
+        job = start_batch(
+            request.form.get("template", "").strip(),
+            statuses,
+            filters.province,
+            {},
+            {},
+            Actor(user.username, user.id),
+        )
+    except (Invalid, NotFound) as error:
+        filters.problems.append(error.message)
+        report = coverage_report(province=filters.province)
+        return _page(filters, provinces, report, 400)
+    return redirect(url_for("jobs_pages.pekerjaan", job_id=job.id), 303)
+
+
+def _monitor():
+    """The signed-in user: 401 signed out, 403 for anyone who may not monitor (region users)."""
     user = page_user()
     if user is None:
         raise Unauthorized("Masuk terlebih dahulu untuk membuka halaman ini.")
     require(user, "monitor")
+    return user
 
 
 def parse_filters(args) -> Filters:
@@ -100,6 +132,7 @@ def _page(filters: Filters, provinces: list, report: dict | None, status: int):
         report=report,
         groups=group_by_province(shown, provinces),
         shown=len(shown),
+        templates=list_templates(),
     )
     return page, status
 

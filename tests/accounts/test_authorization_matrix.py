@@ -324,6 +324,9 @@ REQUESTS = {
     ("POST", "/draf"): page_draft,
     ("POST", "/keluar"): lambda scene: {"data": {"csrf_token": CSRF}},
     ("POST", "/masuk"): with_password,
+    ("POST", "/pemantauan/draf-massal"): form(
+        template=TEMPLATE, status="unreported", provinsi="16"
+    ),
     ("POST", "/unggah"): lambda scene: {
         "content_type": "multipart/form-data",
         "data": {"csrf_token": CSRF, "berkas": (io.BytesIO(decree_docx()), "sk.docx")},

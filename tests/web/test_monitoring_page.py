@@ -5,9 +5,11 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 
 from legalbase.core import db
 from legalbase.coverage.reports import record_attestation
+from legalbase.jobs import Job
 from tests.factories import TEST_ACTOR, make_user
 
 PASSWORD = "kata-sandi-pemantauan"
@@ -110,3 +112,51 @@ def test_a_region_user_is_refused_and_a_stranger_asked_to_sign_in(client):
 def test_an_admin_may_monitor(client):
     sign_in(client, "admin")
     assert client.get("/pemantauan").status_code == 200
+
+
+def csrf(client, path="/pemantauan?provinsi=16&status=unreported") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def job_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Job))
+
+
+BATCH = {"template": "kepbupwal-pembentukan", "status": "unreported", "provinsi": "16"}
+
+
+def test_the_ministry_starts_a_batch_for_the_shown_regions_and_lands_on_its_job(ministry):
+    form = text(ministry.get("/pemantauan?provinsi=16&status=unreported"))
+    assert 'action="/pemantauan/draf-massal"' in form and "Buat draf massal" in form
+    assert '<input type="hidden" name="status" value="unreported">' in form
+    assert '<input type="hidden" name="provinsi" value="16">' in form
+    data = {**BATCH, "csrf_token": csrf(ministry)}
+    response = ministry.post("/pemantauan/draf-massal", data=data)
+    assert response.status_code == 303 and "/pekerjaan/" in response.location
+    page = text(ministry.get(response.location))
+    assert "Penyusunan draf massal" in page and "selesai" in page
+    assert re.search(r'href="/pekerjaan/\d+/unduh"', page)
+    job = db.session.scalars(select(Job)).one()
+    assert job.status == "finished" and job.params["province"] == "16"
+    assert job.params["statuses"] == ["unreported"]
+
+
+def test_an_unknown_template_gives_the_page_back_with_the_message_and_no_job(ministry):
+    data = {**BATCH, "template": "tidak-ada", "csrf_token": csrf(ministry)}
+    response = ministry.post("/pemantauan/draf-massal", data=data)
+    assert response.status_code == 400
+    assert "Templat &#39;tidak-ada&#39; tidak ditemukan." in text(response)
+    assert job_count() == 0
+
+
+def test_a_region_user_may_not_start_a_batch(client):
+    sign_in(client, "region", "16")
+    data = {**BATCH, "csrf_token": csrf(client, "/masuk")}
+    assert client.post("/pemantauan/draf-massal", data=data).status_code == 403
+    assert job_count() == 0
+
+
+def test_a_batch_without_the_csrf_token_is_refused(ministry):
+    assert ministry.post("/pemantauan/draf-massal", data=BATCH).status_code == 400
+    assert job_count() == 0
