@@ -83,17 +83,21 @@ def _register_api(app: Flask) -> None:
 
 def _register_pages(app: Flask) -> None:
     from .web.admin import bp as admin_bp
+    from .web.admin_templates import bp as admin_templates_bp
     from .web.jobs import bp as jobs_pages_bp
     from .web.monitoring import bp as monitoring_bp
     from .web.session import PageSessionInterface
     from .web.views import bp as web_bp
+    from .web.workspace import bp as workspace_bp
 
     app.config["SESSION_COOKIE_SAMESITE"] = app.config["SESSION_COOKIE_SAMESITE"] or "Lax"
     app.session_interface = PageSessionInterface()
     app.register_blueprint(web_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(admin_templates_bp)
     app.register_blueprint(jobs_pages_bp)
     app.register_blueprint(monitoring_bp)
+    app.register_blueprint(workspace_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -45,8 +45,11 @@ HEAD_PREFIX = {"provinsi": "GUBERNUR ", "kabupaten": "BUPATI ", "kota": "WALI KO
 
 
 def short_name(regulation: Regulation) -> str:
-    """'Perpres 49/2023'."""
-    return f"{FORMS[regulation.form].abbreviation} {regulation.number}/{regulation.year}"
+    """'Perpres 49/2023'; a number that ends in its year says it once: 'Kepbup 188.45/5/2024'."""
+    number = " ".join(str(regulation.number).split())
+    if number.endswith(f"/{regulation.year}"):
+        return f"{FORMS[regulation.form].abbreviation} {number}"
+    return f"{FORMS[regulation.form].abbreviation} {number}/{regulation.year}"
 
 
 def cited_name(regulation: Regulation) -> str:

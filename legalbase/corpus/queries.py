@@ -55,17 +55,46 @@ def with_status(regulations: list[Regulation], as_of: date | None = None) -> lis
     return regulations
 
 
-def regulations_of_region(code: str, page: int = 1, per_page: int = 20) -> db.Page:
-    """The live regulations of one region itself (not of its kabupaten/kota), newest first by
-    the date they were enacted (promulgated, or first in force, when that is not stated)."""
+def regulations_of_region(
+    code: str,
+    page: int = 1,
+    per_page: int = 20,
+    form: str | None = None,
+    words: str | None = None,
+    sort: str = "date",
+) -> db.Page:
+    """The live regulations of one region itself (not of its kabupaten/kota), of one `form` and
+    matching every one of `words` (in the title or number, or a year) when asked; newest first
+    by the date they were enacted (promulgated, or first in force, when that is not stated), or
+    with `sort="number"` by year and number, newest year first."""
+    query = select(Regulation).where(
+        Regulation.withdrawn_at.is_(None), Regulation.region_code == code
+    )
+    if form:
+        query = query.where(Regulation.form == form)
+    for word in (words or "").split():
+        query = query.where(_matches(word))
+    page_ = db.paginate(query.order_by(*_region_order(sort)), page, per_page)
+    with_status(page_.items)
+    return page_
+
+
+def _matches(word: str):
+    """A word found in the title or the number (case aside), or the year it names."""
+    clauses = [
+        Regulation.title.icontains(word, autoescape=True),
+        Regulation.number.icontains(word, autoescape=True),
+    ]
+    if word.isdigit() and len(word) == 4:
+        clauses.append(Regulation.year == int(word))
+    return or_(*clauses)
+
+
+def _region_order(sort: str) -> tuple:
+    if sort == "number":
+        number = Regulation.number
+        return (Regulation.year.desc(), func.length(number), number, Regulation.id)
     newest = func.coalesce(
         Regulation.enacted_on, Regulation.promulgated_on, Regulation.in_force_from
     )
-    query = (
-        select(Regulation)
-        .where(Regulation.withdrawn_at.is_(None), Regulation.region_code == code)
-        .order_by(newest.desc(), Regulation.id.desc())
-    )
-    page_ = db.paginate(query, page, per_page)
-    with_status(page_.items)
-    return page_
+    return (newest.desc(), Regulation.id.desc())

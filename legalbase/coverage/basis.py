@@ -12,15 +12,18 @@ from sqlalchemy import String, cast, exists, false, or_, select
 from sqlalchemy.orm import aliased
 
 from ..core import db
+from ..core.dates import indonesian_date
 from ..core.errors import Invalid
 from ..corpus.citations import short_name
 from ..corpus.models import Regulation, Relation
 from ..corpus.status import in_force_clause, relation_takes_effect
 from ..regions.models import Region
 from .models import Attestation
+from .progress import open_work
 from .rules import Rules
 
 STATUSES = ("current", "outdated", "expired", "missing", "unreported", "not_required")
+SETTLED = ("current", "not_required")  # no work in progress is shown for these
 
 
 @dataclass
@@ -49,6 +52,9 @@ class RegionCoverage:
     reasons: list[Reason] = field(default_factory=list)
     basis: list[Regulation] = field(default_factory=list)
     overdue_days: int | None = None
+    # the work on a new basis in progress (e.g. {"draft_id", "state", "state_label", "since"}),
+    # shown only while the region is not settled
+    in_progress: dict | None = None
 
 
 @dataclass
@@ -94,7 +100,7 @@ def coverage(rules: Rules, as_of: date, regions: list[Region]) -> list[RegionCov
     instruments = _instruments(rules, chain, as_of, codes)
     texts = _subgugus_texts(instruments)
     attestations = _latest_attestations(as_of, codes)
-    return [
+    judged = [
         _judge(
             rules,
             chain,
@@ -106,6 +112,17 @@ def coverage(rules: Rules, as_of: date, regions: list[Region]) -> list[RegionCov
         )
         for region in regions
     ]
+    _mark_in_progress(judged, as_of)
+    return judged
+
+
+def _mark_in_progress(judged: list[RegionCoverage], as_of: date) -> None:
+    unsettled = [item for item in judged if item.status not in SETTLED]
+    if not unsettled:
+        return
+    work = open_work([item.region.code for item in unsettled], as_of)
+    for item in unsettled:
+        item.in_progress = work.get(item.region.code)
 
 
 def _instruments(rules: Rules, chain: Chain, as_of: date, codes: list[str]) -> dict:
@@ -275,7 +292,7 @@ def _aligned(rules, chain, as_of, in_force, task_forces, texts) -> Reason | None
     if as_of < deadline:
         return Reason(
             "in_grace_period",
-            f"Masih dalam masa penyesuaian terhadap {latest} hingga {deadline.isoformat()}.",
+            f"Masih dalam masa penyesuaian terhadap {latest} hingga {indonesian_date(deadline)}.",
         )
     root = short_name(chain.root)
     if any(i.cites_root for i in task_forces):
@@ -337,7 +354,7 @@ def _judge_absent(region, instruments, attestation, as_of) -> RegionCoverage:
                 Reason(
                     "period_ended",
                     f"Masa berlaku {short_name(last)} berakhir pada "
-                    f"{last.valid_until.isoformat()}.",
+                    f"{indonesian_date(last.valid_until)}.",
                 )
             ],
             [last],
@@ -351,7 +368,7 @@ def _judge_absent(region, instruments, attestation, as_of) -> RegionCoverage:
                 Reason(
                     "basis_revoked",
                     f"Dasar hukum {short_name(last.regulation)} dicabut sejak "
-                    f"{last.revoked_on.isoformat()}.",
+                    f"{indonesian_date(last.revoked_on)}.",
                 )
             ],
             [last.regulation],
@@ -364,7 +381,7 @@ def _judge_absent(region, instruments, attestation, as_of) -> RegionCoverage:
                 Reason(
                     "attested_no_basis",
                     "Dinyatakan belum memiliki dasar hukum pada "
-                    f"{attestation.stated_on.isoformat()}.",
+                    f"{indonesian_date(attestation.stated_on)}.",
                 )
             ],
         )
@@ -379,7 +396,7 @@ def _judge_absent(region, instruments, attestation, as_of) -> RegionCoverage:
             Reason(
                 "basis_stated_not_uploaded",
                 "Dinyatakan memiliki dasar hukum "
-                f"pada {attestation.stated_on.isoformat()}, tetapi belum diunggah.",
+                f"pada {indonesian_date(attestation.stated_on)}, tetapi belum diunggah.",
             )
         )
     return RegionCoverage(region, "unreported", reasons)

@@ -22,6 +22,7 @@ HEADERS = (
     "Alasan",
     "Dasar hukum",
     "Terlambat (hari)",
+    "Sedang disusun",
 )
 STATUS_LABELS = {
     "current": "Berlaku dan mutakhir",
@@ -46,6 +47,7 @@ def report_rows(items: list[RegionCoverage]) -> list[tuple]:
             "; ".join(reason.message for reason in item.reasons),
             "; ".join(short_name(regulation) for regulation in item.basis),
             item.overdue_days if item.overdue_days is not None else "",
+            item.in_progress["state_label"] if item.in_progress else "",
         )
         for item in items
     ]
@@ -85,6 +87,9 @@ def _summary_sheet(sheet, report: dict) -> None:
     for status in STATUSES:
         sheet.append((status, STATUS_LABELS[status], report["summary"][status]))
     sheet.append(("total", "Jumlah", report["summary"]["total"]))
+    sheet.append(
+        ("in_progress", "Sedang disusun (draf belum ditetapkan)", report["summary"]["in_progress"])
+    )
 
 
 def _table(sheet, items: list[RegionCoverage]) -> None:

@@ -61,9 +61,14 @@ def coverage_report(
 
 
 def summarize(items: list[RegionCoverage]) -> dict:
-    """Counts per status, every status present, plus the total."""
+    """Counts per status, every status present, plus the total, and beside them how many of
+    the regions lacking a current basis have one in progress (a draft)."""
     counts = Counter(item.status for item in items)
-    return {**{status: counts.get(status, 0) for status in STATUSES}, "total": len(items)}
+    return {
+        **{status: counts.get(status, 0) for status in STATUSES},
+        "total": len(items),
+        "in_progress": sum(1 for item in items if item.in_progress is not None),
+    }
 
 
 def region_report(code: str, as_of: date | None = None) -> dict:
@@ -176,6 +181,7 @@ def _province_row(province: RegionCoverage, items: list[RegionCoverage]) -> dict
         "status": province.status,
         "kabkota_total": len(children),
         "kabkota_without_current": len(lacking),
+        "kabkota_in_progress": sum(1 for item in lacking if item.in_progress is not None),
         "share_without_current": round(len(lacking) / len(children), 4) if children else 0.0,
         "max_overdue_days": max(overdue) if overdue else 0,
     }

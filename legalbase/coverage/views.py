@@ -44,6 +44,13 @@ class ReasonSchema(Schema):
     message = fields.String(required=True)
 
 
+class InProgressSchema(Schema):
+    draft_id = fields.Integer(required=True)
+    state = fields.String(required=True, metadata={"description": "draf atau diajukan"})
+    state_label = fields.String(required=True)
+    since = fields.Date(required=True, metadata={"description": "Sejak tanggal keadaan ini"})
+
+
 class CoverageItemSchema(Schema):
     region_code = fields.String(attribute="region.code", required=True)
     region_name = fields.String(attribute="region.name", required=True)
@@ -56,10 +63,19 @@ class CoverageItemSchema(Schema):
         required=True,
         metadata={"description": "Hari sejak tenggat mandat (aturan cakupan); null bila current"},
     )
+    in_progress = fields.Nested(
+        InProgressSchema,
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Draf dasar hukum yang sedang disusun (belum ditetapkan); null bila "
+            "tidak ada atau wilayah sudah current/not_required"
+        },
+    )
 
 
 SummarySchema = Schema.from_dict(
-    {status: fields.Integer(required=True) for status in (*STATUSES, "total")},
+    {status: fields.Integer(required=True) for status in (*STATUSES, "total", "in_progress")},
     name="CoverageSummary",
 )
 
@@ -109,6 +125,10 @@ class ProvinceRowSchema(Schema):
     status = fields.String(required=True)
     kabkota_total = fields.Integer(required=True)
     kabkota_without_current = fields.Integer(required=True)
+    kabkota_in_progress = fields.Integer(
+        required=True,
+        metadata={"description": "Kabupaten/kota tanpa dasar hukum berlaku yang sedang menyusun"},
+    )
     share_without_current = fields.Float(required=True)
     max_overdue_days = fields.Integer(required=True)
 

@@ -14,6 +14,7 @@ FIELD_TYPES = ("string", "date", "boolean", "rows", "list", "regulation")
 # libyaml reads a manifest about ten times faster than the pure-Python loader, with the same
 # (safe) constructors.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+RETIRED = "retired.json"  # beside validation.json: the version is no longer used for new drafts
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,10 @@ def parse_manifest(text: str, path: Path, source: str = "bawaan", where: str = "
 
 
 def list_templates() -> list[Template]:
-    """The newest version of every template, uploaded versions winning over shipped ones."""
+    """The newest usable version of every template, uploaded versions winning over shipped
+    ones (a retired version is not usable)."""
     newest: dict[str, Template] = {}
-    for template in _all_versions():
+    for template in _usable_versions():
         current = newest.get(template.name)
         if current is None or template.version >= current.version:
             newest[template.name] = template
@@ -84,10 +86,10 @@ def list_templates() -> list[Template]:
 
 
 def get_template(name: str, version: int | None = None) -> Template:
-    """A template by name (newest version unless asked), or NotFound."""
-    matches = [
-        t for t in _all_versions() if t.name == name and (version is None or t.version == version)
-    ]
+    """A template by name (its newest usable version unless a version is asked, which may be a
+    retired one, as existing drafts keep theirs), or NotFound."""
+    kept = _usable_versions() if version is None else _all_versions()
+    matches = [t for t in kept if t.name == name and (version is None or t.version == version)]
     if not matches:
         raise NotFound(f"Templat '{name}' tidak ditemukan.", {"template": name})
     return max(matches, key=lambda template: template.version)
@@ -110,6 +112,65 @@ def validation_of(folder: Path) -> str:
     return json.loads(marker.read_text(encoding="utf-8"))["status"]
 
 
+def validation_reason(folder: Path) -> str | None:
+    """Why an uploaded version's check refused it (None unless refused)."""
+    marker = folder / "validation.json"
+    if not marker.exists():
+        return None
+    return json.loads(marker.read_text(encoding="utf-8")).get("reason")
+
+
+def retirement_folder(name: str, version: int) -> Path:
+    """Where a version's retirement marker lives: its uploaded folder, beside the validation
+    marker; for a shipped version, a folder of that name and version in the instance."""
+    return uploaded_root() / name / str(version)
+
+
+def retirement_of(name: str, version: int) -> dict | None:
+    """Who retired a version and when ({"by", "at"}), or None while it is not retired."""
+    marker = retirement_folder(name, version) / RETIRED
+    if not marker.exists():
+        return None
+    return json.loads(marker.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class TemplateVersion:
+    """One kept version of a template as an admin sees it: its check and its retirement."""
+
+    template: Template
+    validation: str  # pending, ready or refused
+    reason: str | None = None
+    retired: dict | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.validation == "ready" and self.retired is None
+
+
+def template_versions(name: str | None = None) -> list[TemplateVersion]:
+    """Every kept version (of one template if named), shipped and uploaded, being checked,
+    refused and retired ones included, by name then version."""
+    versions = [
+        TemplateVersion(template, "ready", None, retirement_of(template.name, template.version))
+        for template in _shipped_versions()
+    ] + [_uploaded_version(folder) for folder in _uploaded_folders()]
+    return sorted(
+        (v for v in versions if name is None or v.template.name == name),
+        key=lambda v: (v.template.name, v.template.version, v.template.source),
+    )
+
+
+def _uploaded_version(folder: Path) -> TemplateVersion:
+    template = read_manifest(folder, "unggahan")
+    return TemplateVersion(
+        template,
+        validation_of(folder),
+        validation_reason(folder),
+        retirement_of(template.name, template.version),
+    )
+
+
 def newest_version_number(name: str) -> int | None:
     """The highest version of a template kept here, whatever its validation says."""
     versions = [t.version for t in _all_versions() if t.name == name]
@@ -124,21 +185,34 @@ def uploaded_root() -> Path:
 
 
 def _all_versions() -> list[Template]:
+    """Every version a draft may have been made with: shipped, and uploaded ones that passed
+    their check (retired ones included)."""
+    return _shipped_versions() + [
+        read_manifest(folder, "unggahan")
+        for folder in _uploaded_folders()
+        if validation_of(folder) == "ready"
+    ]
+
+
+def _usable_versions() -> list[Template]:
+    """The versions new drafts may use: passed their check and not retired."""
+    return [t for t in _all_versions() if retirement_of(t.name, t.version) is None]
+
+
+def _shipped_versions() -> list[Template]:
     shipped = Path(current_app.config["TEMPLATES_DIR"])
-    found = (
-        [
-            read_manifest(folder)
-            for folder in sorted(shipped.iterdir())
-            if (folder / "manifest.yaml").exists()
-        ]
-        if shipped.exists()
-        else []
-    )
+    if not shipped.exists():
+        return []
+    return [
+        read_manifest(folder)
+        for folder in sorted(shipped.iterdir())
+        if (folder / "manifest.yaml").exists()
+    ]
+
+
+def _uploaded_folders() -> list[Path]:
     uploaded = uploaded_root()
-    if uploaded.exists():
-        found += [
-            read_manifest(folder, "unggahan")
-            for folder in sorted(uploaded.glob("*/*"))
-            if (folder / "manifest.yaml").exists() and validation_of(folder) == "ready"
-        ]
-    return found
+    if not uploaded.exists():
+        return []
+    folders = sorted(uploaded.glob("*/*"))
+    return [folder for folder in folders if (folder / "manifest.yaml").exists()]

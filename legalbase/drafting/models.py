@@ -21,6 +21,11 @@ class Draft(Base):
     lint: Mapped[list] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # draf -> diajukan (sent for the head's signature) -> ditetapkan (the signed SK uploaded)
+    state: Mapped[str] = mapped_column(String(16), default="draf", server_default="draf")
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    enacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    regulation_id: Mapped[int | None] = mapped_column(ForeignKey("regulations.id"))
 
     versions = relationship("DraftVersion", order_by="DraftVersion.number", back_populates="draft")
 

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import yaml
@@ -25,7 +25,7 @@ from jinja2 import sandbox as jinja_sandbox
 from sqlalchemy import select
 
 from ..core import audit, db, limits
-from ..core.errors import Conflict, Invalid
+from ..core.errors import Conflict, Invalid, NotFound
 from ..corpus.files import check_docx_archive
 from ..corpus.models import Regulation
 from ..jobs import Job, create_job
@@ -33,11 +33,15 @@ from ..regions.models import Region
 from .batch import with_placeholders
 from .catalog import (
     FIELD_TYPES,
+    RETIRED,
     YAML_LOADER,
     Template,
+    TemplateVersion,
     newest_version_number,
     parse_manifest,
     read_manifest,
+    retirement_folder,
+    template_versions,
     uploaded_root,
 )
 from .context import draft_context
@@ -544,4 +548,79 @@ def _render_each(content: bytes, contexts: list[dict], moment: date) -> None:
 def _mark(folder: Path, status: str, reason: str | None = None) -> None:
     (folder / "validation.json").write_text(
         json.dumps({"status": status, "reason": reason}, ensure_ascii=False), encoding="utf-8"
+    )
+
+
+# --- retiring a version -------------------------------------------------------------------
+
+
+def retire_template_version(name: str, version: int, actor: audit.Actor) -> TemplateVersion:
+    """Retire a version: new drafts no longer use it and the API no longer lists it, drafts
+    made with it keep it. NotFound for no such version; Conflict when it is already retired,
+    was refused, or is the template's last usable version."""
+    root = uploaded_root()
+    root.mkdir(parents=True, exist_ok=True)
+    with _locked(root):  # two admins retiring the last two usable versions at once: one wins
+        kept = _kept_version(name, version)
+        _check_retirable(kept)
+        return _retire(kept, actor)
+
+
+def _retire(kept: TemplateVersion, actor: audit.Actor) -> TemplateVersion:
+    """Audit the retirement, then leave its marker beside the version's validation marker."""
+    name, version = kept.template.name, kept.template.version
+    retirement = {"by": actor.label, "at": datetime.now(UTC).isoformat()}
+    before = {"version": version, "validation": kept.validation}
+    audit.record(actor, "retire", "template", name, before, {"version": version, "retired": True})
+    db.session.flush()
+    folder = retirement_folder(name, version)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / RETIRED).write_text(json.dumps(retirement, ensure_ascii=False), "utf-8")
+    return replace(kept, retired=retirement)
+
+
+def _kept_version(name: str, version: int) -> TemplateVersion:
+    for kept in template_versions(name):
+        if kept.template.version == version:
+            return kept
+    raise NotFound(
+        f"Templat '{name}' versi {version} tidak ditemukan.", {"name": name, "version": version}
+    )
+
+
+def _check_retirable(kept: TemplateVersion) -> None:
+    """Conflict unless retiring `kept` leaves its template a usable version."""
+    name, version = kept.template.name, kept.template.version
+    if kept.retired is not None:
+        _refuse_retirement(f"Templat '{name}' versi {version} sudah dipensiunkan.", kept)
+    if kept.validation == "refused":
+        _refuse_retirement(
+            f"Templat '{name}' versi {version} ditolak pemeriksaan dan tidak pernah dipakai; "
+            "tidak ada yang perlu dipensiunkan.",
+            kept,
+        )
+    others = [v for v in template_versions(name) if v.usable and v.template.version != version]
+    if kept.usable and not others:
+        _refuse_retirement(_last_usable_message(kept), kept)
+
+
+def _last_usable_message(kept: TemplateVersion) -> str:
+    name, version = kept.template.name, kept.template.version
+    if kept.template.source == "bawaan":
+        return (
+            f"Templat bawaan '{name}' versi {version} adalah satu-satunya versi yang dapat "
+            "dipakai dan tidak dapat dipensiunkan; unggah versi baru dan tunggu pemeriksaannya "
+            "selesai terlebih dahulu."
+        )
+    return (
+        f"Templat '{name}' versi {version} adalah versi terakhir yang dapat dipakai; unggah "
+        "versi baru dan tunggu pemeriksaannya selesai sebelum memensiunkannya."
+    )
+
+
+def _refuse_retirement(message: str, kept: TemplateVersion) -> None:
+    raise Conflict(
+        message,
+        {"name": kept.template.name, "version": kept.template.version},
+        code="template_version_not_retirable",
     )

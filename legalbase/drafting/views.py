@@ -2,14 +2,14 @@
 
 import io
 
-from flask import send_file
+from flask import request, send_file
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from ..accounts.auth import current_actor, current_user, token_required
 from ..accounts.policy import require
 from ..core import db
-from ..core.errors import Invalid
+from ..core.errors import Invalid, UnsupportedMediaType
 from ..corpus.schemas import LintFindingSchema
 from ..coverage.basis import STATUSES
 from ..jobs.views import JobSchema
@@ -18,14 +18,17 @@ from ..service.api import (
     API_PREFIX,
     BEARER,
     Blueprint,
+    Day,
     Timestamp,
     json_body,
     json_request_body,
     load_json,
+    refuse_too_large,
 )
 from .batch import start_batch
 from .catalog import list_templates
 from .drafts import create_draft, draft_docx, draft_pdf, get_draft, rerender_draft, version_of
+from .lifecycle import DRAFT_STATES, STATE_LABELS, enact_draft, submit_draft
 
 templates_blp = Blueprint(
     "templates",
@@ -83,6 +86,53 @@ class DraftSchema(Schema):
     document_url = fields.Function(lambda d: f"{API_PREFIX}/drafts/{d.id}/document.docx")
     pdf_url = fields.Function(lambda d: f"{API_PREFIX}/drafts/{d.id}/document.pdf")
     created_at = Timestamp(required=True)
+    state = fields.String(
+        required=True,
+        validate=validate.OneOf(DRAFT_STATES),
+        metadata={"description": "draf, diajukan (untuk ditandatangani) atau ditetapkan"},
+    )
+    state_label = fields.Function(lambda d: STATE_LABELS[d.state], required=True)
+    submitted_at = Timestamp(allow_none=True, required=True)
+    enacted_at = Timestamp(allow_none=True, required=True)
+    regulation_id = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Peraturan hasil penetapan (SK bertanda tangan)"},
+    )
+
+
+class SignedFormSchema(Schema):
+    number = fields.String(load_default=None, validate=validate.Length(min=1, max=120))
+    date = Day(load_default=None)
+
+
+SIGNED_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "SK bertanda tangan: PDF (juga pindaian), DOCX, atau teks",
+                    },
+                    "number": {
+                        "type": "string",
+                        "description": "Nomor SK, bila tidak terbaca dari berkas atau keliru",
+                    },
+                    "date": {
+                        "type": "string",
+                        "format": "date",
+                        "description": "Tanggal penetapan (YYYY-MM-DD), bila tidak terbaca",
+                    },
+                },
+            }
+        }
+    },
+}
 
 
 class BatchInputSchema(Schema):
@@ -171,6 +221,35 @@ class DraftRender(MethodView):
         return draft
 
 
+@blp.route("/<int:draft_id>/submit")
+class DraftSubmit(MethodView):
+    @token_required
+    @blp.doc(security=BEARER)
+    @blp.response(200, DraftSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, draft_id):
+        """Tandai draf telah diajukan untuk ditandatangani kepala daerah (draf -> diajukan)."""
+        require(current_user(), "draft", get_draft(draft_id).region_code)
+        return submit_draft(draft_id, current_actor())
+
+
+@blp.route("/<int:draft_id>/signed")
+class DraftSigned(MethodView):
+    @token_required
+    @blp.doc(security=BEARER, requestBody=SIGNED_BODY)
+    @blp.response(201, DraftSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, draft_id):
+        """Unggah SK bertanda tangan untuk draf yang telah diajukan: disimpan sebagai peraturan
+        wilayahnya (nomor dan tanggal dibaca dari berkas bila tidak diisi), draf ditetapkan."""
+        draft = get_draft(draft_id)
+        require(current_user(), "draft", draft.region_code)
+        filename, content = _signed_file()
+        args = load_json(SignedFormSchema(), _filled(request.form))
+        enact_draft(draft_id, filename, content, current_actor(), args["number"], args["date"])
+        return get_draft(draft_id)
+
+
 @blp.route("/<int:draft_id>/document.docx")
 class DraftDocx(MethodView):
     @token_required
@@ -210,6 +289,24 @@ def _authorize_draft(region_code) -> None:
         "Kode wilayah tidak dikenal.",
         {"fields": {"region_code": [f"Kode wilayah '{region_code}' tidak dikenal."]}},
     )
+
+
+def _signed_file() -> tuple[str, bytes]:
+    """The signed file of a multipart body: 413 too large, 415 not multipart, 422 missing."""
+    refuse_too_large()
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType(
+            "Kirim SK bertanda tangan sebagai multipart/form-data (bagian 'file')."
+        )
+    part = request.files.get("file")
+    content = part.read() if part is not None else b""
+    if not content:
+        raise Invalid("Bagian 'file' wajib ada.", {"fields": {"file": ["Wajib diisi."]}})
+    return part.filename or "", content
+
+
+def _filled(form) -> dict:
+    return {key: value for key, value in form.items() if value.strip()}
 
 
 def get_province(code: str):

@@ -63,7 +63,19 @@ def job_state(job) -> dict:
 def pekerjaan(job_id):
     """One job: kind, status, progress, its error or the link to its result."""
     job = _readable_job(job_id)
-    return render_template("web/pekerjaan.html", job=job_state(job))
+    return render_template("web/pekerjaan.html", job=job_state(job), back=started_from(job))
+
+
+def started_from(job) -> tuple[str, str] | None:
+    """The page a job was started from, as (label, URL), to go back to once it ends."""
+    if job.kind == "validate_template":
+        url = url_for("admin_templates.templat_satu", template_name=job.params["name"])
+        return f"Templat {job.params['name']}", url
+    if job.kind == "import_folder":
+        return "Impor", url_for("jobs_pages.impor")
+    if job.kind == "batch_drafts":
+        return "Pemantauan", url_for("monitoring.pemantauan")
+    return None
 
 
 @bp.get("/pekerjaan/<int:job_id>/status")

@@ -63,7 +63,8 @@ def province_shapes(items: list) -> list[dict]:
     A province's colour counts the province itself and its kabupaten/kota, leaving out those
     not required to have a basis: it is the share of those that reported (any status but
     `unreported`) without a current basis. A province none of whose regions reported is
-    hatched grey instead, never red: an unreported region is unknown, not a known gap."""
+    hatched grey instead, never red: an unreported region is unknown, not a known gap. The title
+    also says how many of its regions are drafting their basis (in progress)."""
     paths = province_paths()
     tallies = _tallies(items)
     return [_shape(code, name, paths[code], tallies[code]) for code, name in _provinces(items)]
@@ -80,29 +81,30 @@ def _tallies(items: list) -> dict[str, dict]:
             continue
         tally = tallies.setdefault(
             item.region.parent_code or item.region.code,
-            {"required": 0, "reported": 0, "lacking": 0},
+            {"required": 0, "reported": 0, "lacking": 0, "in_progress": 0},
         )
         tally["required"] += 1
         tally["reported"] += item.status != "unreported"
         tally["lacking"] += item.status not in ("unreported", "current")
+        tally["in_progress"] += item.in_progress is not None
     return tallies
 
 
 def _shape(code: str, name: str, path: str, tally: dict) -> dict:
     required, reported, lacking = tally["required"], tally["reported"], tally["lacking"]
+    drafting = f"; {tally['in_progress']} sedang menyusun draf" if tally["in_progress"] else ""
+    shape = {"code": code, "path": path, "in_progress": tally["in_progress"]}
     if not reported:
         return {
-            "code": code,
-            "path": path,
+            **shape,
             "fill": UNREPORTED_FILL,
             "kind": "belum-melapor",
-            "title": f"{name}: belum satu pun dari {required} wilayah melapor",
+            "title": f"{name}: belum satu pun dari {required} wilayah melapor{drafting}",
         }
     return {
-        "code": code,
-        "path": path,
+        **shape,
         "fill": shade(lacking / reported),
         "kind": "melapor" if reported == required else "melapor sebagian-melapor",
         "title": f"{name}: {lacking} dari {reported} wilayah yang melapor tanpa dasar hukum "
-        f"yang berlaku; {required - reported} dari {required} belum melapor",
+        f"yang berlaku; {required - reported} dari {required} belum melapor{drafting}",
     }

@@ -1,6 +1,7 @@
 """Pemantauan, for the ministry and admins: the regions lacking a current legal basis, grouped by
-province, with filters, and the form that starts a batch of drafts for the regions they show.
-The views parse the request, check the caller and call one domain function."""
+province, with filters (among them whether a draft is under way), the form that starts a batch
+of drafts for the regions they show, and each region's history. The views parse the request,
+check the caller and call one domain function."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -10,11 +11,13 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from ..accounts.policy import require
 from ..core.audit import Actor
 from ..core.errors import Invalid, NotFound, Unauthorized
-from ..corpus.status import Since, revoked_since
-from ..coverage.basis import STATUSES, RegionCoverage
-from ..coverage.reports import coverage_report
+from ..corpus.status import Since, revoked_since, unstated_days
+from ..coverage.basis import STATUSES, RegionCoverage, coverage
+from ..coverage.reports import coverage_report, current_rules, region_report
 from ..drafting.batch import start_batch
 from ..drafting.catalog import list_templates
+from ..drafting.drafts import get_draft
+from ..regions.models import Region
 from ..regions.registry import find_region, list_regions
 from .session import check_csrf, page_user
 
@@ -22,6 +25,12 @@ bp = Blueprint("monitoring", __name__)
 LAGGING = tuple(status for status in STATUSES if status not in ("current", "not_required"))
 MAX_DAYS_DIGITS = 6
 PROVINCES_AT_MOST = 100
+# the "Sedang disusun" filter: every region, only those with an open draft, or only those without
+IN_PROGRESS_CHOICES = {
+    "": "Semua wilayah",
+    "ya": "Hanya yang sedang menyusun draf",
+    "tidak": "Kecuali yang sedang menyusun draf",
+}
 
 
 @dataclass
@@ -31,6 +40,7 @@ class Filters:
     statuses: list[str] = field(default_factory=lambda: list(LAGGING))
     province: str | None = None
     min_days: int | None = None
+    in_progress: str = ""
     problems: list[str] = field(default_factory=list)
 
 
@@ -73,6 +83,22 @@ def draf_massal():
     return redirect(url_for("jobs_pages.pekerjaan", job_id=job.id), 303)
 
 
+@bp.get("/pemantauan/<code>")
+def pemantauan_wilayah(code):
+    """One region: its status today with reasons, the history of its status, basis and draft."""
+    _monitor()
+    report = region_report(code)
+    item = report["item"]
+    return render_template(
+        "web/pemantauan_wilayah.html",
+        region=item.region,
+        item=item,
+        since=since(item),
+        changes=status_changes(item.region, report["history"]),
+        draft=open_draft(item),
+    )
+
+
 def _monitor():
     """The signed-in user: 401 signed out, 403 for anyone who may not monitor (region users)."""
     user = page_user()
@@ -93,7 +119,16 @@ def parse_filters(args) -> Filters:
         filters.statuses = [status for status in LAGGING if status in chosen]
     filters.province = _province(args.get("provinsi", "").strip(), filters.problems)
     filters.min_days = _days(args.get("terlambat", "").strip(), filters.problems)
+    filters.in_progress = _in_progress(args.get("disusun", "").strip(), filters.problems)
     return filters
+
+
+def _in_progress(raw: str, problems: list[str]) -> str:
+    """One of IN_PROGRESS_CHOICES ("" for every region); a problem for anything else."""
+    if raw in IN_PROGRESS_CHOICES:
+        return raw
+    problems.append(f"Pilihan sedang disusun '{raw}' tidak dikenal.")
+    return ""
 
 
 def _province(code: str, problems: list[str]) -> str | None:
@@ -128,6 +163,8 @@ def _page(filters: Filters, provinces: list, report: dict | None, status: int):
         "web/pemantauan.html",
         filters=filters,
         lagging=LAGGING,
+        statuses=STATUSES,
+        in_progress_choices=IN_PROGRESS_CHOICES,
         provinces=provinces,
         report=report,
         groups=group_by_province(shown, provinces),
@@ -138,13 +175,22 @@ def _page(filters: Filters, provinces: list, report: dict | None, status: int):
 
 
 def select_items(items: list[RegionCoverage], filters: Filters) -> list[RegionCoverage]:
-    """The items whose status and overdue days the filters keep."""
+    """The items whose status, overdue days and draft under way the filters keep."""
     least = filters.min_days or 0
     return [
         item
         for item in items
-        if item.status in filters.statuses and (item.overdue_days or 0) >= least
+        if item.status in filters.statuses
+        and (item.overdue_days or 0) >= least
+        and _drafting_kept(item, filters.in_progress)
     ]
+
+
+def _drafting_kept(item: RegionCoverage, choice: str) -> bool:
+    """Whether the "Sedang disusun" choice keeps the item."""
+    if not choice:
+        return True
+    return bool(item.in_progress) == (choice == "ya")
 
 
 def group_by_province(items: list[RegionCoverage], provinces: list) -> list[dict]:
@@ -168,3 +214,25 @@ def since(item: RegionCoverage) -> Since | None:
     if item.status == "missing" and item.basis:
         return revoked_since(item.basis[0])
     return None
+
+
+def status_changes(region: Region, history: list[dict]) -> list[dict]:
+    """Each change of the region's status, newest first, with the reasons it had from that day
+    and whether the records state the day (else only its year is known)."""
+    rules = current_rules()
+    unstated = unstated_days(region.code)
+    return [
+        {
+            **entry,
+            "known": entry["date"] not in unstated,
+            "reasons": coverage(rules, entry["date"], [region])[0].reasons,
+        }
+        for entry in reversed(history)
+    ]
+
+
+def open_draft(item: RegionCoverage) -> dict | None:
+    """The draft under way for the region as coverage tells it, with its record; else None."""
+    if not item.in_progress:
+        return None
+    return {**item.in_progress, "draft": get_draft(item.in_progress["draft_id"])}

@@ -9,6 +9,7 @@ folder of its own.
 import csv
 import io
 import re
+import shutil
 import zipfile
 from functools import cached_property
 from pathlib import Path
@@ -24,7 +25,9 @@ from legalbase.corpus.files import read_upload
 from legalbase.corpus.models import Regulation
 from legalbase.corpus.uploads import save_regulation, stage
 from legalbase.drafting.batch import start_batch
-from legalbase.drafting.drafts import create_draft
+from legalbase.drafting.catalog import uploaded_root
+from legalbase.drafting.drafts import create_draft, draft_docx
+from legalbase.drafting.lifecycle import submit_draft
 from legalbase.jobs import run_job
 from legalbase.search import backend
 from tests.corpus.documents import decree_docx
@@ -115,6 +118,17 @@ class Scene:
         return user
 
     @cached_property
+    def uploaded_version(self) -> int:
+        """Version 2 of the shipped template, kept as an upload that passed its check."""
+        folder = uploaded_root() / TEMPLATE / "2"
+        folder.mkdir(parents=True)
+        manifest = yaml.safe_load((TEMPLATES / TEMPLATE / "manifest.yaml").read_text("utf-8"))
+        (folder / "manifest.yaml").write_text(yaml.safe_dump({**manifest, "version": 2}), "utf-8")
+        shutil.copy(TEMPLATES / TEMPLATE / "template.docx", folder / "template.docx")
+        (folder / "validation.json").write_text('{"status": "ready", "reason": null}', "utf-8")
+        return 2
+
+    @cached_property
     def draft(self):
         draft = create_draft(TEMPLATE, "16.71", FIELDS, {}, TEST_ACTOR)
         db.session.commit()
@@ -138,6 +152,8 @@ class Scene:
             "int:job_id": lambda: job().id,
             "username": lambda: self.managed.username,
             "int:token_id": lambda: list_tokens(self.managed.username)[0].id,
+            "template_name": lambda: TEMPLATE,
+            "int:template_version": lambda: self.uploaded_version,
         }
         return re.sub(r"<([^>]+)>", lambda match: str(values[match[1]]()), route)
 
@@ -265,6 +281,37 @@ def page_save(scene):
     }
 
 
+def signed_sk(scene):
+    """The draft, submitted, and its own DOCX sent back as the signed SK from the workspace."""
+    submit_draft(scene.draft.id, TEST_ACTOR)
+    db.session.commit()
+    content = draft_docx(scene.draft.versions[-1])
+    return {
+        "content_type": "multipart/form-data",
+        "data": {
+            "csrf_token": CSRF,
+            "nomor": "188.45/79/KPTS/2025",
+            "tanggal": "2025-06-04",
+            "berkas": (io.BytesIO(content), "sk-ditandatangani.docx"),
+        },
+    }
+
+
+def signed_api(scene):
+    """The draft, submitted, and its own DOCX sent back as the signed SK through the API."""
+    submit_draft(scene.draft.id, TEST_ACTOR)
+    db.session.commit()
+    content = draft_docx(scene.draft.versions[-1])
+    return {
+        "content_type": "multipart/form-data",
+        "data": {
+            "number": "188.45/80/KPTS/2025",
+            "date": "2025-06-04",
+            "file": (io.BytesIO(content), "sk-ditandatangani.docx"),
+        },
+    }
+
+
 def form(**fields):
     """A page form of `fields` with the session's CSRF token."""
     return lambda scene: {"data": {**fields, "csrf_token": CSRF}}
@@ -285,6 +332,11 @@ REQUESTS = {
     ("POST", "/admin/pengguna/<username>/peran"): form(role="region", region_code="16.72"),
     ("POST", "/admin/pengguna/<username>/sandi"): form(password=PASSWORD),
     ("POST", "/admin/pengguna/<username>/token"): form(label="matriks"),
+    ("POST", "/admin/templat"): lambda scene: {
+        "content_type": "multipart/form-data",
+        "data": {**template_upload(scene)["data"], "csrf_token": CSRF},
+    },
+    ("POST", "/admin/templat/<template_name>/<int:template_version>/pensiun"): form(),
     ("POST", "/admin/token/<int:token_id>/cabut"): form(),
     ("GET", "/api/v1/audit"): lambda scene: {"query_string": {"region": "16.71"}},
     ("POST", "/api/v1/coverage/<code>/attestations"): attestation,
@@ -296,6 +348,7 @@ REQUESTS = {
     },
     ("POST", "/api/v1/drafts"): new_draft,
     ("POST", "/api/v1/drafts/<int:draft_id>/render"): lambda scene: {"json": {}},
+    ("POST", "/api/v1/drafts/<int:draft_id>/signed"): signed_api,
     ("POST", "/api/v1/drafts/batch"): batch,
     ("POST", "/api/v1/import/csv"): csv_import,
     ("POST", "/api/v1/import/folder"): folder_import,
@@ -322,6 +375,8 @@ REQUESTS = {
     ("GET", "/cari"): lambda scene: {"query_string": {"q": "perdagangan orang"}},
     ("GET", "/draf"): lambda scene: {"query_string": {"wilayah": "16.71"}},
     ("POST", "/draf"): page_draft,
+    ("POST", "/draf/<int:draft_id>/ajukan"): form(),
+    ("POST", "/draf/<int:draft_id>/penetapan"): signed_sk,
     ("POST", "/keluar"): lambda scene: {"data": {"csrf_token": CSRF}},
     ("POST", "/masuk"): with_password,
     ("POST", "/pemantauan/draf-massal"): form(
@@ -331,6 +386,7 @@ REQUESTS = {
         "content_type": "multipart/form-data",
         "data": {"csrf_token": CSRF, "berkas": (io.BytesIO(decree_docx()), "sk.docx")},
     },
+    ("POST", "/ruang-kerja/<code>/pernyataan"): form(ada="belum", tanggal="2025-03-01"),
     ("POST", "/unggah/simpan"): page_save,
 }
 

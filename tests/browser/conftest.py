@@ -21,8 +21,12 @@ except ImportError:  # pragma: no cover - installed by `make test` through the t
 
 
 def pytest_terminal_summary(terminalreporter):
-    if SHOTS.exists():
-        terminalreporter.write_line(f"browser screenshots: {SHOTS}")
+    """Name every screenshot in the log, so a CI run says which pages it kept and where."""
+    if not SHOTS.exists():
+        return
+    terminalreporter.write_line(f"browser screenshots: {SHOTS}")
+    for picture in sorted(SHOTS.glob("*.png")):
+        terminalreporter.write_line(f"  {picture.name} ({picture.stat().st_size:,} bytes)")
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +40,8 @@ def site(tmp_path_factory):
     users = (
         ("muaraenim", "region", "16.03"),
         ("palembang", "region", "16.71"),
+        ("oganilir", "region", "16.10"),  # journey (b): test_monitoring_journey.py only
+        ("empatlawang", "region", "16.11"),  # journey (a): test_journeys.py only
         ("kementerian", "ministry", None),
         ("admin", "admin", None),
     )

@@ -58,6 +58,7 @@ def test_an_admin_imports_a_zip_and_follows_the_job_to_its_result(admin):
     assert "2 dari 2" in body
     assert 'max="2" value="2"' in body
     assert "pekerjaan.js" in body and "<script>" not in body  # no inline script under the CSP
+    assert '<a href="/admin/impor">Kembali ke Impor</a>' in page.get_data(as_text=True)
     link = re.search(r'<p id="hasil-pekerjaan"><a href="([^"]+)"', page.get_data(as_text=True))
     assert link, body
 

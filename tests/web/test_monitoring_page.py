@@ -1,5 +1,6 @@
-"""Pemantauan: the ministry sees the regions lacking a current basis by province, with filters;
-region users and strangers may not."""
+"""Pemantauan: the ministry sees the regions lacking a current basis by province, with filters,
+which of them are drafting their basis, and each region's history; region users and strangers
+may not."""
 
 import re
 from datetime import date
@@ -9,8 +10,11 @@ from sqlalchemy import func, select
 
 from legalbase.core import db
 from legalbase.coverage.reports import record_attestation
+from legalbase.drafting.drafts import create_draft
+from legalbase.drafting.lifecycle import submit_draft
 from legalbase.jobs import Job
-from tests.factories import TEST_ACTOR, make_user
+from tests.coverage.decrees import upload_decree
+from tests.factories import TEST_ACTOR, auth, make_user
 
 PASSWORD = "kata-sandi-pemantauan"
 
@@ -94,6 +98,7 @@ def test_a_minimum_of_overdue_days_filters_the_list(ministry):
         ("provinsi=16.71", "Provinsi &#39;16.71&#39; tidak dikenal."),
         ("terlambat=sepuluh", "Minimal hari terlambat harus bilangan bulat 0 atau lebih."),
         ("terlambat=-3", "Minimal hari terlambat harus bilangan bulat 0 atau lebih."),
+        ("disusun=mungkin", "Pilihan sedang disusun &#39;mungkin&#39; tidak dikenal."),
     ],
 )
 def test_a_bad_filter_gives_the_page_with_a_message(ministry, query, message):
@@ -160,3 +165,132 @@ def test_a_region_user_may_not_start_a_batch(client):
 def test_a_batch_without_the_csrf_token_is_refused(ministry):
     assert ministry.post("/pemantauan/draf-massal", data=BATCH).status_code == 400
     assert job_count() == 0
+
+
+# --- in progress: a region drafting its basis ---------------------------------------------------
+
+TEMPLATE = "kepbupwal-pembentukan"
+FIELDS = {
+    "nama_penandatangan": "Drs. H. Ratu Dewa",
+    "tanggal_penetapan": "2025-06-04",
+    "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Wali Kota Palembang"}],
+}
+
+
+def drafting(code="16.71"):
+    """A draft of the region's task force decree, not yet enacted."""
+    draft = create_draft(TEMPLATE, code, FIELDS, {}, TEST_ACTOR)
+    db.session.commit()
+    return draft
+
+
+def row_of(page, code) -> str:
+    return re.search(rf'data-region="{re.escape(code)}">(.*?)</tr>', page).group(1)
+
+
+def test_a_region_drafting_its_basis_is_shown_in_progress_with_its_state(ministry):
+    draft = drafting()
+    page = text(ministry.get("/pemantauan?provinsi=16"))
+    api = ministry.get("/api/v1/coverage?province=16").json["summary"]
+    assert api["in_progress"] == 1 and totals(page) == api
+    assert 'data-disusun="draf">Draf<' in row_of(page, "16.71")
+    assert 'data-disusun="">—<' in row_of(page, "16.72")
+    submit_draft(draft.id, TEST_ACTOR)
+    db.session.commit()
+    row = row_of(text(ministry.get("/pemantauan?provinsi=16")), "16.71")
+    assert 'data-disusun="diajukan">Diajukan untuk ditandatangani<' in row
+
+
+def test_the_national_totals_count_the_regions_in_progress_as_the_api_does(ministry):
+    drafting("16.71")
+    drafting("16.03")
+    page = text(ministry.get("/pemantauan"))
+    api = ministry.get("/api/v1/coverage").json["summary"]
+    assert totals(page)["in_progress"] == api["in_progress"] == 2
+    assert totals(page) == api
+
+
+def test_the_in_progress_filter_keeps_only_or_leaves_out_the_regions_drafting(ministry):
+    drafting("16.71")
+    everything = shown(text(ministry.get("/pemantauan?provinsi=16")))
+    only = text(ministry.get("/pemantauan?provinsi=16&disusun=ya"))
+    assert shown(only) == 1 and 'data-region="16.71"' in only
+    assert "hanya yang sedang menyusun draf" in only
+    assert 'value="ya" checked' in only
+    others = text(ministry.get("/pemantauan?provinsi=16&disusun=tidak"))
+    assert shown(others) == everything - 1 and 'data-region="16.71"' not in others
+    assert shown(text(ministry.get("/pemantauan?provinsi=16&disusun="))) == everything
+
+
+def test_a_region_in_the_list_links_to_its_history(ministry):
+    row = row_of(text(ministry.get("/pemantauan?provinsi=16")), "16.71")
+    assert 'href="/pemantauan/16.71">Riwayat</a>' in row
+
+
+# --- one region's history -----------------------------------------------------------------------
+
+
+def revoke(client, token, basis_id, enacted_on):
+    """A Keputusan Bupati of Muara Enim revoking `basis_id` from `enacted_on`."""
+    revoking = client.post(
+        "/api/v1/regulations",
+        headers=auth(token),
+        json={
+            "form": "kepbup",
+            "region_code": "16.03",
+            "number": "188.45/6/KPTS/2025",
+            "year": 2025,
+            "enacted_on": enacted_on,
+            "title": "Pencabutan Keputusan Bupati",
+        },
+    ).json
+    response = client.post(
+        f"/api/v1/regulations/{revoking['id']}/relations",
+        headers=auth(token),
+        json={"type": "revokes", "target_id": basis_id},
+    )
+    assert response.status_code == 201, response.json
+
+
+def changes(page) -> list[tuple]:
+    """(day, date shown, status shown, reasons shown) of each row of the history, in order."""
+    row = r'data-perubahan="([\d-]+)"> <td>([^<]+)</td> <td class="[^"]+">([^<]+)</td> '
+    rows = re.findall(row + r"<td>(.*?)</td>", page)
+    return [(day, shown.strip(), status, reasons) for day, shown, status, reasons in rows]
+
+
+def test_a_region_history_shows_each_dated_change_with_its_reasons(ministry):
+    _, token = make_user("region", "16.03", username="muara-enim")
+    assert changes(text(ministry.get("/pemantauan/16.03")))[0][2] == "Belum melapor"
+    basis = upload_decree(ministry, token, "188.45/5/KPTS/2024", "2024-01-10")
+    page = text(ministry.get("/pemantauan/16.03"))
+    assert changes(page)[0][:3] == ("2024-01-10", "10 Januari 2024", "Berlaku dan mutakhir")
+    assert "Sejak: 10 Januari 2024" in page and "Tidak ada kekurangan yang dicatat." in page
+    assert f'href="/dokumen/{basis["id"]}"' in page
+    assert "Keputusan Bupati Muara Enim Nomor 188.45/5/KPTS/2024" in page
+    revoke(ministry, token, basis["id"], "2025-09-01")
+    page = text(ministry.get("/pemantauan/16.03"))
+    assert 'data-status-kini="missing">Tidak ada dasar hukum<' in page
+    latest, earlier = changes(page)[:2]
+    assert latest[:3] == ("2025-09-01", "1 September 2025", "Tidak ada dasar hukum")
+    assert latest[3] == "Dasar hukum Kepbup 188.45/5/KPTS/2024 dicabut sejak 1 September 2025."
+    assert earlier[:3] == ("2024-01-10", "10 Januari 2024", "Berlaku dan mutakhir")
+    assert "Tidak ada draf yang sedang disusun" in page
+
+
+def test_a_region_history_shows_its_draft_in_progress(ministry):
+    draft = drafting("16.71")
+    page = text(ministry.get("/pemantauan/16.71"))
+    assert f'href="/draf/{draft.id}">Draf {draft.id}</a>: <strong>Draf</strong> sejak' in page
+    assert f"templat {TEMPLATE} versi" in page and "1 versi draf" in page
+
+
+def test_an_unknown_region_history_is_a_404_page(ministry):
+    response = ministry.get("/pemantauan/99.99")
+    assert response.status_code == 404 and "tidak ditemukan" in text(response)
+
+
+def test_a_region_user_may_not_read_a_region_history(client):
+    assert client.get("/pemantauan/16.71").status_code == 401
+    sign_in(client, "region", "16.71")
+    assert client.get("/pemantauan/16.71").status_code == 403

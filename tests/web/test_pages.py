@@ -9,8 +9,15 @@ from sqlalchemy import select
 from legalbase.core import db
 from legalbase.corpus.models import Regulation
 from legalbase.coverage.reports import record_attestation, regions_in_scope
+from legalbase.drafting.drafts import create_draft
 from legalbase.search import backend
 from tests.factories import TEST_ACTOR, make_regulation, make_user
+
+DRAFT_FIELDS = {
+    "nama_penandatangan": "Drs. H. Ratu Dewa",
+    "tanggal_penetapan": "2025-06-04",
+    "anggota": [{"jabatan_gt": "Ketua", "jabatan": "Kepala daerah"}],
+}
 
 
 def csrf(client, path="/masuk"):
@@ -144,6 +151,31 @@ def test_the_map_tells_unreported_provinces_from_those_without_a_basis(client):
     hatched = sum(kind == "belum-melapor" for _, kind in shapes.values())
     assert f"belum satu pun wilayahnya melapor ({hatched} provinsi)" in page
     assert "Wilayah yang belum melapor tidak dihitung sebagai kekurangan" in page
+
+
+def test_the_map_legend_counts_the_regions_drafting_their_basis_as_the_api_does(client):
+    record_attestation("16.71", False, date.today(), None, TEST_ACTOR)
+    for code in ("16.71", "16.03", "65.01"):
+        create_draft("kepbupwal-pembentukan", code, DRAFT_FIELDS, {}, TEST_ACTOR)
+    db.session.commit()
+    page = html.unescape(client.get("/").get_data(as_text=True))
+    summary = client.get("/api/v1/coverage").json["summary"]
+    assert summary["in_progress"] == 3
+    assert re.search(r'data-legenda="in_progress">([^<]+)<', page).group(1) == (
+        "Sedang menyusun draf: 3"
+    )
+    assert '<dd data-status="in_progress">3</dd>' in page
+    assert re.search(r'data-legenda="missing">([^<]+)<', page).group(1) == (
+        f"Tidak ada dasar hukum: {summary['missing']}"
+    )
+    assert "(2 provinsi; jumlahnya per provinsi" in page
+    titles = dict(
+        re.findall(r'data-code="(\d\d)"[^>]*> <title>([^<]+)</title>', " ".join(page.split()))
+    )
+    assert titles["16"].endswith("; 2 sedang menyusun draf")
+    assert titles["65"].endswith("; 1 sedang menyusun draf")
+    assert "sedang menyusun" not in titles["11"]
+    assert '<td data-disusun="16">2</td>' in page and '<td data-disusun="11">0</td>' in page
 
 
 def test_a_region_page_lists_its_regulations_newest_first_with_indonesian_dates(client):
