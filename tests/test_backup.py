@@ -200,6 +200,9 @@ def keep_uploaded_template(instance: Path) -> None:
     (folder / "template.docx").write_bytes((SHIPPED_TEMPLATE / "template.docx").read_bytes())
     (folder / "manifest.yaml").write_text(manifest, encoding="utf-8")
     (folder / "validation.json").write_text('{"status": "ready", "reason": null}')
+    retired = instance / "templates" / "keputusan-perubahan" / "1"
+    retired.mkdir(parents=True)
+    (retired / "retired.json").write_text('{"by": "admin", "at": "2026-12-05T08:00:00+00:00"}')
 
 
 def table_rows() -> dict[str, list[tuple]]:
@@ -273,6 +276,7 @@ def test_restore_into_an_empty_or_new_instance_gives_the_same_records_files_and_
     assert all(body["total"] for body in searches.values()), searches
     templates = template_files(instance)
     assert "kepbupwal-pembentukan/41/template.docx" in templates
+    assert "keputusan-perubahan/1/retired.json" in templates
 
     with target() as other:
         registry_entries = 0

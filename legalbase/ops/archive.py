@@ -29,7 +29,7 @@ DERIVED_TABLES = ("search_outbox", "search_documents")
 VALUE_TYPES = (Integer, String, Boolean, Date, DateTime, JSON)
 FILE_MEMBER = re.compile(r"files/([0-9a-f]{2})/(\1[0-9a-f]{62})")
 TEMPLATE_MEMBER = re.compile(
-    r"templates/[a-z0-9]+(?:-[a-z0-9]+)*/\d+/(?:template\.docx|manifest\.yaml|validation\.json)"
+    r"templates/[a-z0-9]+(?:-[a-z0-9]+)*/\d+/(?:template\.docx|manifest\.yaml|validation\.json|retired\.json)"
 )
 BATCH = 1000
 CHUNK = 1 << 20
