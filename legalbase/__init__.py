@@ -40,9 +40,11 @@ def _register_job_kinds() -> None:
     """Every room's kinds of job, so a job runner in any process can run any queued job."""
     from .corpus import register_job_kinds as corpus_job_kinds
     from .drafting import register_job_kinds as drafting_job_kinds
+    from .reporting import register_job_kinds as reporting_job_kinds
 
     corpus_job_kinds()
     drafting_job_kinds()
+    reporting_job_kinds()
 
 
 def _register_api(app: Flask) -> None:
@@ -58,6 +60,8 @@ def _register_api(app: Flask) -> None:
     from .drafting.views import templates_blp
     from .jobs.views import blp as jobs_blp
     from .regions.views import blp as regions_blp
+    from .reporting import views as report_views  # noqa: F401  (nests /coverage/report.*)
+    from .reporting.letter_views import blp as letters_blp
     from .search.views import blp as search_blp
     from .service.api import LegalbaseApi
     from .service.health import blp as health_blp
@@ -76,6 +80,7 @@ def _register_api(app: Flask) -> None:
         drafting_blp,
         jobs_blp,
         search_blp,
+        letters_blp,
     ):
         api.register_blueprint(blueprint)
     app.before_request(authenticate_api_request)
@@ -111,6 +116,7 @@ def _register_commands(app: Flask) -> None:
     from .ops.backup import backup_command
     from .ops.check import check_command
     from .ops.restore import restore_command
+    from .reporting import cli as reporting_cli  # noqa: F401  (DOCX/PDF in coverage report)
     from .search.cli import search_group
 
     for command in (

@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "legalbase"
-DOMAIN_ROOMS = ("regions", "corpus", "coverage", "drafting", "search", "accounts", "jobs")
+DOMAIN_ROOMS = (
+    "regions",
+    "corpus",
+    "coverage",
+    "drafting",
+    "reporting",
+    "search",
+    "accounts",
+    "jobs",
+)
 HTTP_MODULES = ("views.py", "auth.py", "cli.py")  # and any *_views.py, *_cli.py
 
 

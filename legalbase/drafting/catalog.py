@@ -15,6 +15,9 @@ FIELD_TYPES = ("string", "date", "boolean", "rows", "list", "regulation")
 # (safe) constructors.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 RETIRED = "retired.json"  # beside validation.json: the version is no longer used for new drafts
+DECREE, LETTER = "keputusan", "surat"  # a template's kind: an SK draft, or a letter (naskah dinas)
+KINDS = (DECREE, LETTER)
+KIND_LABELS = {DECREE: "keputusan", LETTER: "surat"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Template:
     sample: dict
     path: Path
     source: str = "bawaan"
+    kind: str = DECREE
     extra: dict = field(default_factory=dict)
 
     def field_named(self, name: str) -> dict | None:
@@ -50,17 +54,19 @@ def parse_manifest(text: str, path: Path, source: str = "bawaan", where: str = "
     """The template a manifest's YAML text describes, its DOCX at `path`; Invalid if broken."""
     try:
         raw = yaml.load(text, Loader=YAML_LOADER)
+        kind = raw.get("kind") or DECREE
         return Template(
             name=raw["name"],
             title=raw["title"],
             version=int(raw["version"]),
-            forms=tuple(raw["forms"]),
+            forms=tuple(raw["forms"] if kind == DECREE else raw.get("forms") or ()),
             levels=tuple(raw["levels"]),
             options=raw.get("options") or {},
             fields=tuple(raw["fields"]),
             sample=raw.get("sample") or {},
             path=path,
             source=source,
+            kind=kind,
         )
     except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
         reason = (
@@ -74,11 +80,13 @@ def parse_manifest(text: str, path: Path, source: str = "bawaan", where: str = "
         ) from None
 
 
-def list_templates() -> list[Template]:
-    """The newest usable version of every template, uploaded versions winning over shipped
-    ones (a retired version is not usable)."""
+def list_templates(kind: str | None = DECREE) -> list[Template]:
+    """The newest usable version of every template of a kind (SK templates unless asked; None
+    for every kind), uploaded versions winning over shipped ones (a retired one is not usable)."""
     newest: dict[str, Template] = {}
     for template in _usable_versions():
+        if kind is not None and template.kind != kind:
+            continue
         current = newest.get(template.name)
         if current is None or template.version >= current.version:
             newest[template.name] = template
@@ -95,12 +103,19 @@ def get_template(name: str, version: int | None = None) -> Template:
     return max(matches, key=lambda template: template.version)
 
 
-def chosen_template(name: str) -> Template:
-    """The template a request body names: an unknown one is an invalid field (422)."""
+def chosen_template(name: str, kind: str = DECREE) -> Template:
+    """The template of a kind a request body names: an unknown one, or one of another kind, is
+    an invalid field (422)."""
     try:
-        return get_template(name)
+        template = get_template(name)
     except NotFound as exc:
         raise Invalid(exc.message, {"fields": {"template": ["Templat tidak dikenal."]}}) from None
+    if template.kind != kind:
+        raise Invalid(
+            f"Templat '{name}' bukan templat {KIND_LABELS[kind]}.",
+            {"fields": {"template": [f"Pilih templat {KIND_LABELS[kind]}."]}},
+        )
+    return template
 
 
 def validation_of(folder: Path) -> str:

@@ -13,8 +13,9 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -32,7 +33,9 @@ from ..jobs import Job, create_job
 from ..regions.models import Region
 from .batch import with_placeholders
 from .catalog import (
+    DECREE,
     FIELD_TYPES,
+    KINDS,
     RETIRED,
     YAML_LOADER,
     Template,
@@ -80,6 +83,40 @@ RENDER_SECONDS_EACH = 0.5
 OUTSIDE_SANDBOX = "Templat ditolak karena mencoba menjangkau ke luar sandbox"
 
 limits.warm(__name__)
+
+
+@dataclass(frozen=True)
+class TemplateKind:
+    """What a kind of template may ask and how legalbase builds its context for a region: the
+    fields it knows (name: type), those it cannot do without, and the context builder."""
+
+    fields: dict[str, str]
+    required: tuple[str, ...]
+    region_context: Callable[[Template, Region], dict]
+
+
+TEMPLATE_KINDS: dict[str, TemplateKind] = {}
+
+
+def register_template_kind(kind: str, template_kind: TemplateKind) -> None:
+    """Let templates of `kind` be uploaded and checked (the room making them registers it)."""
+    TEMPLATE_KINDS[kind] = template_kind
+
+
+def kind_of(template: Template) -> TemplateKind:
+    """How templates of this template's kind are checked; Invalid for a kind none registered."""
+    if template.kind == DECREE:
+        return TemplateKind(CONTEXT_FIELDS, REQUIRED_FIELDS, _decree_context)
+    if template.kind not in TEMPLATE_KINDS:
+        raise Invalid(
+            f"Jenis templat '{template.kind}' tidak dikenal.",
+            {"fields": {"manifest": [f"kind: salah satu dari: {', '.join(KINDS)}."]}},
+        )
+    return TEMPLATE_KINDS[template.kind]
+
+
+def _decree_context(template: Template, region: Region) -> dict:
+    return draft_context(template, region.code, smoke_fields(template, region), {}).context
 
 
 def upload_template(manifest_text: str, content: bytes, actor: audit.Actor) -> Template:
@@ -139,7 +176,9 @@ def manifest_problems(template: Template) -> list[str]:
         problems.append("version: bilangan bulat paling sedikit 1.")
     if not isinstance(template.title, str) or not template.title.strip():
         problems.append("title: wajib berupa teks.")
-    if not _chosen_from(template.forms, DECREE_FORMS):
+    if template.kind not in KINDS:
+        return [*problems, f"kind: salah satu dari: {', '.join(KINDS)}."]
+    if template.kind == DECREE and not _chosen_from(template.forms, DECREE_FORMS):
         problems.append(f"forms: daftar yang tidak kosong dari: {', '.join(DECREE_FORMS)}.")
     if not _chosen_from(template.levels, LEVELS):
         problems.append(f"levels: daftar yang tidak kosong dari: {', '.join(LEVELS)}.")
@@ -147,7 +186,7 @@ def manifest_problems(template: Template) -> list[str]:
         isinstance(option, dict) for option in template.options.values()
     ):
         problems.append("options: pemetaan nama opsi ke keterangannya.")
-    problems += _fields_problems(template.fields)
+    problems += _fields_problems(template.fields, kind_of(template))
     if not isinstance(template.sample, dict) or not template.sample:
         problems.append("sample: konteks lengkap (pemetaan) untuk render contoh wajib ada.")
     return problems
@@ -157,13 +196,13 @@ def _chosen_from(values: tuple, allowed: tuple) -> bool:
     return bool(values) and all(isinstance(value, str) and value in allowed for value in values)
 
 
-def _fields_problems(specs: tuple) -> list[str]:
+def _fields_problems(specs: tuple, kind: TemplateKind) -> list[str]:
     if not all(isinstance(spec, dict) for spec in specs):
         return ["fields: daftar isian, masing-masing berupa pemetaan."]
     problems = [
         problem
         for number, spec in enumerate(specs, start=1)
-        for problem in _field_problems(number, spec)
+        for problem in _field_problems(number, spec, kind.fields)
     ]
     names = [spec.get("name") for spec in specs]
     doubled = sorted({name for name in names if isinstance(name, str) and names.count(name) > 1})
@@ -172,13 +211,13 @@ def _fields_problems(specs: tuple) -> list[str]:
     required = {spec.get("name") for spec in specs if spec.get("required") is True}
     problems += [
         f"fields: isian {name} wajib ada dengan required: true."
-        for name in REQUIRED_FIELDS
+        for name in kind.required
         if name not in required
     ]
     return problems
 
 
-def _field_problems(number: int, spec: dict) -> list[str]:
+def _field_problems(number: int, spec: dict, known: dict[str, str]) -> list[str]:
     if not (
         isinstance(spec.get("name"), str)
         and isinstance(spec.get("label"), str)
@@ -189,9 +228,10 @@ def _field_problems(number: int, spec: dict) -> list[str]:
             f"fields[{number}]: perlu name dan label (teks), type salah satu dari "
             f"{', '.join(FIELD_TYPES)}, dan required true/false."
         ]
-    if CONTEXT_FIELDS.get(spec["name"]) != spec["type"]:
+    if known.get(spec["name"]) != spec["type"]:
         return [
-            f"fields[{number}]: {spec['name']} ({spec['type']}) tidak dikenal; {_known_fields()}."
+            f"fields[{number}]: {spec['name']} ({spec['type']}) tidak dikenal; "
+            f"{_known_fields(known)}."
         ]
     columns = spec.get("columns")
     if spec["type"] == "rows" and not (
@@ -205,9 +245,9 @@ def _field_problems(number: int, spec: dict) -> list[str]:
     return []
 
 
-def _known_fields() -> str:
+def _known_fields(known: dict[str, str]) -> str:
     return "yang dikenal legalbase (nama: type): " + ", ".join(
-        f"{name}: {kind}" for name, kind in CONTEXT_FIELDS.items()
+        f"{name}: {kind}" for name, kind in known.items()
     )
 
 
@@ -232,18 +272,19 @@ def check_newer(template: Template) -> None:
 def region_contexts(template: Template) -> list[dict]:
     """The context of one real region per level the template serves, built as a draft's is,
     with placeholders for what the drafter would fill in."""
-    contexts = []
-    for region in sample_regions(template):
-        try:
-            built = draft_context(template, region.code, smoke_fields(template, region), {})
-        except Invalid as exc:
-            raise Invalid(
-                f"Konteks contoh untuk {region.name} ({region.code}) tidak dapat "
-                f"disusun: {exc.message}",
-                exc.details,
-            ) from None
-        contexts.append(built.context)
-    return contexts
+    with db.memo_scope():
+        return [_region_context(template, region) for region in sample_regions(template)]
+
+
+def _region_context(template: Template, region: Region) -> dict:
+    try:
+        return kind_of(template).region_context(template, region)
+    except Invalid as exc:
+        raise Invalid(
+            f"Konteks contoh untuk {region.name} ({region.code}) tidak dapat "
+            f"disusun: {exc.message}",
+            exc.details,
+        ) from None
 
 
 def sample_regions(template: Template) -> list[Region]:
@@ -519,11 +560,9 @@ def run_validation(job: Job) -> None:
     )
     job.status, job.total = "running", len(regions)
     db.session.commit()
+    build = kind_of(template).region_context
     with db.memo_scope():
-        contexts = [
-            draft_context(template, region.code, smoke_fields(template, region), {}).context
-            for region in regions
-        ]
+        contexts = [build(template, region) for region in regions]
     job.progress = len(contexts)
     db.session.commit()  # the renders take minutes: no transaction (SQLite's write lock) held
     try:

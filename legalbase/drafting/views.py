@@ -26,7 +26,7 @@ from ..service.api import (
     refuse_too_large,
 )
 from .batch import start_batch
-from .catalog import list_templates
+from .catalog import DECREE, KINDS, list_templates
 from .drafts import create_draft, draft_docx, draft_pdf, get_draft, rerender_draft, version_of
 from .lifecycle import DRAFT_STATES, STATE_LABELS, enact_draft, submit_draft
 
@@ -54,6 +54,14 @@ class TemplateSchema(Schema):
     options = fields.Dict(required=True)
     fields_ = fields.List(fields.Dict(), data_key="fields", attribute="fields", required=True)
     source = fields.String(required=True, metadata={"description": "bawaan atau unggahan"})
+    kind = fields.String(
+        required=True,
+        metadata={"description": "keputusan (draf SK) atau surat (naskah dinas, mis. pengingat)"},
+    )
+
+
+class TemplateListArgs(Schema):
+    kind = fields.String(load_default=DECREE, validate=validate.OneOf(KINDS))
 
 
 class DraftInputSchema(Schema):
@@ -153,10 +161,12 @@ class VersionArgs(Schema):
 
 @templates_blp.route("")
 class Templates(MethodView):
+    @templates_blp.arguments(TemplateListArgs, location="query")
     @templates_blp.response(200, TemplateSchema(many=True))
-    def get(self):
-        """Templat yang tersedia, dengan isian dan opsinya."""
-        return list_templates()
+    def get(self, args):
+        """Templat yang tersedia, dengan isian dan opsinya: templat keputusan, atau templat
+        surat dengan ?kind=surat."""
+        return list_templates(args["kind"])
 
 
 @blp.route("")

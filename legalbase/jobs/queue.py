@@ -35,6 +35,11 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 CLAIMED = "jobs.claimed"  # session.info: {job id: the attempt this thread's runner holds}
 DEFAULT_RESULT_NAME = "pekerjaan-{id}.zip"
+RESULT_TYPES = {
+    "zip": "application/zip",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 Handler = Callable[[Job], None]
 
@@ -76,9 +81,17 @@ def kind_of(job: Job) -> Kind:
 
 
 def result_name(job: Job) -> str:
-    """The file name a job's result is downloaded under."""
+    """The file name a job's result is downloaded under (`{id}` and the job's params filled)."""
     kind = KINDS.get(job.kind)
-    return (kind.result_name if kind else DEFAULT_RESULT_NAME).format(id=job.id)
+    name = kind.result_name if kind else DEFAULT_RESULT_NAME
+    params = job.params if isinstance(job.params, dict) else {}
+    return name.format_map({**params, "id": job.id})
+
+
+def result_type(job: Job) -> str:
+    """The media type of a job's result, told by its download name (a ZIP unless it says)."""
+    extension = result_name(job).rsplit(".", 1)[-1].lower()
+    return RESULT_TYPES.get(extension, "application/octet-stream")
 
 
 # --- creating and finding jobs --------------------------------------------------------------

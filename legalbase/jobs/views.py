@@ -11,7 +11,7 @@ from ..accounts.policy import require
 from ..core.errors import Conflict
 from ..core.storage import file_store
 from ..service.api import API_PREFIX, BEARER, Blueprint, Timestamp
-from .queue import get_job, result_name
+from .queue import get_job, result_name, result_type
 
 blp = Blueprint(
     "jobs",
@@ -65,7 +65,7 @@ class JobResult(MethodView):
             )
         return send_file(
             io.BytesIO(file_store().get(job.result_sha256)),
-            mimetype="application/zip",
+            mimetype=result_type(job),
             as_attachment=True,
             download_name=result_name(job),
         )

@@ -80,7 +80,7 @@ def templat_pensiun(template_name, template_version):
 def catalogue(name: str | None = None) -> list[dict]:
     """The templates (one if named) as the pages show them: title, the version new drafts
     use, and every version kept, newest first."""
-    chosen = {t.name: (t.version, t.source) for t in list_templates()}
+    chosen = {t.name: (t.version, t.source) for t in list_templates(kind=None)}
     grouped: dict[str, list] = {}
     for kept in template_versions(name):
         grouped.setdefault(kept.template.name, []).append(kept)

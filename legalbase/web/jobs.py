@@ -14,7 +14,7 @@ from ..core.storage import file_store
 from ..corpus.folder_jobs import start_folder_import
 from ..corpus.folder_views import archive_part, option_fields
 from ..corpus.forms import FORMS
-from ..jobs.queue import get_job, result_name
+from ..jobs.queue import get_job, result_name, result_type
 from .session import check_csrf, page_user
 
 bp = Blueprint("jobs_pages", __name__)
@@ -22,6 +22,8 @@ KIND_LABELS = {
     "batch_drafts": "Penyusunan draf massal",
     "validate_template": "Pemeriksaan templat",
     "import_folder": "Impor folder dokumen",
+    "coverage_report": "Laporan cakupan",
+    "reminder_letters": "Surat pengingat",
 }
 STATUS_LABELS = {"queued": "antre", "running": "berjalan", "finished": "selesai", "failed": "gagal"}
 UPLOAD_ERRORS = (Invalid, UnsupportedMediaType, PayloadTooLarge)
@@ -73,7 +75,7 @@ def started_from(job) -> tuple[str, str] | None:
         return f"Templat {job.params['name']}", url
     if job.kind == "import_folder":
         return "Impor", url_for("jobs_pages.impor")
-    if job.kind == "batch_drafts":
+    if job.kind in ("batch_drafts", "coverage_report", "reminder_letters"):
         return "Pemantauan", url_for("monitoring.pemantauan")
     return None
 
@@ -86,7 +88,8 @@ def pekerjaan_status(job_id):
 
 @bp.get("/pekerjaan/<int:job_id>/unduh")
 def pekerjaan_unduh(job_id):
-    """Download a finished job's result (ZIP); 409 before it has one."""
+    """Download a finished job's result (a ZIP, or the document it made); 409 before it has
+    one."""
     job = _readable_job(job_id)
     if job.result_sha256 is None:
         raise Conflict(
@@ -96,7 +99,7 @@ def pekerjaan_unduh(job_id):
         )
     return send_file(
         io.BytesIO(file_store().get(job.result_sha256)),
-        mimetype="application/zip",
+        mimetype=result_type(job),
         as_attachment=True,
         download_name=result_name(job),
     )

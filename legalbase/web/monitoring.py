@@ -4,7 +4,7 @@ of drafts for the regions they show, and each region's history. The views parse 
 check the caller and call one domain function."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
@@ -19,6 +19,9 @@ from ..drafting.catalog import list_templates
 from ..drafting.drafts import get_draft
 from ..regions.models import Region
 from ..regions.registry import find_region, list_regions
+from ..reporting.jobs import start_coverage_report
+from ..reporting.letters import LETTER_FIELDS, start_letters
+from ..reporting.report import report_period
 from .session import check_csrf, page_user
 
 bp = Blueprint("monitoring", __name__)
@@ -81,6 +84,65 @@ def draf_massal():
         report = coverage_report(province=filters.province)
         return _page(filters, provinces, report, 400)
     return redirect(url_for("jobs_pages.pekerjaan", job_id=job.id), 303)
+
+
+@bp.post("/pemantauan/laporan")
+def laporan():
+    """Start the coverage report (DOCX or PDF) as a job and go to its page (400 if refused)."""
+    user = _monitor()
+    check_csrf()
+    try:
+        as_of, since_day = _report_day("tanggal"), _report_day("pembanding")
+        job = start_coverage_report(
+            as_of, since_day, request.form.get("format", "docx"), Actor(user.username, user.id)
+        )
+    except Invalid as error:
+        filters = Filters(problems=[error.message])
+        return _page(filters, _provinces(), coverage_report(), 400)
+    return redirect(url_for("jobs_pages.pekerjaan", job_id=job.id), 303)
+
+
+def _report_day(name: str):
+    """A date of the report form (YYYY-MM-DD), None when left empty."""
+    raw = request.form.get(name, "").strip()
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise Invalid(f"Tanggal '{raw}' tidak valid; tulis sebagai TTTT-BB-HH.") from None
+
+
+@bp.post("/pemantauan/surat-pengingat")
+def surat_pengingat():
+    """Start the reminder letters for the filtered regions and go to the job page (400 if
+    refused)."""
+    user = _monitor()
+    require(user, "batch_draft")
+    check_csrf()
+    filters = parse_filters(request.form)
+    if filters.problems:
+        return _page(filters, _provinces(), None, 400)
+    try:
+        job = start_letters(
+            {"province": filters.province, "statuses": filters.statuses},
+            _letter_sender(request.form),
+            _report_day("batas_waktu"),
+            Actor(user.username, user.id),
+        )
+    except Invalid as error:
+        filters.problems.append(error.message)
+        return _page(filters, _provinces(), coverage_report(province=filters.province), 400)
+    return redirect(url_for("jobs_pages.pekerjaan", job_id=job.id), 303)
+
+
+def _letter_sender(form) -> dict:
+    """The sender's fields of the letters form; the tembusan one line each."""
+    sender = {
+        name: form.get(name, "").strip()
+        for name, kind in LETTER_FIELDS.items()
+        if kind != "list" and name != "batas_waktu"
+    }
+    sender["tembusan"] = form.get("tembusan", "").splitlines()
+    return sender
 
 
 @bp.get("/pemantauan/<code>")
@@ -170,6 +232,7 @@ def _page(filters: Filters, provinces: list, report: dict | None, status: int):
         groups=group_by_province(shown, provinces),
         shown=len(shown),
         templates=list_templates(),
+        report_dates=report_period(None, None),
     )
     return page, status
 

@@ -11,6 +11,7 @@ import io
 import re
 import shutil
 import zipfile
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -312,6 +313,9 @@ def signed_api(scene):
     }
 
 
+LETTERS_DEADLINE = (date.today() + timedelta(days=30)).isoformat()
+
+
 def form(**fields):
     """A page form of `fields` with the session's CSRF token."""
     return lambda scene: {"data": {**fields, "csrf_token": CSRF}}
@@ -350,6 +354,9 @@ REQUESTS = {
     ("POST", "/api/v1/drafts/<int:draft_id>/render"): lambda scene: {"json": {}},
     ("POST", "/api/v1/drafts/<int:draft_id>/signed"): signed_api,
     ("POST", "/api/v1/drafts/batch"): batch,
+    ("POST", "/api/v1/letters/batch"): lambda scene: {
+        "json": {"province": "16", "statuses": ["unreported"], "batas_waktu": LETTERS_DEADLINE}
+    },
     ("POST", "/api/v1/import/csv"): csv_import,
     ("POST", "/api/v1/import/folder"): folder_import,
     ("POST", "/api/v1/import/jdihn"): jdihn_import,
@@ -381,6 +388,10 @@ REQUESTS = {
     ("POST", "/masuk"): with_password,
     ("POST", "/pemantauan/draf-massal"): form(
         template=TEMPLATE, status="unreported", provinsi="16"
+    ),
+    ("POST", "/pemantauan/laporan"): form(tanggal="2025-06-30", pembanding="2024-06-30"),
+    ("POST", "/pemantauan/surat-pengingat"): form(
+        status="unreported", provinsi="16", batas_waktu=LETTERS_DEADLINE
     ),
     ("POST", "/unggah"): lambda scene: {
         "content_type": "multipart/form-data",
