@@ -174,6 +174,8 @@ def _province_row(province: RegionCoverage, items: list[RegionCoverage]) -> dict
         if item.region.parent_code == province.region.code and item.status != "not_required"
     ]
     lacking = [item for item in children if item.status != "current"]
+    unreported = sum(1 for item in children if item.status == "unreported")
+    known_lacking, reported = len(lacking) - unreported, len(children) - unreported
     overdue = [item.overdue_days for item in lacking if item.overdue_days]
     return {
         "region_code": province.region.code,
@@ -183,6 +185,10 @@ def _province_row(province: RegionCoverage, items: list[RegionCoverage]) -> dict
         "kabkota_without_current": len(lacking),
         "kabkota_in_progress": sum(1 for item in lacking if item.in_progress is not None),
         "share_without_current": round(len(lacking) / len(children), 4) if children else 0.0,
+        # An unreported region is unknown, not a known gap: the share among those that reported.
+        "kabkota_unreported": unreported,
+        "kabkota_lacking_reported": known_lacking,
+        "share_lacking_reported": round(known_lacking / reported, 4) if reported else None,
         "max_overdue_days": max(overdue) if overdue else 0,
     }
 

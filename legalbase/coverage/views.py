@@ -130,6 +130,23 @@ class ProvinceRowSchema(Schema):
         metadata={"description": "Kabupaten/kota tanpa dasar hukum berlaku yang sedang menyusun"},
     )
     share_without_current = fields.Float(required=True)
+    kabkota_unreported = fields.Integer(
+        required=True, metadata={"description": "Kabupaten/kota yang belum melapor"}
+    )
+    kabkota_lacking_reported = fields.Integer(
+        required=True,
+        metadata={
+            "description": "Kabupaten/kota yang sudah melapor tetapi tanpa dasar hukum berlaku"
+        },
+    )
+    share_lacking_reported = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Porsi tanpa dasar hukum berlaku di antara yang sudah melapor; "
+            "null bila belum ada yang melapor"
+        },
+    )
     max_overdue_days = fields.Integer(required=True)
 
 

@@ -224,16 +224,18 @@ def write_provinces(document, provinces: list[dict]) -> None:
     those drafting one, and the longest delay."""
     document.add_heading("5. Provinsi", level=1)
     document.add_paragraph(
-        "Status provinsi sendiri dan kabupaten/kotanya (tanpa yang tidak diwajibkan) yang belum "
-        "memiliki dasar hukum yang berlaku; terlambat: hari terlama sejak tenggat mandat."
+        "Status provinsi sendiri dan kabupaten/kotanya (tanpa yang tidak diwajibkan). Yang belum "
+        "melapor tidak diketahui keadaannya dan tidak dihitung sebagai kekurangan: porsinya "
+        "dihitung di antara yang sudah melapor. Terlambat: hari terlama sejak tenggat mandat."
     )
     header = (
         "Kode",
         "Provinsi",
         "Status provinsi",
         "Kab/kota",
-        "Tanpa dasar hukum berlaku",
-        "Porsi",
+        "Belum melapor",
+        "Sudah melapor, tanpa dasar hukum berlaku",
+        "Porsi di antara yang sudah melapor",
         "Sedang menyusun draf",
         "Terlambat terlama (hari)",
     )
@@ -246,11 +248,17 @@ def _province_row(row: dict) -> tuple:
         row["region_name"],
         STATUS_LABELS[row["status"]],
         str(row["kabkota_total"]),
-        str(row["kabkota_without_current"]),
-        percent(row["share_without_current"]),
+        str(row["kabkota_unreported"]),
+        str(row["kabkota_lacking_reported"]),
+        _known_percent(row["share_lacking_reported"]),
         str(row["kabkota_in_progress"]),
         str(row["max_overdue_days"]),
     )
+
+
+def _known_percent(share: float | None) -> str:
+    """A share, or 'tidak diketahui' where no kabupaten/kota has reported."""
+    return "tidak diketahui" if share is None else percent(share)
 
 
 def percent(share: float) -> str:

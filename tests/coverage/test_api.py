@@ -88,6 +88,26 @@ def test_province_indicators_give_the_share_without_a_current_basis(client):
     assert rows["31"]["kabkota_total"] == 0  # Jakarta's units are not required
 
 
+def test_unreported_kabupaten_are_apart_from_the_known_gaps_of_a_province(client):
+    _, token = make_user("region", "16.03")
+    upload_decree(client, token, "188.45/1/KPTS/2025", "2025-06-04")
+    _, ministry = make_user("ministry", None)
+    statement = client.post(
+        "/api/v1/coverage/16.04/attestations", headers=auth(ministry), json=STATEMENT
+    )
+    assert statement.status_code == 201
+    rows = {
+        row["region_code"]: row
+        for row in client.get("/api/v1/coverage/provinces?as_of=2025-12-31").json
+    }
+    south_sumatra = rows["16"]
+    assert south_sumatra["kabkota_unreported"] == 15
+    assert south_sumatra["kabkota_lacking_reported"] == 1  # Lahat said it has none
+    assert south_sumatra["share_lacking_reported"] == 0.5
+    assert rows["11"]["kabkota_unreported"] == rows["11"]["kabkota_total"]
+    assert rows["11"]["share_lacking_reported"] is None  # nobody reported: unknown, not 100%
+
+
 def test_the_timeline_counts_each_month(client):
     _, token = make_user("region", "16.03")
     upload_decree(client, token, "188.45/1/KPTS/2025", "2025-06-04")

@@ -105,15 +105,21 @@ def test_the_summary_and_the_provinces_equal_the_coverage_api(client, prepared):
     for row, expected in zip(provinces[1:], api, strict=True):
         assert row[0] == expected["region_code"] and row[1] == expected["region_name"]
         assert LABELS[row[2]] == expected["status"]
-        assert [int(value) for value in (row[3], row[4], row[6], row[7])] == [
+        assert [int(value) for value in (row[3], row[4], row[5], row[7], row[8])] == [
             expected["kabkota_total"],
-            expected["kabkota_without_current"],
+            expected["kabkota_unreported"],
+            expected["kabkota_lacking_reported"],
             expected["kabkota_in_progress"],
             expected["max_overdue_days"],
         ]
-        assert float(row[5].rstrip("%").replace(",", ".")) == pytest.approx(
-            expected["share_without_current"] * 100
-        )
+        if expected["share_lacking_reported"] is None:
+            assert row[6] == "tidak diketahui"
+        else:
+            assert float(row[6].rstrip("%").replace(",", ".")) == pytest.approx(
+                expected["share_lacking_reported"] * 100
+            )
+    south_sumatra = next(row for row in provinces if row[0] == "16")
+    assert south_sumatra[6] != "tidak diketahui"  # the prepared regions reported
 
 
 def test_the_since_section_names_exactly_the_regions_whose_status_changed(client, prepared):
