@@ -54,6 +54,8 @@ def parse_manifest(text: str, path: Path, source: str = "bawaan", where: str = "
     """The template a manifest's YAML text describes, its DOCX at `path`; Invalid if broken."""
     try:
         raw = yaml.load(text, Loader=YAML_LOADER)
+        if not isinstance(raw, dict):
+            raise TypeError("manifes harus berupa pemetaan YAML (kunci: nilai)")
         kind = raw.get("kind") or DECREE
         return Template(
             name=raw["name"],

@@ -414,3 +414,12 @@ def test_a_template_breaking_for_one_region_is_refused_by_the_check_of_every_reg
     assert listed[NAME]["version"] == 1  # the refused version is never used
     again = upload(client, admin)  # the refused number stays taken
     assert again.status_code == 409
+
+
+@pytest.mark.parametrize("manifest", ["per_page", "- a\n- b", "12"])
+def test_a_manifest_that_is_not_a_mapping_is_refused_with_the_reason(
+    client, admin, instance, manifest
+):
+    response = upload(client, admin, manifest)
+    assert refused(response) and "pemetaan YAML" in response.json["error"]["message"]
+    assert stored(instance) == []
